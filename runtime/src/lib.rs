@@ -1,0 +1,25 @@
+//! The parts of schemalock that are not macros: the snapshot model and loader, the check engine
+//! shared by the derives, the CLI and startup verification, the type mappings, and the metadata
+//! the derives generate.
+//!
+//! Users depend on `schemalock`, which re-exports what they need from here. This crate carries
+//! no database driver in its default features, so the proc-macro that uses it builds fast.
+
+pub mod check;
+pub mod mappings;
+pub mod meta;
+pub mod pgtype;
+pub mod snapshot;
+pub mod suggest;
+
+pub use meta::{ColumnMeta, EnumMeta, PgEnum, Registration, Table, TableMeta};
+pub use pgtype::{Accepts, PgCompatible, PgTypeRef};
+pub use snapshot::{Snapshot, SnapshotError};
+
+/// Not public API: what generated code names.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::mappings::JsonColumn;
+    pub use crate::pgtype::{ColumnFacts, ColumnType, Verdict, check_field, str_eq};
+    pub use inventory;
+}

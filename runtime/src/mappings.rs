@@ -1,0 +1,152 @@
+//! `PgCompatible` for std types and, behind features, for the crates drivers decode into.
+//!
+//! The rule: a column type is listed for a Rust type only when both `sqlx` (0.9) and
+//! `postgres-types` (0.2) decode it into that Rust type, or, for a type only one driver
+//! supports, when that driver does. Being looser would let a build pass that fails at run time.
+//! Wrappers (`&T`, `Box<T>`, `Cow<T>`, `Arc<T>`, `Rc<T>`) forward to what they wrap: a driver that
+//! lacks one fails to compile, never at run time, so forwarding hides nothing.
+
+use crate::pgtype::builtin::*;
+use crate::pgtype::{Accepts, PgCompatible};
+
+macro_rules! map {
+    ($($ty:ty => [$($pg:expr),+ $(,)?];)+) => {$(
+        impl PgCompatible for $ty {
+            const ACCEPTS: Accepts = Accepts::Types(&[$($pg),+]);
+        }
+    )+};
+}
+
+// sqlx: bool, "char", int2/4/8, float4/8 are each exact; postgres-types agrees.
+map! {
+    bool => [BOOL];
+    i8 => [CHAR];
+    i16 => [INT2];
+    i32 => [INT4];
+    i64 => [INT8];
+    f32 => [FLOAT4];
+    f64 => [FLOAT8];
+    // postgres-types also takes ltree/lquery/ltxtquery; sqlx does not, so neither do we.
+    str => [TEXT, VARCHAR, BPCHAR, NAME, CITEXT];
+    String => [TEXT, VARCHAR, BPCHAR, NAME, CITEXT];
+    // sqlx takes inet and cidr for `IpAddr`; postgres-types only inet.
+    std::net::IpAddr => [INET];
+}
+
+impl PgCompatible for u8 {
+    const ACCEPTS: Accepts = Accepts::Byte;
+}
+
+impl<T: PgCompatible> PgCompatible for Option<T> {
+    const ACCEPTS: Accepts = T::ACCEPTS;
+    const NULLABLE: bool = true;
+}
+
+/// `Vec<u8>` is `bytea`; any other `Vec<T>` is an array of `T`.
+impl<T: PgCompatible> PgCompatible for Vec<T> {
+    const ACCEPTS: Accepts = Accepts::Array(&T::ACCEPTS);
+}
+
+impl<T: PgCompatible> PgCompatible for [T] {
+    const ACCEPTS: Accepts = Accepts::Array(&T::ACCEPTS);
+}
+
+macro_rules! forward {
+    ($($wrapper:ty),+) => {$(
+        impl<T: PgCompatible + ?Sized> PgCompatible for $wrapper {
+            const ACCEPTS: Accepts = T::ACCEPTS;
+            const NULLABLE: bool = T::NULLABLE;
+        }
+    )+};
+}
+
+forward!(&T, Box<T>, std::sync::Arc<T>, std::rc::Rc<T>);
+
+impl<T: PgCompatible + ToOwned + ?Sized> PgCompatible for std::borrow::Cow<'_, T> {
+    const ACCEPTS: Accepts = T::ACCEPTS;
+    const NULLABLE: bool = T::NULLABLE;
+}
+
+#[cfg(feature = "chrono")]
+map! {
+    chrono::NaiveDate => [DATE];
+    chrono::NaiveTime => [TIME];
+    chrono::NaiveDateTime => [TIMESTAMP];
+    chrono::DateTime<chrono::Utc> => [TIMESTAMPTZ];
+    chrono::DateTime<chrono::FixedOffset> => [TIMESTAMPTZ];
+}
+
+#[cfg(all(feature = "chrono", not(target_arch = "wasm32")))]
+map! {
+    chrono::DateTime<chrono::Local> => [TIMESTAMPTZ];
+}
+
+#[cfg(feature = "time")]
+map! {
+    time::Date => [DATE];
+    time::Time => [TIME];
+    time::PrimitiveDateTime => [TIMESTAMP];
+    time::OffsetDateTime => [TIMESTAMPTZ];
+}
+
+#[cfg(feature = "uuid")]
+map! {
+    uuid::Uuid => [UUID];
+}
+
+#[cfg(feature = "rust_decimal")]
+map! {
+    rust_decimal::Decimal => [NUMERIC];
+}
+
+#[cfg(feature = "bigdecimal")]
+map! {
+    bigdecimal::BigDecimal => [NUMERIC];
+}
+
+#[cfg(feature = "serde_json")]
+map! {
+    serde_json::Value => [JSON, JSONB];
+    serde_json::value::RawValue => [JSON, JSONB];
+}
+
+/// The wrapper `#[sqlx(json)]` stands for: any serde type stored as `json` or `jsonb`.
+#[derive(Debug)]
+pub struct JsonColumn;
+
+map! {
+    JsonColumn => [JSON, JSONB];
+}
+
+#[cfg(feature = "sqlx")]
+impl<T> PgCompatible for sqlx::types::Json<T> {
+    const ACCEPTS: Accepts = Accepts::Types(&[JSON, JSONB]);
+}
+
+#[cfg(feature = "postgres-types")]
+impl<T> PgCompatible for postgres_types::Json<T> {
+    const ACCEPTS: Accepts = Accepts::Types(&[JSON, JSONB]);
+}
+
+#[cfg(feature = "pgvector")]
+map! {
+    pgvector::Vector => [crate::pgtype::PgTypeRef::extension("vector")];
+    pgvector::SparseVector => [crate::pgtype::PgTypeRef::extension("sparsevec")];
+    pgvector::Bit => [BIT];
+}
+
+// sqlx-only: postgres-types has no ipnetwork support.
+#[cfg(feature = "ipnetwork")]
+map! {
+    ipnetwork::IpNetwork => [INET, CIDR];
+}
+
+#[cfg(feature = "bit-vec")]
+map! {
+    bit_vec::BitVec => [BIT, VARBIT];
+}
+
+#[cfg(feature = "bit-vec-0_6")]
+map! {
+    bit_vec_0_6::BitVec => [BIT, VARBIT];
+}

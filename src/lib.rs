@@ -1,0 +1,1 @@
+//! schemalock: make a stale PostgreSQL schema a compile error.
