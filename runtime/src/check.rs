@@ -6,6 +6,7 @@
 //! the CLI and startup verification run it against a snapshot taken from a live database, with
 //! the field types known from [`crate::meta::TableMeta`].
 
+use crate::coverage::{Rule, TableColumn, check_coverage};
 use crate::pgtype::{self, Accepts, ColumnFacts, ColumnType};
 use crate::snapshot::{Column, Identity, RelationKind, Snapshot, Table, TypeKind};
 use crate::suggest::{closest, did_you_mean, one_of};
@@ -328,49 +329,24 @@ pub fn check_table(snapshot: &Snapshot, model: &Model<'_>) -> Vec<Finding> {
     }
 
     if !model.partial {
-        let uncovered = |c: &&Column| !claimed.contains(&c.name.as_str());
-        if model.insertable {
-            let required: Vec<&str> = table
-                .columns
-                .iter()
-                .filter(|c| !c.nullable && !c.has_default())
-                .filter(uncovered)
-                .map(|c| c.name.as_str())
-                .collect();
-            if !required.is_empty() {
-                findings.push(Finding::new(
-                    At::Item,
-                    Kind::MissingRequired,
-                    format!(
-                        "insertable model `{}` has no field for {} {} of {what} `{rel}`, which {} NOT NULL without a default; add {}",
-                        model.rust_name,
-                        plural(required.len(), "column", "columns"),
-                        one_of(&required),
-                        plural(required.len(), "is", "are"),
-                        plural(required.len(), "a field for it", "fields for them"),
-                    ),
-                ));
+        let columns: Vec<TableColumn<'_>> = table
+            .columns
+            .iter()
+            .map(|c| TableColumn {
+                name: &c.name,
+                required: !c.nullable && !c.has_default(),
+            })
+            .collect();
+        for (enabled, rule, kind) in [
+            (model.insertable, Rule::Insertable, Kind::MissingRequired),
+            (model.exhaustive, Rule::Exhaustive, Kind::MissingColumns),
+        ] {
+            if !enabled {
+                continue;
             }
-        }
-        if model.exhaustive {
-            let missing: Vec<&str> = table
-                .columns
-                .iter()
-                .filter(uncovered)
-                .map(|c| c.name.as_str())
-                .collect();
-            if !missing.is_empty() {
-                findings.push(Finding::new(
-                    At::Item,
-                    Kind::MissingColumns,
-                    format!(
-                        "exhaustive model `{}` has no field for {} {} of {what} `{rel}`; add {}, or drop `exhaustive`",
-                        model.rust_name,
-                        plural(missing.len(), "column", "columns"),
-                        one_of(&missing),
-                        plural(missing.len(), "a field for it", "fields for them"),
-                    ),
-                ));
+            let verdict = check_coverage(rule, model.rust_name, what, &rel, &columns, &claimed, &[]);
+            if verdict.failed() {
+                findings.push(Finding::new(At::Item, kind, verdict.as_str().to_owned()));
             }
         }
     }

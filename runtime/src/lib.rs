@@ -6,6 +6,7 @@
 //! no database driver in its default features, so the proc-macro that uses it builds fast.
 
 pub mod check;
+pub mod coverage;
 pub mod mappings;
 pub mod meta;
 pub mod pgtype;
@@ -19,6 +20,7 @@ pub use snapshot::{Snapshot, SnapshotError};
 /// Not public API: what generated code names.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::coverage::{Rule, TableColumn, check_coverage, check_flatten};
     pub use crate::mappings::JsonColumn;
     pub use crate::pgtype::{ColumnFacts, ColumnType, Verdict, check_field, str_eq};
     pub use inventory;

@@ -138,7 +138,7 @@ impl Verdict {
         }
     }
 
-    const fn push(mut self, s: &str) -> Self {
+    pub(crate) const fn push(mut self, s: &str) -> Self {
         let bytes = s.as_bytes();
         let room = Verdict::CAP - Verdict::ELLIPSIS.len();
         if self.len + bytes.len() <= room {
@@ -174,7 +174,7 @@ impl Verdict {
         self
     }
 
-    const fn push_accepts(self, a: &Accepts) -> Self {
+    pub(crate) const fn push_accepts(self, a: &Accepts) -> Self {
         match a {
             Accepts::Types(types) => {
                 let mut v = self;

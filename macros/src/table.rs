@@ -1,0 +1,470 @@
+//! `#[derive(Table)]`: attributes → model → checks against the snapshot → generated code.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use schemalock_runtime::check::{self, At, FieldType};
+use schemalock_runtime::snapshot::Snapshot;
+use syn::spanned::Spanned;
+use syn::{Data, DeriveInput, Fields, Ident};
+
+use crate::attr::{self, Container, Member, Position};
+use crate::ctxt::Ctxt;
+use crate::snapshot;
+use crate::typestr;
+
+/// A field that reads a column.
+struct Field<'a> {
+    ident: &'a Ident,
+    /// The field's name without `r#`.
+    name: String,
+    column: String,
+    /// Where a wrong column name is reported: the rename attribute, else the field's name.
+    column_span: Span,
+    ty: &'a syn::Type,
+    /// The type the driver decodes (`try_from` or the field's), lifetimes made `'static`.
+    check_ty: syn::Type,
+    attrs: Member,
+}
+
+/// A `#[sqlx(flatten)]` field: its struct reads the same table.
+struct Flattened<'a> {
+    ident: &'a Ident,
+    ty: syn::Type,
+}
+
+struct Model<'a> {
+    input: &'a DeriveInput,
+    attrs: Container,
+    schema: String,
+    table: String,
+    fields: Vec<Field<'a>>,
+    flattened: Vec<Flattened<'a>>,
+    krate: syn::Path,
+}
+
+pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
+    let cx = Ctxt::new();
+    let model = parse(&cx, input)?;
+    let loaded = snapshot::load(model.attrs.snapshot.as_ref(), input.ident.span());
+    let (checks, track) = match loaded {
+        Ok(loaded) => (check(&cx, &model, &loaded.snapshot), loaded.track),
+        Err(err) => {
+            cx.syn_error(err);
+            (TokenStream::new(), TokenStream::new())
+        }
+    };
+    let generated = generate(&model, checks, track);
+    // Generated code goes out even with errors, so uses of `COLUMNS` and the trait elsewhere do
+    // not add a cascade of unrelated errors to the real ones.
+    Ok(match cx.check() {
+        Ok(()) => generated,
+        Err(err) => {
+            let errors = err.into_compile_error();
+            quote!(#errors #generated)
+        }
+    })
+}
+
+fn parse<'a>(cx: &Ctxt, input: &'a DeriveInput) -> syn::Result<Model<'a>> {
+    let Data::Struct(data) = &input.data else {
+        return Err(syn::Error::new(
+            input.ident.span(),
+            "`#[derive(Table)]` expects a struct with named fields; for a PostgreSQL enum use `#[derive(PgEnum)]`",
+        ));
+    };
+    let Fields::Named(named) = &data.fields else {
+        return Err(syn::Error::new(
+            data.fields.span(),
+            "`#[derive(Table)]` expects named fields, found a tuple or unit struct; name each field after its column",
+        ));
+    };
+    if let Some(param) = input.generics.type_params().next() {
+        cx.error_spanned_by(
+            param,
+            "`#[derive(Table)]` does not support generic type parameters; a model's column types must be known when it is checked",
+        );
+    }
+    if let Some(param) = input.generics.const_params().next() {
+        cx.error_spanned_by(param, "`#[derive(Table)]` does not support const parameters");
+    }
+
+    let attrs = attr::container(cx, &input.attrs, Position::Table);
+    let schema = attrs
+        .schema
+        .as_ref()
+        .map_or_else(|| "public".to_owned(), syn::LitStr::value);
+    let table = attrs.name.as_ref().map_or_else(
+        || heck::ToSnakeCase::to_snake_case(input.ident.to_string().as_str()),
+        |n| n.value.clone(),
+    );
+    let krate = attrs
+        .krate
+        .clone()
+        .unwrap_or_else(|| syn::parse_quote!(::schemalock));
+
+    let mut fields = Vec::new();
+    let mut flattened = Vec::new();
+    for f in &named.named {
+        let ident = f.ident.as_ref().expect("named fields have idents");
+        let m = attr::member(cx, &f.attrs, Position::Field);
+        if m.skip {
+            continue;
+        }
+        if m.flatten {
+            flattened.push(Flattened {
+                ident,
+                ty: typestr::with_static_lifetimes(&f.ty),
+            });
+            continue;
+        }
+        let name = ident.to_string().trim_start_matches("r#").to_owned();
+        let (column, column_span) = match &m.rename {
+            Some(r) => (r.value.clone(), r.span),
+            None => (
+                attrs
+                    .rename_all
+                    .map_or_else(|| name.clone(), |(rule, _)| rule.apply(&name)),
+                ident.span(),
+            ),
+        };
+        let check_ty = typestr::with_static_lifetimes(m.try_from.as_ref().unwrap_or(&f.ty));
+        fields.push(Field {
+            ident,
+            name,
+            column,
+            column_span,
+            ty: &f.ty,
+            check_ty,
+            attrs: m,
+        });
+    }
+    Ok(Model {
+        input,
+        attrs,
+        schema,
+        table,
+        fields,
+        flattened,
+        krate,
+    })
+}
+
+/// Runs the engine, reports its findings on the right tokens, and returns the per-field `const`
+/// checks the compiler evaluates (types need the compiler: only it knows their impls).
+fn check(cx: &Ctxt, model: &Model<'_>, snapshot: &Snapshot) -> TokenStream {
+    let rust_types: Vec<String> = model
+        .fields
+        .iter()
+        .map(|f| typestr::display(f.attrs.try_from.as_ref().unwrap_or(f.ty)))
+        .collect();
+    let pg_types: Vec<Option<String>> = model
+        .fields
+        .iter()
+        .map(|f| f.attrs.pg_type.as_ref().map(syn::LitStr::value))
+        .collect();
+    let rust_name = model.input.ident.to_string();
+    let engine_model = check::Model {
+        rust_name: &rust_name,
+        schema: &model.schema,
+        table: &model.table,
+        fields: model
+            .fields
+            .iter()
+            .zip(rust_types.iter().zip(&pg_types))
+            .map(|(f, (rust, pg_type))| check::Field {
+                name: &f.name,
+                column: &f.column,
+                ty: match pg_type {
+                    Some(pg_type) => FieldType::Declared {
+                        pg_type,
+                        nullable: typestr::is_option(f.ty),
+                        rust,
+                    },
+                    None => FieldType::Deferred,
+                },
+            })
+            .collect(),
+        insertable: model.attrs.insertable,
+        exhaustive: model.attrs.exhaustive,
+        partial: !model.flattened.is_empty(),
+    };
+    let findings = check::check_table(snapshot, &engine_model);
+    let mut missing = vec![false; model.fields.len()];
+    for finding in &findings {
+        let span = match finding.at {
+            At::Field(i) => {
+                let field = &model.fields[i];
+                if finding.kind == check::Kind::ColumnMissing {
+                    missing[i] = true;
+                    // `#[sqlx(default)]`: the driver reads a missing column as the default.
+                    if field.attrs.sqlx_default || model.attrs.sqlx_default {
+                        continue;
+                    }
+                    field.column_span
+                } else {
+                    field.ty.span()
+                }
+            }
+            At::Name => model
+                .attrs
+                .name
+                .as_ref()
+                .map_or(model.input.ident.span(), |n| n.span),
+            At::Schema => model
+                .attrs
+                .schema
+                .as_ref()
+                .map_or(model.input.ident.span(), syn::LitStr::span),
+            At::Item | At::Variant(_) => model.input.ident.span(),
+        };
+        cx.error_at(span, &finding.message);
+    }
+    let Some(table) = snapshot.table(&model.schema, &model.table) else {
+        return TokenStream::new();
+    };
+
+    let krate = &model.krate;
+    let private = quote!(#krate::__private);
+    let mut out = TokenStream::new();
+    for (i, field) in model.fields.iter().enumerate() {
+        if missing[i] || field.attrs.pg_type.is_some() {
+            continue;
+        }
+        let column = table
+            .column(&field.column)
+            .expect("engine reported missing columns");
+        let facts = check::column_facts(snapshot, &model.schema, &model.table, table, column);
+        let checked = match field.attrs.json {
+            Some(nullable) if nullable || typestr::is_option(field.ty) => {
+                quote!(::core::option::Option<#private::JsonColumn>)
+            }
+            Some(_) => quote!(#private::JsonColumn),
+            None => {
+                let ty = &field.check_ty;
+                quote!(#ty)
+            }
+        };
+        let check::OwnedFacts {
+            qualified,
+            display,
+            type_schema,
+            type_name,
+            array,
+            is_enum,
+            nullable,
+            check_nullability,
+        } = &facts;
+        let rust = &rust_types[i];
+        let span = field.ty.span();
+        out.extend(quote_spanned! {span=>
+            const _: () = {
+                let verdict = #private::check_field::<#checked>(
+                    &#private::ColumnFacts {
+                        qualified: #qualified,
+                        display: #display,
+                        ty: #private::ColumnType {
+                            schema: #type_schema,
+                            name: #type_name,
+                            array: #array,
+                            is_enum: #is_enum,
+                        },
+                        nullable: #nullable,
+                        check_nullability: #check_nullability,
+                    },
+                    #rust,
+                );
+                if verdict.failed() {
+                    ::core::panic!("{}", verdict.as_str());
+                }
+            };
+        });
+    }
+
+    let what = table.kind.describe();
+    let relation = check::qualified(&model.schema, &model.table);
+    let (schema, table_name) = (&model.schema, &model.table);
+    for part in &model.flattened {
+        let ty = &part.ty;
+        let field = part.ident.to_string();
+        let rust = typestr::display(ty);
+        out.extend(quote_spanned! {ty.span()=>
+            const _: () = {
+                let verdict = #private::check_flatten(
+                    <#ty as #private::Table>::META, #rust, #field, #schema, #table_name,
+                );
+                if verdict.failed() {
+                    ::core::panic!("{}", verdict.as_str());
+                }
+            };
+        });
+    }
+    if !model.flattened.is_empty() {
+        let columns = table.columns.iter().map(|c| {
+            let name = &c.name;
+            let required = !c.nullable && !c.has_default();
+            quote!(#private::TableColumn { name: #name, required: #required })
+        });
+        let columns = quote!(&[#(#columns),*]);
+        let own: Vec<&str> = model.fields.iter().map(|f| f.column.as_str()).collect();
+        let parts: Vec<&syn::Type> = model.flattened.iter().map(|p| &p.ty).collect();
+        let rust_name = model.input.ident.to_string();
+        for (enabled, rule) in [
+            (model.attrs.insertable, quote!(Insertable)),
+            (model.attrs.exhaustive, quote!(Exhaustive)),
+        ] {
+            if !enabled {
+                continue;
+            }
+            out.extend(quote_spanned! {model.input.ident.span()=>
+                const _: () = {
+                    let verdict = #private::check_coverage(
+                        #private::Rule::#rule, #rust_name, #what, #relation, #columns,
+                        &[#(#own),*], &[#(<#parts as #private::Table>::META),*],
+                    );
+                    if verdict.failed() {
+                        ::core::panic!("{}", verdict.as_str());
+                    }
+                };
+            });
+        }
+    }
+    out
+}
+
+/// Quotes a column name for SQL when it is not a plain lower-case identifier.
+fn sql_ident(name: &str) -> String {
+    let plain = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$');
+    if plain {
+        name.to_owned()
+    } else {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    }
+}
+
+fn generate(model: &Model<'_>, checks: TokenStream, track: TokenStream) -> TokenStream {
+    let krate = &model.krate;
+    let private = quote!(#krate::__private);
+    let ident = &model.input.ident;
+    let (impl_generics, ty_generics, where_clause) = model.input.generics.split_for_impl();
+    let static_args = model.input.generics.lifetimes().map(|_| quote!('static));
+    let static_self = quote!(#ident<#(#static_args),*>);
+
+    let schema = &model.schema;
+    let table = &model.table;
+    let rust_name = ident.to_string();
+    let (insertable, exhaustive) = (model.attrs.insertable, model.attrs.exhaustive);
+    let columns = model.fields.iter().map(|f| {
+        let field = &f.name;
+        let column = &f.column;
+        let rust = typestr::display(f.attrs.try_from.as_ref().unwrap_or(f.ty));
+        let ty = &f.check_ty;
+        let (accepts, pg_type, nullable) = match (&f.attrs.pg_type, f.attrs.json) {
+            (Some(pg), _) => {
+                let nullable = typestr::is_option(f.ty);
+                (quote!(::core::option::Option::None), quote!(::core::option::Option::Some(#pg)), quote!(#nullable))
+            }
+            (None, Some(json_nullable)) => {
+                let nullable = json_nullable || typestr::is_option(f.ty);
+                (
+                    quote!(::core::option::Option::Some(&<#private::JsonColumn as #private::PgCompatible>::ACCEPTS)),
+                    quote!(::core::option::Option::None),
+                    quote!(#nullable),
+                )
+            }
+            (None, None) => (
+                quote!(::core::option::Option::Some(&<#ty as #private::PgCompatible>::ACCEPTS)),
+                quote!(::core::option::Option::None),
+                quote!(<#ty as #private::PgCompatible>::NULLABLE),
+            ),
+        };
+        quote! {
+            #private::ColumnMeta {
+                field: #field,
+                column: #column,
+                rust_type: #rust,
+                accepts: #accepts,
+                pg_type: #pg_type,
+                nullable: #nullable,
+            }
+        }
+    });
+    let flattened = model.flattened.iter().map(|p| {
+        let ty = &p.ty;
+        quote!(<#ty as #private::Table>::META)
+    });
+
+    let columns_struct = format_ident!("{}Columns", ident);
+    let column_fields: Vec<TokenStream> = model
+        .fields
+        .iter()
+        .map(|f| {
+            let id = f.ident;
+            let doc = format!("`{}`", f.column);
+            quote!(#[doc = #doc] pub #id: &'static str)
+        })
+        .collect();
+    let column_values = model.fields.iter().map(|f| {
+        let id = f.ident;
+        let column = &f.column;
+        quote!(#id: #column)
+    });
+    let column_list = model
+        .fields
+        .iter()
+        .map(|f| sql_ident(&f.column))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let qualified_table = if model.schema == "public" {
+        sql_ident(table)
+    } else {
+        format!("{}.{}", sql_ident(schema), sql_ident(table))
+    };
+    let struct_doc = format!("Column names of `{rust_name}`, one field per mapped field.");
+
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics #private::Table for #ident #ty_generics #where_clause {
+            const META: &'static #private::TableMeta = &#private::TableMeta {
+                rust_name: #rust_name,
+                module_path: ::core::module_path!(),
+                schema: #schema,
+                table: #table,
+                columns: &[#(#columns),*],
+                flattened: &[#(#flattened),*],
+                insertable: #insertable,
+                exhaustive: #exhaustive,
+            };
+        }
+
+        const _: () = {
+            #[doc = #struct_doc]
+            #[derive(Debug, Clone, Copy)]
+            pub struct #columns_struct {
+                #(#column_fields,)*
+            }
+
+            #[automatically_derived]
+            #[allow(dead_code)]
+            impl #impl_generics #ident #ty_generics #where_clause {
+                /// Column names, for hand-written SQL: a renamed column breaks the build at each use.
+                pub const COLUMNS: #columns_struct = #columns_struct { #(#column_values,)* };
+                /// The table, schema-qualified outside `public`, quoted where SQL needs it.
+                pub const TABLE: &'static str = #qualified_table;
+                /// Every mapped column, comma-separated, for `SELECT` lists.
+                pub const COLUMN_LIST: &'static str = #column_list;
+            }
+
+            #track
+            #checks
+            #private::inventory::submit! {
+                #private::Registration::Table(<#static_self as #private::Table>::META)
+            }
+        };
+    }
+}
