@@ -142,7 +142,10 @@ fn set_flag(cx: &Ctxt, slot: &mut bool, key: &str, meta: &ParseNestedMeta) -> sy
         )));
     }
     if *slot {
-        cx.error_at(meta.path.span(), format!("duplicate schemalock attribute `{key}`"));
+        cx.error_at(
+            meta.path.span(),
+            format!("duplicate schemalock attribute `{key}`"),
+        );
     }
     *slot = true;
     Ok(())
@@ -193,7 +196,7 @@ fn unknown_key(cx: &Ctxt, meta: &ParseNestedMeta, pos: Position) -> syn::Result<
     cx.error_at(
         meta.path.span(),
         format!(
-            "unknown schemalock attribute `{key}` {}{hint}; expected one of {}",
+            "unknown schemalock attribute `{key}` {}; expected one of {}{hint}",
             pos.what(),
             list.join(", ")
         ),
@@ -301,7 +304,13 @@ pub fn member(cx: &Ctxt, attrs: &[Attribute], pos: Position) -> Member {
                     return unknown_key(cx, &meta, pos);
                 }
                 match key.as_str() {
-                    "rename" => set_name(cx, &mut m.rename, &string_value(&meta, &key)?, "schemalock", &key),
+                    "rename" => set_name(
+                        cx,
+                        &mut m.rename,
+                        &string_value(&meta, &key)?,
+                        "schemalock",
+                        &key,
+                    ),
                     "skip" => set_flag(cx, &mut m.skip, &key, &meta)?,
                     "pg_type" => {
                         let lit = string_value(&meta, &key)?;
@@ -394,15 +403,14 @@ mod tests {
 
     #[test]
     fn unknown_and_duplicate_keys_are_reported_together() {
-        let attrs: Vec<Attribute> = vec![
-            parse_quote!(#[schemalock(tabel = "x", table = "a", table = "b", skip)]),
-        ];
+        let attrs: Vec<Attribute> =
+            vec![parse_quote!(#[schemalock(tabel = "x", table = "a", table = "b", skip)])];
         let cx = Ctxt::new();
         container(&cx, &attrs, Position::Table);
         assert_eq!(
             errors(cx),
             [
-                "unknown schemalock attribute `tabel` on a `#[derive(Table)]` struct; did you mean `table`?; expected one of `table`, `schema`, `rename_all`, `snapshot`, `insertable`, `exhaustive`, `crate`",
+                "unknown schemalock attribute `tabel` on a `#[derive(Table)]` struct; expected one of `table`, `schema`, `rename_all`, `snapshot`, `insertable`, `exhaustive`, `crate`; did you mean `table`?",
                 "duplicate schemalock attribute `table`",
                 "unknown schemalock attribute `skip` on a `#[derive(Table)]` struct; expected one of `table`, `schema`, `rename_all`, `snapshot`, `insertable`, `exhaustive`, `crate`",
             ]
@@ -419,7 +427,11 @@ mod tests {
         );
         assert_eq!(c.name.as_ref().unwrap().value, "canonlayer");
         assert_eq!(c.rename_all.unwrap().0, RenameRule::Upper);
-        let c = container(&cx, &[parse_quote!(#[postgres(name = "mood")])], Position::Enum);
+        let c = container(
+            &cx,
+            &[parse_quote!(#[postgres(name = "mood")])],
+            Position::Enum,
+        );
         assert_eq!(c.name.unwrap().value, "mood");
         assert!(errors(cx).is_empty());
     }
@@ -437,12 +449,17 @@ mod tests {
         );
         assert_eq!(
             errors(cx),
-            ["conflicting names: `#[sqlx]` says `kind`, `#[schemalock]` says `entity_type`; keep one"]
+            [
+                "conflicting names: `#[sqlx]` says `kind`, `#[schemalock]` says `entity_type`; keep one"
+            ]
         );
         let cx = Ctxt::new();
         let m = member(
             &cx,
-            &[parse_quote!(#[sqlx(rename = "kind")]), parse_quote!(#[schemalock(rename = "kind")])],
+            &[
+                parse_quote!(#[sqlx(rename = "kind")]),
+                parse_quote!(#[schemalock(rename = "kind")]),
+            ],
             Position::Field,
         );
         assert!(errors(cx).is_empty());
@@ -479,7 +496,10 @@ mod tests {
         let cx = Ctxt::new();
         container(
             &cx,
-            &[parse_quote!(#[schemalock(table = entities)]), parse_quote!(#[schemalock(insertable = true)])],
+            &[
+                parse_quote!(#[schemalock(table = entities)]),
+                parse_quote!(#[schemalock(insertable = true)]),
+            ],
             Position::Table,
         );
         assert_eq!(
@@ -490,14 +510,22 @@ mod tests {
             ]
         );
         let cx = Ctxt::new();
-        container(&cx, &[parse_quote!(#[schemalock(rename_all = "Snake")])], Position::Enum);
+        container(
+            &cx,
+            &[parse_quote!(#[schemalock(rename_all = "Snake")])],
+            Position::Enum,
+        );
         assert!(errors(cx)[0].starts_with("unknown rename rule `Snake`; expected one of"));
     }
 
     #[test]
     fn variant_keys() {
         let cx = Ctxt::new();
-        let m = member(&cx, &[parse_quote!(#[schemalock(rename = "RETCONNED", skip)])], Position::Variant);
+        let m = member(
+            &cx,
+            &[parse_quote!(#[schemalock(rename = "RETCONNED", skip)])],
+            Position::Variant,
+        );
         assert_eq!(m.rename.unwrap().value, "RETCONNED");
         assert_eq!(
             errors(cx),

@@ -20,7 +20,7 @@ use syn::{DeriveInput, parse_macro_input};
 /// Checks a struct against its table in the schema snapshot at compile time.
 ///
 /// See the `schemalock` crate for the attributes and the checks.
-#[proc_macro_derive(Table, attributes(schemalock))]
+#[proc_macro_derive(Table, attributes(schemalock, sqlx, postgres))]
 pub fn derive_table(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     table::expand(&input)
@@ -31,7 +31,7 @@ pub fn derive_table(input: TokenStream) -> TokenStream {
 /// Maps a Rust enum to a PostgreSQL enum type and checks its labels at compile time.
 ///
 /// See the `schemalock` crate for the attributes and the checks.
-#[proc_macro_derive(PgEnum, attributes(schemalock))]
+#[proc_macro_derive(PgEnum, attributes(schemalock, sqlx, postgres))]
 pub fn derive_pg_enum(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     pg_enum::expand(&input)

@@ -73,7 +73,9 @@ fn load_cached(path: &Path) -> Result<Arc<Snapshot>, SnapshotError> {
     })?;
     let modified = meta.modified().ok();
     let len = meta.len();
-    let mut cache = cache().lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut cache = cache()
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     if let Some(c) = cache.get(path) {
         if c.modified == modified && c.len == len && modified.is_some() {
             return Ok(Arc::clone(&c.snapshot));

@@ -79,13 +79,16 @@ fn parse<'a>(cx: &Ctxt, input: &'a DeriveInput) -> syn::Result<Model<'a>> {
         ));
     };
     if let Some(param) = input.generics.type_params().next() {
-        cx.error_spanned_by(
+        return Err(syn::Error::new_spanned(
             param,
             "`#[derive(Table)]` does not support generic type parameters; a model's column types must be known when it is checked",
-        );
+        ));
     }
     if let Some(param) = input.generics.const_params().next() {
-        cx.error_spanned_by(param, "`#[derive(Table)]` does not support const parameters");
+        return Err(syn::Error::new_spanned(
+            param,
+            "`#[derive(Table)]` does not support const parameters",
+        ));
     }
 
     let attrs = attr::container(cx, &input.attrs, Position::Table);
@@ -225,6 +228,7 @@ fn check(cx: &Ctxt, model: &Model<'_>, snapshot: &Snapshot) -> TokenStream {
 
     let krate = &model.krate;
     let private = quote!(#krate::__private);
+    let static_self = static_self(model);
     let mut out = TokenStream::new();
     for (i, field) in model.fields.iter().enumerate() {
         if missing[i] || field.attrs.pg_type.is_some() {
@@ -234,16 +238,6 @@ fn check(cx: &Ctxt, model: &Model<'_>, snapshot: &Snapshot) -> TokenStream {
             .column(&field.column)
             .expect("engine reported missing columns");
         let facts = check::column_facts(snapshot, &model.schema, &model.table, table, column);
-        let checked = match field.attrs.json {
-            Some(nullable) if nullable || typestr::is_option(field.ty) => {
-                quote!(::core::option::Option<#private::JsonColumn>)
-            }
-            Some(_) => quote!(#private::JsonColumn),
-            None => {
-                let ty = &field.check_ty;
-                quote!(#ty)
-            }
-        };
         let check::OwnedFacts {
             qualified,
             display,
@@ -254,11 +248,12 @@ fn check(cx: &Ctxt, model: &Model<'_>, snapshot: &Snapshot) -> TokenStream {
             nullable,
             check_nullability,
         } = &facts;
-        let rust = &rust_types[i];
-        let span = field.ty.span();
+        // The field's name: a type's span covers only its first token on stable Rust.
+        let span = field.ident.span();
         out.extend(quote_spanned! {span=>
             const _: () = {
-                let verdict = #private::check_field::<#checked>(
+                let verdict = #private::check_column(
+                    &<#static_self as #private::Table>::META.columns[#i],
                     &#private::ColumnFacts {
                         qualified: #qualified,
                         display: #display,
@@ -271,7 +266,6 @@ fn check(cx: &Ctxt, model: &Model<'_>, snapshot: &Snapshot) -> TokenStream {
                         nullable: #nullable,
                         check_nullability: #check_nullability,
                     },
-                    #rust,
                 );
                 if verdict.failed() {
                     ::core::panic!("{}", verdict.as_str());
@@ -347,13 +341,19 @@ fn sql_ident(name: &str) -> String {
     }
 }
 
+/// The struct with every lifetime parameter `'static`, nameable from a `const`.
+fn static_self(model: &Model<'_>) -> TokenStream {
+    let ident = &model.input.ident;
+    let static_args = model.input.generics.lifetimes().map(|_| quote!('static));
+    quote!(#ident<#(#static_args),*>)
+}
+
 fn generate(model: &Model<'_>, checks: TokenStream, track: TokenStream) -> TokenStream {
     let krate = &model.krate;
     let private = quote!(#krate::__private);
     let ident = &model.input.ident;
     let (impl_generics, ty_generics, where_clause) = model.input.generics.split_for_impl();
-    let static_args = model.input.generics.lifetimes().map(|_| quote!('static));
-    let static_self = quote!(#ident<#(#static_args),*>);
+    let static_self = static_self(model);
 
     let schema = &model.schema;
     let table = &model.table;
@@ -364,33 +364,40 @@ fn generate(model: &Model<'_>, checks: TokenStream, track: TokenStream) -> Token
         let column = &f.column;
         let rust = typestr::display(f.attrs.try_from.as_ref().unwrap_or(f.ty));
         let ty = &f.check_ty;
-        let (accepts, pg_type, nullable) = match (&f.attrs.pg_type, f.attrs.json) {
-            (Some(pg), _) => {
-                let nullable = typestr::is_option(f.ty);
-                (quote!(::core::option::Option::None), quote!(::core::option::Option::Some(#pg)), quote!(#nullable))
+        // The mapping type: the field's, `try_from`'s, or `JsonColumn` for `#[sqlx(json)]`.
+        let mapped = match (&f.attrs.pg_type, f.attrs.json) {
+            (Some(_), _) => None,
+            (None, Some(nullable)) if nullable || typestr::is_option(f.ty) => {
+                Some(quote!(::core::option::Option<#private::JsonColumn>))
             }
-            (None, Some(json_nullable)) => {
-                let nullable = json_nullable || typestr::is_option(f.ty);
-                (
-                    quote!(::core::option::Option::Some(&<#private::JsonColumn as #private::PgCompatible>::ACCEPTS)),
-                    quote!(::core::option::Option::None),
-                    quote!(#nullable),
-                )
-            }
-            (None, None) => (
-                quote!(::core::option::Option::Some(&<#ty as #private::PgCompatible>::ACCEPTS)),
-                quote!(::core::option::Option::None),
-                quote!(<#ty as #private::PgCompatible>::NULLABLE),
-            ),
+            (None, Some(_)) => Some(quote!(#private::JsonColumn)),
+            (None, None) => Some(quote!(#ty)),
         };
-        quote! {
-            #private::ColumnMeta {
-                field: #field,
-                column: #column,
-                rust_type: #rust,
-                accepts: #accepts,
-                pg_type: #pg_type,
-                nullable: #nullable,
+        match (mapped, &f.attrs.pg_type) {
+            (Some(mapped), _) => quote! {{
+                // Named once, so a type without a mapping is one error.
+                const MAPPING: #private::Mapping = <#mapped as #private::PgCompatible>::MAPPING;
+                #private::ColumnMeta {
+                    field: #field,
+                    column: #column,
+                    rust_type: #rust,
+                    accepts: ::core::option::Option::Some(&MAPPING.accepts),
+                    pg_type: ::core::option::Option::None,
+                    nullable: MAPPING.nullable,
+                }
+            }},
+            (None, pg) => {
+                let nullable = typestr::is_option(f.ty);
+                quote! {
+                    #private::ColumnMeta {
+                        field: #field,
+                        column: #column,
+                        rust_type: #rust,
+                        accepts: ::core::option::Option::None,
+                        pg_type: ::core::option::Option::Some(#pg),
+                        nullable: #nullable,
+                    }
+                }
             }
         }
     });

@@ -22,17 +22,17 @@ pub fn display(ty: &syn::Type) -> String {
             out.push(' ');
         }
     }
-    out.replace("&'", "&'").replace(",", ", ").replace(",  ", ", ")
+    out.replace("&'", "&'")
+        .replace(",", ", ")
+        .replace(",  ", ", ")
 }
 
 /// True when the outermost type is `Option<..>` (used where no trait impl can tell).
 pub fn is_option(ty: &syn::Type) -> bool {
     match ty {
-        syn::Type::Path(p) if p.qself.is_none() => p
-            .path
-            .segments
-            .last()
-            .is_some_and(|s| s.ident == "Option" && matches!(s.arguments, syn::PathArguments::AngleBracketed(_))),
+        syn::Type::Path(p) if p.qself.is_none() => p.path.segments.last().is_some_and(|s| {
+            s.ident == "Option" && matches!(s.arguments, syn::PathArguments::AngleBracketed(_))
+        }),
         syn::Type::Group(g) => is_option(&g.elem),
         syn::Type::Paren(p) => is_option(&p.elem),
         _ => false,
@@ -67,11 +67,17 @@ mod tests {
     fn displays_like_source() {
         let cases: Vec<(syn::Type, &str)> = vec![
             (parse_quote!(Vec<Option<String>>), "Vec<Option<String>>"),
-            (parse_quote!(Option<pgvector::Vector>), "Option<pgvector::Vector>"),
+            (
+                parse_quote!(Option<pgvector::Vector>),
+                "Option<pgvector::Vector>",
+            ),
             (parse_quote!(&'a str), "&'a str"),
             (parse_quote!(HashMap<String, i32>), "HashMap<String, i32>"),
             (parse_quote!([u8; 16]), "[u8; 16]"),
-            (parse_quote!(chrono::DateTime<chrono::Utc>), "chrono::DateTime<chrono::Utc>"),
+            (
+                parse_quote!(chrono::DateTime<chrono::Utc>),
+                "chrono::DateTime<chrono::Utc>",
+            ),
         ];
         for (ty, want) in cases {
             assert_eq!(display(&ty), want);

@@ -165,7 +165,10 @@ pub fn column_facts(
         TypeKind::Enum(_) => {
             facts.is_enum = true;
             if !column.array {
-                facts.display = format!("enum `{}`", pgtype_name(&column.type_schema, &column.type_name));
+                facts.display = format!(
+                    "enum `{}`",
+                    pgtype_name(&column.type_schema, &column.type_name)
+                );
             }
         }
         TypeKind::Domain(d) => {
@@ -176,7 +179,10 @@ pub fn column_facts(
             facts.type_schema = d.type_schema.clone();
             facts.type_name = d.type_name.clone();
             facts.array = column.array || d.array;
-            facts.is_enum = matches!(snapshot.type_kind(&d.type_schema, &d.type_name), TypeKind::Enum(_));
+            facts.is_enum = matches!(
+                snapshot.type_kind(&d.type_schema, &d.type_name),
+                TypeKind::Enum(_)
+            );
             if d.not_null && !column.array {
                 facts.nullable = false;
             }
@@ -205,7 +211,9 @@ fn find_schema<'s>(
     }
     let names: Vec<&str> = snapshot.schemas.keys().map(String::as_str).collect();
     let hint = match closest(schema, names.iter().copied()).as_slice() {
-        [] if names.is_empty() => "; the snapshot has no schemas: refresh it with `cargo schemalock refresh`".to_owned(),
+        [] if names.is_empty() => {
+            "; the snapshot has no schemas: refresh it with `cargo schemalock refresh`".to_owned()
+        }
         [] => format!("; it has {}", one_of(&names)),
         close => format!("; did you mean {}?", one_of(close)),
     };
@@ -344,7 +352,8 @@ pub fn check_table(snapshot: &Snapshot, model: &Model<'_>) -> Vec<Finding> {
             if !enabled {
                 continue;
             }
-            let verdict = check_coverage(rule, model.rust_name, what, &rel, &columns, &claimed, &[]);
+            let verdict =
+                check_coverage(rule, model.rust_name, what, &rel, &columns, &claimed, &[]);
             if verdict.failed() {
                 findings.push(Finding::new(At::Item, kind, verdict.as_str().to_owned()));
             }
@@ -450,7 +459,11 @@ pub fn check_enum(snapshot: &Snapshot, model: &EnumModel<'_>) -> Vec<Finding> {
                 )
             }
         };
-        let kind = if other.is_some() { Kind::NotAnEnum } else { Kind::TypeMissing };
+        let kind = if other.is_some() {
+            Kind::NotAnEnum
+        } else {
+            Kind::TypeMissing
+        };
         findings.push(Finding::new(At::Name, kind, message));
         return findings;
     };
@@ -571,13 +584,19 @@ mod tests {
         let mut m = model("entities", &[]);
         m.schema = "audit";
         let f = check_table(&snapshot(), &m);
-        assert_eq!(messages(&f), ["schema `audit` not found in the snapshot; it has `public`"]);
+        assert_eq!(
+            messages(&f),
+            ["schema `audit` not found in the snapshot; it has `public`"]
+        );
         assert_eq!(f[0].at, At::Schema);
     }
 
     #[test]
     fn missing_columns_suggest_renames_or_list() {
-        let f = check_table(&snapshot(), &model("entities", &[("id", "id"), ("ty", "type"), ("x", "zzz")]));
+        let f = check_table(
+            &snapshot(),
+            &model("entities", &[("id", "id"), ("ty", "type"), ("x", "zzz")]),
+        );
         assert_eq!(
             messages(&f),
             [
@@ -590,35 +609,79 @@ mod tests {
 
     #[test]
     fn mapped_types_use_the_const_check() {
-        let mut m = model("entities", &[("canon_layer", "canon_layer"), ("mention_count", "mention_count"), ("born", "born")]);
-        m.fields[0].ty = FieldType::Mapped { accepts: &String::ACCEPTS, nullable: false, rust: "String" };
-        m.fields[1].ty = FieldType::Mapped { accepts: &i32::ACCEPTS, nullable: false, rust: "i32" };
+        let mut m = model(
+            "entities",
+            &[
+                ("canon_layer", "canon_layer"),
+                ("mention_count", "mention_count"),
+                ("born", "born"),
+            ],
+        );
+        m.fields[0].ty = FieldType::Mapped {
+            accepts: &String::ACCEPTS,
+            nullable: false,
+            rust: "String",
+        };
+        m.fields[1].ty = FieldType::Mapped {
+            accepts: &i32::ACCEPTS,
+            nullable: false,
+            rust: "i32",
+        };
         // A NOT NULL domain over integer: `i32` fits.
-        m.fields[2].ty = FieldType::Mapped { accepts: &i32::ACCEPTS, nullable: false, rust: "i32" };
+        m.fields[2].ty = FieldType::Mapped {
+            accepts: &i32::ACCEPTS,
+            nullable: false,
+            rust: "i32",
+        };
         let f = check_table(&snapshot(), &m);
         assert_eq!(f.len(), 2, "{f:#?}");
-        assert!(f[0].message.starts_with("column `entities.canon_layer` is enum `canonlayer`; `String` maps to"));
-        assert!(f[1].message.starts_with("column `entities.mention_count` is nullable"));
+        assert!(
+            f[0].message.starts_with(
+                "column `entities.canon_layer` is enum `canonlayer`; `String` maps to"
+            )
+        );
+        assert!(
+            f[1].message
+                .starts_with("column `entities.mention_count` is nullable")
+        );
     }
 
     #[test]
     fn declared_pg_type_matches_any_spelling() {
-        for spelling in ["varchar", "character varying", "character varying(20)", "VARCHAR"] {
+        for spelling in [
+            "varchar",
+            "character varying",
+            "character varying(20)",
+            "VARCHAR",
+        ] {
             let mut m = model("entities", &[("entity_type", "entity_type")]);
-            m.fields[0].ty = FieldType::Declared { pg_type: spelling, nullable: false, rust: "Kind" };
+            m.fields[0].ty = FieldType::Declared {
+                pg_type: spelling,
+                nullable: false,
+                rust: "Kind",
+            };
             assert!(check_table(&snapshot(), &m).is_empty(), "{spelling}");
         }
         let mut m = model("entities", &[("entity_type", "entity_type")]);
-        m.fields[0].ty = FieldType::Declared { pg_type: "text", nullable: false, rust: "Kind" };
+        m.fields[0].ty = FieldType::Declared {
+            pg_type: "text",
+            nullable: false,
+            rust: "Kind",
+        };
         assert_eq!(
             messages(&check_table(&snapshot(), &m)),
-            ["column `entities.entity_type` is `character varying(20)`, but the field says `pg_type = \"text\"`; change `pg_type` or migrate the column"]
+            [
+                "column `entities.entity_type` is `character varying(20)`, but the field says `pg_type = \"text\"`; change `pg_type` or migrate the column"
+            ]
         );
     }
 
     #[test]
     fn insertable_and_exhaustive() {
-        let mut m = model("entities", &[("canon_layer", "canon_layer"), ("search", "search")]);
+        let mut m = model(
+            "entities",
+            &[("canon_layer", "canon_layer"), ("search", "search")],
+        );
         m.insertable = true;
         m.exhaustive = true;
         let f = check_table(&snapshot(), &m);
@@ -637,19 +700,36 @@ mod tests {
     #[test]
     fn view_columns_skip_nullability() {
         let mut m = model("entity_names", &[("name", "name")]);
-        m.fields[0].ty = FieldType::Mapped { accepts: &String::ACCEPTS, nullable: false, rust: "String" };
+        m.fields[0].ty = FieldType::Mapped {
+            accepts: &String::ACCEPTS,
+            nullable: false,
+            rust: "String",
+        };
         assert!(check_table(&snapshot(), &m).is_empty());
     }
 
     fn enum_model<'a>(type_name: &'a str, variants: &[(&'a str, &'a str)]) -> EnumModel<'a> {
-        EnumModel { rust_name: "CanonLayer", schema: "public", type_name, variants: variants.to_vec() }
+        EnumModel {
+            rust_name: "CanonLayer",
+            schema: "public",
+            type_name,
+            variants: variants.to_vec(),
+        }
     }
 
     #[test]
     fn enum_labels_both_ways() {
         let f = check_enum(
             &snapshot(),
-            &enum_model("canonlayer", &[("Primary", "PRIMARY"), ("Alternate", "ALTERNATE"), ("Retconned", "RETCONNED"), ("Main", "PRIMARY")]),
+            &enum_model(
+                "canonlayer",
+                &[
+                    ("Primary", "PRIMARY"),
+                    ("Alternate", "ALTERNATE"),
+                    ("Retconned", "RETCONNED"),
+                    ("Main", "PRIMARY"),
+                ],
+            ),
         );
         assert_eq!(
             messages(&f),
@@ -666,9 +746,15 @@ mod tests {
     #[test]
     fn enum_type_missing_or_not_an_enum() {
         let f = check_enum(&snapshot(), &enum_model("canon_layer", &[]));
-        assert_eq!(messages(&f), ["enum type `canon_layer` not found in schema `public`; did you mean `canonlayer`?"]);
+        assert_eq!(
+            messages(&f),
+            ["enum type `canon_layer` not found in schema `public`; did you mean `canonlayer`?"]
+        );
         let f = check_enum(&snapshot(), &enum_model("year", &[]));
-        assert_eq!(messages(&f), ["`year` is a domain, not an enum; `CanonLayer` needs a PostgreSQL enum type"]);
+        assert_eq!(
+            messages(&f),
+            ["`year` is a domain, not an enum; `CanonLayer` needs a PostgreSQL enum type"]
+        );
         assert_eq!(f[0].kind, Kind::NotAnEnum);
     }
 }

@@ -98,14 +98,18 @@ pub const fn check_coverage(
         }
         i += 1;
     }
-    v = v.push(" of ").push(what).push(" `").push(relation).push("`");
+    v = v
+        .push(" of ")
+        .push(what)
+        .push(" `")
+        .push(relation)
+        .push("`");
     match rule {
-        Rule::Insertable => v
-            .push(if many {
-                ", which are NOT NULL without a default; add fields for them"
-            } else {
-                ", which is NOT NULL without a default; add a field for it"
-            }),
+        Rule::Insertable => v.push(if many {
+            ", which are NOT NULL without a default; add fields for them"
+        } else {
+            ", which is NOT NULL without a default; add a field for it"
+        }),
         Rule::Exhaustive => v.push(if many {
             "; add fields for them, or drop `exhaustive`"
         } else {

@@ -7,6 +7,8 @@
 
 pub mod check;
 pub mod coverage;
+#[cfg(feature = "introspect")]
+pub mod introspect;
 pub mod mappings;
 pub mod meta;
 pub mod pgtype;
@@ -22,6 +24,8 @@ pub use snapshot::{Snapshot, SnapshotError};
 pub mod __private {
     pub use crate::coverage::{Rule, TableColumn, check_coverage, check_flatten};
     pub use crate::mappings::JsonColumn;
-    pub use crate::pgtype::{ColumnFacts, ColumnType, Verdict, check_field, str_eq};
+    pub use crate::pgtype::{
+        ColumnFacts, ColumnType, Mapping, Verdict, check_column, check_field, str_eq,
+    };
     pub use inventory;
 }

@@ -76,10 +76,8 @@ map! {
     chrono::DateTime<chrono::FixedOffset> => [TIMESTAMPTZ];
 }
 
-#[cfg(all(feature = "chrono", not(target_arch = "wasm32")))]
-map! {
-    chrono::DateTime<chrono::Local> => [TIMESTAMPTZ];
-}
+// `DateTime<Local>` is left out: it exists only with chrono's `clock` feature, which would pull
+// in the system time zone machinery for every user of this feature.
 
 #[cfg(feature = "time")]
 map! {

@@ -72,6 +72,20 @@ pub trait PgCompatible {
     const ACCEPTS: Accepts;
     /// True when the type can hold SQL NULL (`Option<T>`).
     const NULLABLE: bool = false;
+    /// Both of the above, so generated code can name the type once.
+    #[doc(hidden)]
+    const MAPPING: Mapping = Mapping {
+        accepts: Self::ACCEPTS,
+        nullable: Self::NULLABLE,
+    };
+}
+
+/// A type's [`PgCompatible`] constants together.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub struct Mapping {
+    pub accepts: Accepts,
+    pub nullable: bool,
 }
 
 /// A column's type, resolved through domains to the type the driver decodes.
@@ -308,7 +322,17 @@ pub fn describe(a: &Accepts) -> String {
     Verdict::ok().push_accepts(a).as_str().to_owned()
 }
 
-/// [`check`] for a field of type `T`, the form the derive calls from a `const`.
+/// [`check`] for a field as the derive recorded it in its `TableMeta`; this is what the
+/// generated per-field `const` calls, so the field's type is named once in generated code and a
+/// type without a mapping gets one error, not two.
+pub const fn check_column(meta: &crate::meta::ColumnMeta, facts: &ColumnFacts<'_>) -> Verdict {
+    match meta.accepts {
+        Some(a) => check(a, meta.nullable, facts, meta.rust_type),
+        None => Verdict::ok(),
+    }
+}
+
+/// [`check`] for a field of type `T`.
 pub const fn check_field<T: PgCompatible + ?Sized>(facts: &ColumnFacts<'_>, rust: &str) -> Verdict {
     check(&T::ACCEPTS, T::NULLABLE, facts, rust)
 }
@@ -334,7 +358,8 @@ pub mod builtin {
     pub const DATE: PgTypeRef = PgTypeRef::builtin("date", "date");
     pub const TIME: PgTypeRef = PgTypeRef::builtin("time", "time without time zone");
     pub const TIMESTAMP: PgTypeRef = PgTypeRef::builtin("timestamp", "timestamp without time zone");
-    pub const TIMESTAMPTZ: PgTypeRef = PgTypeRef::builtin("timestamptz", "timestamp with time zone");
+    pub const TIMESTAMPTZ: PgTypeRef =
+        PgTypeRef::builtin("timestamptz", "timestamp with time zone");
     pub const JSON: PgTypeRef = PgTypeRef::builtin("json", "json");
     pub const JSONB: PgTypeRef = PgTypeRef::builtin("jsonb", "jsonb");
     pub const INET: PgTypeRef = PgTypeRef::builtin("inet", "inet");
@@ -346,8 +371,30 @@ pub mod builtin {
 
     /// Display names PostgreSQL prints for built-in `typname`s, for messages and `pg_type`.
     pub const ALL: &[PgTypeRef] = &[
-        BOOL, CHAR, INT2, INT4, INT8, FLOAT4, FLOAT8, NUMERIC, TEXT, VARCHAR, BPCHAR, NAME, BYTEA,
-        UUID, DATE, TIME, TIMESTAMP, TIMESTAMPTZ, JSON, JSONB, INET, CIDR, BIT, VARBIT,
+        BOOL,
+        CHAR,
+        INT2,
+        INT4,
+        INT8,
+        FLOAT4,
+        FLOAT8,
+        NUMERIC,
+        TEXT,
+        VARCHAR,
+        BPCHAR,
+        NAME,
+        BYTEA,
+        UUID,
+        DATE,
+        TIME,
+        TIMESTAMP,
+        TIMESTAMPTZ,
+        JSON,
+        JSONB,
+        INET,
+        CIDR,
+        BIT,
+        VARBIT,
     ];
 }
 
@@ -416,7 +463,13 @@ mod tests {
         assert!(!accepts(&<Vec<String>>::ACCEPTS, &col("text")));
         assert!(accepts(&<Vec<u8>>::ACCEPTS, &col("bytea")));
         assert!(accepts(&<&[u8]>::ACCEPTS, &col("bytea")));
-        assert!(!accepts(&<Vec<u8>>::ACCEPTS, &ColumnType { array: true, ..col("int2") }));
+        assert!(!accepts(
+            &<Vec<u8>>::ACCEPTS,
+            &ColumnType {
+                array: true,
+                ..col("int2")
+            }
+        ));
         assert!(!accepts(&u8::ACCEPTS, &col("int2")));
         assert!(<Option<i32>>::NULLABLE && !i32::NULLABLE);
         assert_eq!(<Option<i32>>::ACCEPTS, i32::ACCEPTS);

@@ -434,7 +434,9 @@ fn strip_position(message: &str) -> String {
 #[derive(Debug)]
 pub enum SnapshotError {
     /// No snapshot file was found.
-    NotFound { looked_in: Vec<PathBuf> },
+    NotFound {
+        looked_in: Vec<PathBuf>,
+    },
     Read {
         path: PathBuf,
         source: std::io::Error,
@@ -445,7 +447,10 @@ pub enum SnapshotError {
         column: usize,
         message: String,
     },
-    Version { path: PathBuf, found: u32 },
+    Version {
+        path: PathBuf,
+        found: u32,
+    },
 }
 
 impl fmt::Display for SnapshotError {
@@ -466,6 +471,15 @@ impl fmt::Display for SnapshotError {
                 write!(
                     f,
                     "; run `cargo schemalock refresh` to create one, or point `{SNAPSHOT_ENV}` at it"
+                )
+            }
+            SnapshotError::Read { path, source }
+                if source.kind() == std::io::ErrorKind::NotFound =>
+            {
+                write!(
+                    f,
+                    "snapshot `{}` does not exist; create it with `cargo schemalock refresh --snapshot <path>`, or fix the path",
+                    path.display()
                 )
             }
             SnapshotError::Read { path, source } => {
@@ -624,8 +638,14 @@ mod tests {
         let cut = &text[..text.len() / 2];
         let err = Snapshot::from_json(cut, Path::new("db/schemalock.json")).unwrap_err();
         let msg = err.to_string();
-        assert!(matches!(err, SnapshotError::Parse { line, .. } if line > 1), "{msg}");
-        assert!(msg.starts_with("snapshot `db/schemalock.json` is not a valid"), "{msg}");
+        assert!(
+            matches!(err, SnapshotError::Parse { line, .. } if line > 1),
+            "{msg}"
+        );
+        assert!(
+            msg.starts_with("snapshot `db/schemalock.json` is not a valid"),
+            "{msg}"
+        );
         assert!(msg.contains(", column "), "{msg}");
     }
 
@@ -673,7 +693,9 @@ mod tests {
         );
         let lonely = tempfile::tempdir().unwrap();
         let err = locate(lonely.path(), None, Some("")).unwrap_err();
-        assert!(matches!(&err, SnapshotError::NotFound { looked_in } if looked_in[0] == lonely.path()));
+        assert!(
+            matches!(&err, SnapshotError::NotFound { looked_in } if looked_in[0] == lonely.path())
+        );
         assert!(err.to_string().contains("cargo schemalock refresh"));
     }
 }

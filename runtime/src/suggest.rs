@@ -24,7 +24,9 @@ fn score(wanted: &str, candidate: &str) -> Option<usize> {
     let plural_of = |one: &str, many: &str| {
         many == format!("{one}s")
             || many == format!("{one}es")
-            || one.strip_suffix('y').is_some_and(|stem| many == format!("{stem}ies"))
+            || one
+                .strip_suffix('y')
+                .is_some_and(|stem| many == format!("{stem}ies"))
     };
     if plural_of(&w, &c) || plural_of(&c, &w) {
         return Some(1);
@@ -90,14 +92,23 @@ mod tests {
         let cols = ["id", "entity_type", "extraction_confidence", "vault_id"];
         assert_eq!(closest("type", cols), ["entity_type"]);
         assert_eq!(closest("confidence", cols), ["extraction_confidence"]);
-        assert_eq!(closest("entity", ["entities", "entity_types"]), ["entities"]);
+        assert_eq!(
+            closest("entity", ["entities", "entity_types"]),
+            ["entities"]
+        );
     }
 
     #[test]
     fn typos_and_case() {
         assert_eq!(closest("entitis", ["entities", "events"]), ["entities"]);
-        assert_eq!(closest("CanonLayer", ["canonlayer", "canonstatus"]), ["canonlayer"]);
-        assert_eq!(closest("mention_cuont", ["mention_count"]), ["mention_count"]);
+        assert_eq!(
+            closest("CanonLayer", ["canonlayer", "canonstatus"]),
+            ["canonlayer"]
+        );
+        assert_eq!(
+            closest("mention_cuont", ["mention_count"]),
+            ["mention_count"]
+        );
     }
 
     #[test]

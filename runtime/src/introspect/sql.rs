@@ -1,0 +1,258 @@
+//! The SQL text of the introspection queries. Every catalog query returns one row with one `text`
+//! column holding JSON, and takes the schema list as its only parameter, `$1::text[]` (NULL for
+//! the default list). No SQL is ever built from names.
+
+/// The namespaces to describe: the ones named in `$1`, or, when `$1` is NULL, every schema that
+/// is not a system schema and not owned by an extension.
+macro_rules! ns_cte {
+    () => {
+        "ns AS (
+  SELECT n.oid, n.nspname
+  FROM pg_catalog.pg_namespace n
+  WHERE CASE
+    WHEN $1::text[] IS NULL THEN
+      n.nspname <> 'information_schema'
+      AND n.nspname <> 'pg_catalog'
+      AND n.nspname !~ '^pg_(toast|temp_)'
+      AND NOT EXISTS (
+        SELECT FROM pg_catalog.pg_depend d
+        WHERE d.classid = 'pg_catalog.pg_namespace'::pg_catalog.regclass
+          AND d.objid = n.oid AND d.deptype = 'e')
+    ELSE n.nspname = ANY ($1::text[])
+  END
+)"
+    };
+}
+
+/// The relations to describe: tables, partitioned tables, views and materialized views in the
+/// namespaces, leaving out partitions and whatever an extension owns.
+macro_rules! rel_cte {
+    () => {
+        "rel AS (
+  SELECT c.oid, ns.nspname, c.relname, c.relkind
+  FROM pg_catalog.pg_class c
+  JOIN ns ON ns.oid = c.relnamespace
+  WHERE c.relkind IN ('r', 'p', 'v', 'm')
+    AND NOT c.relispartition
+    AND NOT EXISTS (
+      SELECT FROM pg_catalog.pg_depend d
+      WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+        AND d.objid = c.oid AND d.deptype = 'e')
+)"
+    };
+}
+
+/// Server version, the resolved schema list, requested schemas that do not exist, extensions.
+pub(crate) const META: &str = concat!(
+    "WITH ",
+    ns_cte!(),
+    "
+SELECT pg_catalog.json_build_object(
+  'server_version', pg_catalog.current_setting('server_version'),
+  'schemas', (SELECT pg_catalog.json_agg(ns.nspname) FROM ns),
+  'missing', (
+    SELECT pg_catalog.json_agg(s.name)
+    FROM pg_catalog.unnest($1::text[]) AS s(name)
+    WHERE NOT EXISTS (SELECT FROM ns WHERE ns.nspname = s.name)),
+  'extensions', (
+    SELECT pg_catalog.json_agg(pg_catalog.json_build_object(
+      'name', e.extname, 'version', e.extversion, 'schema', n.nspname))
+    FROM pg_catalog.pg_extension e
+    JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace)
+)::text"
+);
+
+/// Relations with their columns and partitions.
+pub(crate) const RELATIONS: &str = concat!(
+    "WITH ",
+    ns_cte!(),
+    ", ",
+    rel_cte!(),
+    "
+SELECT pg_catalog.json_agg(pg_catalog.json_build_object(
+  'schema', rel.nspname,
+  'name', rel.relname,
+  'kind', rel.relkind,
+  'columns', (
+    SELECT pg_catalog.json_agg(pg_catalog.json_build_object(
+      'attnum', a.attnum,
+      'name', a.attname,
+      'type', pg_catalog.format_type(a.atttypid, a.atttypmod),
+      'type_name', COALESCE(et.typname, t.typname),
+      'type_schema', COALESCE(etn.nspname, tn.nspname),
+      'array', et.oid IS NOT NULL,
+      'not_null', a.attnotnull,
+      'default', CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid, true) END,
+      'identity', a.attidentity,
+      'generated', a.attgenerated))
+    FROM pg_catalog.pg_attribute a
+    JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+    JOIN pg_catalog.pg_namespace tn ON tn.oid = t.typnamespace
+    LEFT JOIN pg_catalog.pg_type et ON et.typarray = t.oid
+    LEFT JOIN pg_catalog.pg_namespace etn ON etn.oid = et.typnamespace
+    LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+    WHERE a.attrelid = rel.oid AND a.attnum > 0 AND NOT a.attisdropped),
+  'partitions', (
+    WITH RECURSIVE tree(oid) AS (
+      SELECT i.inhrelid FROM pg_catalog.pg_inherits i WHERE i.inhparent = rel.oid
+      UNION
+      SELECT i.inhrelid FROM pg_catalog.pg_inherits i JOIN tree ON i.inhparent = tree.oid
+    )
+    SELECT pg_catalog.json_agg(pg_catalog.json_build_object('schema', pn.nspname, 'name', pc.relname))
+    FROM tree
+    JOIN pg_catalog.pg_class pc ON pc.oid = tree.oid
+    JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
+    WHERE pc.relispartition AND rel.relkind = 'p')
+))::text
+FROM rel"
+);
+
+/// Primary key, unique, foreign key and check constraints of the relations.
+pub(crate) const CONSTRAINTS: &str = concat!(
+    "WITH ",
+    ns_cte!(),
+    ", ",
+    rel_cte!(),
+    "
+SELECT pg_catalog.json_agg(pg_catalog.json_build_object(
+  'schema', rel.nspname,
+  'table', rel.relname,
+  'name', con.conname,
+  'type', con.contype,
+  'columns', (
+    SELECT pg_catalog.json_agg(a.attname ORDER BY k.ord)
+    FROM pg_catalog.unnest(con.conkey) WITH ORDINALITY AS k(attnum, ord)
+    JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum),
+  'ref_schema', fn.nspname,
+  'ref_table', fc.relname,
+  'ref_columns', (
+    SELECT pg_catalog.json_agg(a.attname ORDER BY k.ord)
+    FROM pg_catalog.unnest(con.confkey) WITH ORDINALITY AS k(attnum, ord)
+    JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum),
+  'on_update', con.confupdtype,
+  'on_delete', con.confdeltype,
+  'definition', CASE WHEN con.contype = 'c' THEN pg_catalog.pg_get_constraintdef(con.oid, true) END
+))::text
+FROM rel
+JOIN pg_catalog.pg_constraint con ON con.conrelid = rel.oid
+LEFT JOIN pg_catalog.pg_class fc ON fc.oid = con.confrelid
+LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace
+WHERE con.contype IN ('p', 'u', 'f', 'c')
+  -- A foreign key to a partitioned table gets one hidden copy per partition.
+  AND con.conparentid = 0"
+);
+
+/// Indexes of the relations (not of partitions).
+pub(crate) const INDEXES: &str = concat!(
+    "WITH ",
+    ns_cte!(),
+    ", ",
+    rel_cte!(),
+    "
+SELECT pg_catalog.json_agg(pg_catalog.json_build_object(
+  'schema', rel.nspname,
+  'table', rel.relname,
+  'name', ic.relname,
+  'method', am.amname,
+  'unique', x.indisunique,
+  'primary', x.indisprimary,
+  'keys', (
+    SELECT pg_catalog.json_agg(pg_catalog.json_build_object(
+      'column', a.attname,
+      'expression', CASE WHEN x.indkey[k.i] = 0
+        THEN pg_catalog.pg_get_indexdef(x.indexrelid, k.i + 1, true) END,
+      'opclass', CASE WHEN NOT opc.opcdefault THEN opc.opcname END,
+      'option', x.indoption[k.i]) ORDER BY k.i)
+    FROM pg_catalog.generate_series(0, x.indnkeyatts - 1) AS k(i)
+    LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = x.indkey[k.i] AND x.indkey[k.i] <> 0
+    LEFT JOIN pg_catalog.pg_opclass opc ON opc.oid = x.indclass[k.i]),
+  'include', (
+    SELECT pg_catalog.json_agg(a.attname ORDER BY k.i)
+    FROM pg_catalog.generate_series(x.indnkeyatts, x.indnatts - 1) AS k(i)
+    JOIN pg_catalog.pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = x.indkey[k.i]),
+  'predicate', pg_catalog.pg_get_expr(x.indpred, x.indrelid, true),
+  'options', ic.reloptions
+))::text
+FROM rel
+JOIN pg_catalog.pg_index x ON x.indrelid = rel.oid
+JOIN pg_catalog.pg_class ic ON ic.oid = x.indexrelid
+JOIN pg_catalog.pg_am am ON am.oid = ic.relam"
+);
+
+/// Enums, domains and standalone composite types.
+pub(crate) const TYPES: &str = concat!(
+    "WITH ",
+    ns_cte!(),
+    ",
+typ AS (
+  SELECT t.oid, t.typname, t.typtype, t.typrelid, t.typbasetype, t.typtypmod, t.typnotnull,
+         t.typdefaultbin, ns.nspname
+  FROM pg_catalog.pg_type t
+  JOIN ns ON ns.oid = t.typnamespace
+  WHERE t.typtype IN ('e', 'd', 'c')
+    AND NOT EXISTS (
+      SELECT FROM pg_catalog.pg_depend d
+      WHERE d.classid = 'pg_catalog.pg_type'::pg_catalog.regclass
+        AND d.objid = t.oid AND d.deptype = 'e')
+    -- Row types of tables and views are not composite types of their own.
+    AND (t.typtype <> 'c'
+         OR (SELECT c.relkind FROM pg_catalog.pg_class c WHERE c.oid = t.typrelid) = 'c')
+)
+SELECT pg_catalog.json_agg(pg_catalog.json_build_object(
+  'schema', typ.nspname,
+  'name', typ.typname,
+  'kind', typ.typtype,
+  'labels', (
+    SELECT pg_catalog.json_agg(e.enumlabel ORDER BY e.enumsortorder)
+    FROM pg_catalog.pg_enum e WHERE e.enumtypid = typ.oid),
+  'base', CASE WHEN typ.typtype = 'd' THEN pg_catalog.json_build_object(
+      'type', pg_catalog.format_type(typ.typbasetype, typ.typtypmod),
+      'type_name', COALESCE(et.typname, bt.typname),
+      'type_schema', COALESCE(etn.nspname, btn.nspname),
+      'array', et.oid IS NOT NULL) END,
+  'not_null', typ.typnotnull,
+  'default', pg_catalog.pg_get_expr(typ.typdefaultbin, 0, true),
+  'checks', (
+    SELECT pg_catalog.json_agg(pg_catalog.json_build_object(
+      'name', con.conname, 'definition', pg_catalog.pg_get_constraintdef(con.oid, true)))
+    FROM pg_catalog.pg_constraint con
+    WHERE con.contypid = typ.oid AND con.contype = 'c'),
+  'attributes', (
+    SELECT pg_catalog.json_agg(pg_catalog.json_build_object(
+      'attnum', a.attnum,
+      'name', a.attname,
+      'type', pg_catalog.format_type(a.atttypid, a.atttypmod),
+      'type_name', COALESCE(aet.typname, at.typname),
+      'type_schema', COALESCE(aetn.nspname, atn.nspname),
+      'array', aet.oid IS NOT NULL))
+    FROM pg_catalog.pg_attribute a
+    JOIN pg_catalog.pg_type at ON at.oid = a.atttypid
+    JOIN pg_catalog.pg_namespace atn ON atn.oid = at.typnamespace
+    LEFT JOIN pg_catalog.pg_type aet ON aet.typarray = at.oid
+    LEFT JOIN pg_catalog.pg_namespace aetn ON aetn.oid = aet.typnamespace
+    WHERE typ.typtype = 'c' AND a.attrelid = typ.typrelid AND a.attnum > 0 AND NOT a.attisdropped)
+))::text
+FROM typ
+LEFT JOIN pg_catalog.pg_type bt ON bt.oid = typ.typbasetype
+LEFT JOIN pg_catalog.pg_namespace btn ON btn.oid = bt.typnamespace
+LEFT JOIN pg_catalog.pg_type et ON et.typarray = bt.oid
+LEFT JOIN pg_catalog.pg_namespace etn ON etn.oid = et.typnamespace"
+);
+
+/// Which known migration tables exist, resolved through the session's `search_path` like the
+/// tools themselves do, have the expected columns and can be read by the current role. Returns a
+/// JSON array of table names in [`super::MIGRATION_TABLES`] order. Takes no parameter.
+pub(crate) const MIGRATION_PROBE: &str = "SELECT pg_catalog.json_agg(v.name ORDER BY v.priority)::text
+FROM (VALUES
+  (1, '_sqlx_migrations', ARRAY['version', 'success']),
+  (2, '__diesel_schema_migrations', ARRAY['version']),
+  (3, 'refinery_schema_history', ARRAY['version']),
+  (4, 'alembic_version', ARRAY['version_num']),
+  (5, 'flyway_schema_history', ARRAY['installed_rank', 'version', 'success'])
+) AS v(priority, name, cols)
+CROSS JOIN LATERAL (SELECT pg_catalog.to_regclass(pg_catalog.quote_ident(v.name)) AS oid) r
+WHERE r.oid IS NOT NULL
+  AND pg_catalog.has_table_privilege(r.oid, 'SELECT')
+  AND (SELECT pg_catalog.count(*) FROM pg_catalog.pg_attribute a
+       WHERE a.attrelid = r.oid AND a.attname = ANY (v.cols::name[]) AND NOT a.attisdropped)
+      = pg_catalog.cardinality(v.cols)";

@@ -1,0 +1,1 @@
+//! trybuild cases for the schemalock derives live in `tests/ui`.
