@@ -111,3 +111,39 @@ fn track(path: &Path) -> TokenStream {
         const _: ::core::option::Option<&str> = ::core::option_env!(#env);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EMPTY: &str = "{\"format_version\": 1, \"schemas\": {}}\n";
+
+    #[test]
+    fn parsed_once_until_the_file_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("schemalock.json");
+        std::fs::write(&path, EMPTY).unwrap();
+        let first = load_cached(&path).unwrap();
+        let again = load_cached(&path).unwrap();
+        assert!(
+            Arc::ptr_eq(&first, &again),
+            "second load must reuse the parse"
+        );
+
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(&path, EMPTY.replace("{}", "{\"public\": {}}")).unwrap();
+        let changed = load_cached(&path).unwrap();
+        assert!(!Arc::ptr_eq(&first, &changed));
+        assert!(changed.schema("public").is_some());
+    }
+
+    #[test]
+    fn tracking_is_emitted_once_per_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tracked.json");
+        let first = track(&path).to_string();
+        assert!(first.contains("include_bytes"), "{first}");
+        assert!(first.contains("SCHEMALOCK_SNAPSHOT"), "{first}");
+        assert!(track(&path).is_empty());
+    }
+}

@@ -22,9 +22,7 @@ pub fn display(ty: &syn::Type) -> String {
             out.push(' ');
         }
     }
-    out.replace("&'", "&'")
-        .replace(",", ", ")
-        .replace(",  ", ", ")
+    out.replace(',', ", ").replace(",  ", ", ")
 }
 
 /// True when the outermost type is `Option<..>` (used where no trait impl can tell).

@@ -471,7 +471,7 @@ mod tests {
             }
         ));
         assert!(!accepts(&u8::ACCEPTS, &col("int2")));
-        assert!(<Option<i32>>::NULLABLE && !i32::NULLABLE);
+        const { assert!(<Option<i32>>::NULLABLE && !i32::NULLABLE) };
         assert_eq!(<Option<i32>>::ACCEPTS, i32::ACCEPTS);
     }
 

@@ -242,7 +242,8 @@ LEFT JOIN pg_catalog.pg_namespace etn ON etn.oid = et.typnamespace"
 /// Which known migration tables exist, resolved through the session's `search_path` like the
 /// tools themselves do, have the expected columns and can be read by the current role. Returns a
 /// JSON array of table names in [`super::MIGRATION_TABLES`] order. Takes no parameter.
-pub(crate) const MIGRATION_PROBE: &str = "SELECT pg_catalog.json_agg(v.name ORDER BY v.priority)::text
+pub(crate) const MIGRATION_PROBE: &str =
+    "SELECT pg_catalog.json_agg(v.name ORDER BY v.priority)::text
 FROM (VALUES
   (1, '_sqlx_migrations', ARRAY['version', 'success']),
   (2, '__diesel_schema_migrations', ARRAY['version']),

@@ -1,0 +1,154 @@
+//! What cargo does around the snapshot: a changed snapshot file or `SCHEMALOCK_SNAPSHOT` re-runs
+//! the checks without `cargo clean`, and a missing snapshot says where it was looked for.
+//!
+//! Each case builds a real crate in a temporary directory with the cargo that runs this test.
+//! The crate's target directory is kept under this workspace's target so dependencies build once.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const MODEL: &str = r#"
+#[derive(schemalock::Table)]
+#[schemalock(table = "entities")]
+pub struct Entity {
+    pub id: i64,
+    pub entity_type: String,
+}
+"#;
+
+fn snapshot(column: &str) -> String {
+    format!(
+        r#"{{
+  "format_version": 1,
+  "schemas": {{
+    "public": {{
+      "tables": {{
+        "entities": {{ "kind": "table", "columns": [
+          {{ "name": "id", "nullable": false, "type": "bigint", "type_name": "int8", "type_schema": "pg_catalog" }},
+          {{ "name": "{column}", "nullable": false, "type": "text", "type_name": "text", "type_schema": "pg_catalog" }}
+        ]}}
+      }}
+    }}
+  }}
+}}
+"#
+    )
+}
+
+struct Project {
+    dir: tempfile::TempDir,
+}
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+impl Project {
+    fn new() -> Project {
+        let dir = tempfile::tempdir().unwrap();
+        let root = workspace().canonicalize().unwrap();
+        std::fs::create_dir_all(dir.path().join("src")).unwrap();
+        std::fs::write(
+            dir.path().join("Cargo.toml"),
+            format!(
+                "[package]\nname = \"rebuild-probe\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n\
+                 [dependencies]\nschemalock = {{ path = {:?} }}\n\n[workspace]\n",
+                root.display().to_string()
+            ),
+        )
+        .unwrap();
+        std::fs::copy(root.join("Cargo.lock"), dir.path().join("Cargo.lock")).unwrap();
+        std::fs::write(dir.path().join("src/lib.rs"), MODEL).unwrap();
+        Project { dir }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// `cargo check`; returns success and stderr.
+    fn check(&self, env: Option<&str>) -> (bool, String) {
+        let target = match std::env::var_os("CARGO_TARGET_DIR") {
+            Some(t) => PathBuf::from(t).join("rebuild-probe"),
+            None => workspace().join("target/rebuild-probe"),
+        };
+        let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        cmd.arg("check")
+            .arg("--quiet")
+            .current_dir(self.path())
+            .env("CARGO_TARGET_DIR", target)
+            .env_remove("SCHEMALOCK_SNAPSHOT");
+        if let Some(value) = env {
+            cmd.env("SCHEMALOCK_SNAPSHOT", value);
+        }
+        let out = cmd.output().expect("cargo runs");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    /// Writes a file, making sure its modification time moves past the last build's even on
+    /// file systems with coarse timestamps.
+    fn write(&self, name: &str, text: &str) {
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        std::fs::write(self.path().join(name), text).unwrap();
+    }
+}
+
+#[test]
+fn editing_the_snapshot_reruns_the_checks() {
+    let p = Project::new();
+    p.write("schemalock.json", &snapshot("entity_type"));
+    let (ok, err) = p.check(None);
+    assert!(ok, "first build should pass:\n{err}");
+
+    // The column is renamed in the database; the snapshot is refreshed; no `cargo clean`.
+    p.write("schemalock.json", &snapshot("kind"));
+    let (ok, err) = p.check(None);
+    assert!(!ok, "the edited snapshot must be re-read");
+    assert!(
+        err.contains("no column `entity_type` in table `entities`; it has `id` or `kind`"),
+        "{err}"
+    );
+
+    p.write("schemalock.json", &snapshot("entity_type"));
+    let (ok, err) = p.check(None);
+    assert!(ok, "restoring the snapshot should pass again:\n{err}");
+}
+
+#[test]
+fn changing_schemalock_snapshot_reruns_the_checks() {
+    let p = Project::new();
+    p.write("schemalock.json", &snapshot("entity_type"));
+    p.write("other.json", &snapshot("type"));
+    let (ok, err) = p.check(None);
+    assert!(ok, "{err}");
+    // Relative to the crate's manifest directory.
+    let (ok, err) = p.check(Some("other.json"));
+    assert!(!ok);
+    assert!(
+        err.contains("no column `entity_type` in table `entities`; did you mean `type`?"),
+        "{err}"
+    );
+    let (ok, err) = p.check(None);
+    assert!(
+        ok,
+        "unsetting the variable goes back to schemalock.json:\n{err}"
+    );
+}
+
+#[test]
+fn a_missing_snapshot_says_where_it_looked() {
+    let p = Project::new();
+    let (ok, err) = p.check(None);
+    assert!(!ok);
+    let dir = p.path().display().to_string();
+    assert!(
+        err.contains(&format!(
+            "no `schemalock.json` found; looked in `{dir}` and its parents up to `/`; run `cargo schemalock refresh` to create one, or point `SCHEMALOCK_SNAPSHOT` at it"
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+}
