@@ -28,6 +28,8 @@ pub use schemalock_runtime::{check, pgtype, snapshot};
 #[doc(hidden)]
 pub mod __private {
     pub use schemalock_runtime::__private::*;
-    pub use schemalock_runtime::meta::{ColumnMeta, EnumMeta, PgEnum, Registration, Table, TableMeta};
+    pub use schemalock_runtime::meta::{
+        ColumnMeta, EnumMeta, PgEnum, Registration, Table, TableMeta,
+    };
     pub use schemalock_runtime::pgtype::{Accepts, PgCompatible};
 }
