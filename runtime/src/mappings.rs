@@ -148,3 +148,140 @@ map! {
 map! {
     bit_vec_0_6::BitVec => [BIT, VARBIT];
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::pgtype::{ColumnType, PgCompatible, accepts};
+
+    fn builtin(name: &'static str) -> ColumnType<'static> {
+        ColumnType {
+            schema: "pg_catalog",
+            name,
+            array: false,
+            is_enum: false,
+        }
+    }
+
+    /// Asserts `T` takes exactly `names` among every built-in type we know, plus the extension
+    /// type names given.
+    fn exactly<T: PgCompatible + ?Sized>(names: &[&str]) {
+        for t in crate::pgtype::builtin::ALL {
+            let col = builtin(t.name);
+            assert_eq!(
+                accepts(&T::ACCEPTS, &col),
+                names.contains(&t.name),
+                "{} on {}",
+                std::any::type_name::<T>(),
+                t.name
+            );
+        }
+    }
+
+    #[test]
+    fn std_types() {
+        exactly::<bool>(&["bool"]);
+        exactly::<i8>(&["char"]);
+        exactly::<i16>(&["int2"]);
+        exactly::<i32>(&["int4"]);
+        exactly::<i64>(&["int8"]);
+        exactly::<f32>(&["float4"]);
+        exactly::<f64>(&["float8"]);
+        exactly::<String>(&["text", "varchar", "bpchar", "name"]);
+        exactly::<Box<str>>(&["text", "varchar", "bpchar", "name"]);
+        exactly::<std::sync::Arc<str>>(&["text", "varchar", "bpchar", "name"]);
+        exactly::<Vec<u8>>(&["bytea"]);
+        exactly::<&[u8]>(&["bytea"]);
+        exactly::<std::net::IpAddr>(&["inet"]);
+        exactly::<u8>(&[]);
+        exactly::<crate::mappings::JsonColumn>(&["json", "jsonb"]);
+    }
+
+    #[cfg(feature = "chrono")]
+    #[test]
+    fn chrono_types() {
+        exactly::<chrono::NaiveDate>(&["date"]);
+        exactly::<chrono::NaiveTime>(&["time"]);
+        exactly::<chrono::NaiveDateTime>(&["timestamp"]);
+        exactly::<chrono::DateTime<chrono::Utc>>(&["timestamptz"]);
+        exactly::<chrono::DateTime<chrono::FixedOffset>>(&["timestamptz"]);
+    }
+
+    #[cfg(feature = "time")]
+    #[test]
+    fn time_types() {
+        exactly::<time::Date>(&["date"]);
+        exactly::<time::Time>(&["time"]);
+        exactly::<time::PrimitiveDateTime>(&["timestamp"]);
+        exactly::<time::OffsetDateTime>(&["timestamptz"]);
+    }
+
+    #[cfg(feature = "uuid")]
+    #[test]
+    fn uuid_type() {
+        exactly::<uuid::Uuid>(&["uuid"]);
+        exactly::<Vec<uuid::Uuid>>(&[]);
+        let uuid_array = ColumnType {
+            array: true,
+            ..builtin("uuid")
+        };
+        assert!(accepts(&<Vec<uuid::Uuid>>::ACCEPTS, &uuid_array));
+    }
+
+    #[cfg(all(feature = "rust_decimal", feature = "bigdecimal"))]
+    #[test]
+    fn decimal_types() {
+        exactly::<rust_decimal::Decimal>(&["numeric"]);
+        exactly::<bigdecimal::BigDecimal>(&["numeric"]);
+    }
+
+    #[cfg(feature = "serde_json")]
+    #[test]
+    fn json_types() {
+        exactly::<serde_json::Value>(&["json", "jsonb"]);
+        exactly::<Box<serde_json::value::RawValue>>(&["json", "jsonb"]);
+    }
+
+    #[cfg(feature = "sqlx")]
+    #[test]
+    fn sqlx_json_wrapper() {
+        exactly::<sqlx::types::Json<Vec<String>>>(&["json", "jsonb"]);
+    }
+
+    #[cfg(feature = "postgres-types")]
+    #[test]
+    fn postgres_json_wrapper() {
+        exactly::<postgres_types::Json<Vec<String>>>(&["json", "jsonb"]);
+    }
+
+    #[cfg(feature = "pgvector")]
+    #[test]
+    fn pgvector_types() {
+        // Extension types match in whichever schema the extension was installed into.
+        for schema in ["public", "extensions"] {
+            let vector = ColumnType {
+                schema,
+                name: "vector",
+                array: false,
+                is_enum: false,
+            };
+            assert!(accepts(&pgvector::Vector::ACCEPTS, &vector));
+            assert!(accepts(&<Option<pgvector::Vector>>::ACCEPTS, &vector));
+            assert!(!accepts(&pgvector::SparseVector::ACCEPTS, &vector));
+        }
+        exactly::<pgvector::Vector>(&[]);
+        exactly::<pgvector::Bit>(&["bit"]);
+    }
+
+    #[cfg(feature = "ipnetwork")]
+    #[test]
+    fn ipnetwork_type() {
+        exactly::<ipnetwork::IpNetwork>(&["inet", "cidr"]);
+    }
+
+    #[cfg(all(feature = "bit-vec", feature = "bit-vec-0_6"))]
+    #[test]
+    fn bit_vec_types() {
+        exactly::<bit_vec::BitVec>(&["bit", "varbit"]);
+        exactly::<bit_vec_0_6::BitVec>(&["bit", "varbit"]);
+    }
+}

@@ -29,6 +29,7 @@ enum EntityType {
 }
 
 fn main() {
+    assert_eq!(renamed_crate::VaultId::COLUMNS.id, "id");
     let meta = CanonLayer::META;
     assert_eq!(meta.type_name, "canonlayer");
     assert_eq!(meta.variants[3], ("Retconned", "RETCONNED"));
@@ -36,4 +37,18 @@ fn main() {
     assert_eq!(EntityType::META.variants.len(), 3);
     let _ = (CanonLayer::Primary, CanonLayer::Alternate, CanonLayer::Draft);
     let _ = (Mood::Happy, EntityType::Character, EntityType::Location, EntityType::Item);
+}
+
+mod renamed_crate {
+    // A re-export of schemalock under another path, as a facade crate would have.
+    pub mod facade {
+        pub use schemalock as inner;
+    }
+
+    #[derive(schemalock::Table)]
+    #[schemalock(crate = "self::facade::inner", table = "vaults", rename_all = "snake_case")]
+    #[allow(dead_code)]
+    pub struct VaultId {
+        pub id: uuid::Uuid,
+    }
 }
