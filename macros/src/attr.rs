@@ -46,6 +46,19 @@ pub struct Container {
     pub sqlx_default: bool,
 }
 
+impl Container {
+    /// Where an item-level finding goes: the attribute that named the table, type or schema,
+    /// else `item` (the item's name).
+    pub fn span_of(&self, at: schemalock_runtime::check::At, item: Span) -> Span {
+        use schemalock_runtime::check::At;
+        match at {
+            At::Name => self.name.as_ref().map_or(item, |n| n.span),
+            At::Schema => self.schema.as_ref().map_or(item, LitStr::span),
+            At::Item | At::Field(_) | At::Variant(_) => item,
+        }
+    }
+}
+
 /// Settings of one field or variant.
 #[derive(Default)]
 pub struct Member {

@@ -31,6 +31,20 @@ impl Ctxt {
         self.errors.borrow_mut().push(err);
     }
 
+    /// The generated code preceded by every error collected. Generated code goes out even with
+    /// errors, so uses of the derived items elsewhere do not add a cascade of unrelated errors to
+    /// the real ones.
+    pub fn finish(self, generated: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+        match self.check() {
+            Ok(()) => generated,
+            Err(err) => {
+                let mut out = err.into_compile_error();
+                out.extend(generated);
+                out
+            }
+        }
+    }
+
     /// All errors, combined into one, or `Ok` when there were none.
     pub fn check(self) -> syn::Result<()> {
         let mut errors = self.errors.into_inner().into_iter();

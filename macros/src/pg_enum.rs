@@ -39,13 +39,7 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
         }
     };
     let generated = generate(&model, track);
-    Ok(match cx.check() {
-        Ok(()) => generated,
-        Err(err) => {
-            let errors = err.into_compile_error();
-            quote!(#errors #generated)
-        }
-    })
+    Ok(cx.finish(generated))
 }
 
 fn parse<'a>(cx: &Ctxt, input: &'a DeriveInput) -> syn::Result<Model<'a>> {
@@ -129,17 +123,9 @@ fn check(cx: &Ctxt, model: &Model<'_>, snapshot: &schemalock_runtime::Snapshot) 
     for finding in check::check_enum(snapshot, &engine_model) {
         let span = match finding.at {
             At::Variant(i) => model.variants[i].span,
-            At::Name => model
-                .attrs
-                .name
-                .as_ref()
-                .map_or(model.input.ident.span(), |n| n.span),
-            At::Schema => model
-                .attrs
-                .schema
-                .as_ref()
-                .map_or(model.input.ident.span(), syn::LitStr::span),
-            At::Item | At::Field(_) => model.input.ident.span(),
+            At::Name | At::Schema | At::Item | At::Field(_) => {
+                model.attrs.span_of(finding.at, model.input.ident.span())
+            }
         };
         cx.error_at(span, finding.message);
     }

@@ -54,15 +54,7 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
         }
     };
     let generated = generate(&model, checks, track);
-    // Generated code goes out even with errors, so uses of `COLUMNS` and the trait elsewhere do
-    // not add a cascade of unrelated errors to the real ones.
-    Ok(match cx.check() {
-        Ok(()) => generated,
-        Err(err) => {
-            let errors = err.into_compile_error();
-            quote!(#errors #generated)
-        }
-    })
+    Ok(cx.finish(generated))
 }
 
 fn parse<'a>(cx: &Ctxt, input: &'a DeriveInput) -> syn::Result<Model<'a>> {
@@ -208,17 +200,9 @@ fn check(cx: &Ctxt, model: &Model<'_>, snapshot: &Snapshot) -> TokenStream {
                     field.ty.span()
                 }
             }
-            At::Name => model
-                .attrs
-                .name
-                .as_ref()
-                .map_or(model.input.ident.span(), |n| n.span),
-            At::Schema => model
-                .attrs
-                .schema
-                .as_ref()
-                .map_or(model.input.ident.span(), syn::LitStr::span),
-            At::Item | At::Variant(_) => model.input.ident.span(),
+            At::Name | At::Schema | At::Item | At::Variant(_) => {
+                model.attrs.span_of(finding.at, model.input.ident.span())
+            }
         };
         cx.error_at(span, &finding.message);
     }
