@@ -1,0 +1,9 @@
+//! writeros, a story-knowledge service: vaults of documents, split into chunks, from which
+//! entities, scenes, events and facts are extracted. This crate holds its database models, checked
+//! by schemalock against the committed schema snapshot `schemalock.json`.
+
+pub mod models;
+
+/// The models from before the April migration; they fail to compile, on purpose.
+#[cfg(feature = "stale-models")]
+pub mod stale;
