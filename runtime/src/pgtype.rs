@@ -293,12 +293,16 @@ pub const fn check(a: &Accepts, nullable: bool, facts: &ColumnFacts<'_>, rust: &
             .push(rust)
             .push("` maps to ")
             .push_accepts(a);
-        v = if facts.ty.is_enum && !matches!(a, Accepts::Enum { .. }) {
-            v.push("; map it to a Rust enum with `#[derive(PgEnum)]` and `type_name = \"")
+        v = match a {
+            _ if facts.ty.is_enum && !matches!(a, Accepts::Enum { .. }) => v
+                .push("; map it to a Rust enum with `#[derive(PgEnum)]` and `type_name = \"")
                 .push(facts.ty.name)
-                .push("\"`")
-        } else {
-            v.push("; change the field's type, or migrate the column")
+                .push("\"`"),
+            Accepts::Enum { .. } if !facts.ty.is_enum && !facts.ty.array => v
+                .push("; migrate the column to ")
+                .push_accepts(a)
+                .push(", or read it into a type that maps to its current type"),
+            _ => v.push("; change the field's type, or migrate the column"),
         };
     }
     if facts.check_nullability && facts.nullable && !nullable {
