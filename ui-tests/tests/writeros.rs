@@ -61,7 +61,12 @@ fn drifted_database_reports_every_difference_in_one_build() {
     let count = |needle: &str| errors.iter().filter(|e| e.contains(needle)).count();
 
     // The enums do not exist in the drifted database.
-    for e in ["entitytype", "canonlayer", "canonstatus", "nodesignificance"] {
+    for e in [
+        "entitytype",
+        "canonlayer",
+        "canonstatus",
+        "nodesignificance",
+    ] {
         assert_eq!(
             count(&format!("enum type `{e}` not found in schema `public`")),
             1,
@@ -75,10 +80,28 @@ fn drifted_database_reports_every_difference_in_one_build() {
         "{err}"
     );
     // VARCHAR(20) where the enums are.
-    assert!(count("column `entities.canon_layer` is `character varying(20)`; `CanonLayer` maps to enum `canonlayer`") >= 1, "{err}");
-    assert!(count("column `entities.canon_status` is `character varying(20)`; `CanonStatus` maps to enum `canonstatus`") >= 1, "{err}");
-    assert!(count("column `entities.significance` is `character varying(20)`; `NodeSignificance` maps to enum `nodesignificance`") >= 1, "{err}");
-    assert!(count("column `facts.canon_layer` is `character varying(20)`") == 1, "{err}");
+    assert!(
+        count(
+            "column `entities.canon_layer` is `character varying(20)`; `CanonLayer` maps to enum `canonlayer`"
+        ) >= 1,
+        "{err}"
+    );
+    assert!(
+        count(
+            "column `entities.canon_status` is `character varying(20)`; `CanonStatus` maps to enum `canonstatus`"
+        ) >= 1,
+        "{err}"
+    );
+    assert!(
+        count(
+            "column `entities.significance` is `character varying(20)`; `NodeSignificance` maps to enum `nodesignificance`"
+        ) >= 1,
+        "{err}"
+    );
+    assert!(
+        count("column `facts.canon_layer` is `character varying(20)`") == 1,
+        "{err}"
+    );
     // Nullable counters and scores.
     for (column, rust) in [
         ("mention_count", "i32"),
@@ -86,19 +109,28 @@ fn drifted_database_reports_every_difference_in_one_build() {
         ("importance_score", "f32"),
     ] {
         assert!(
-            count(&format!("column `entities.{column}` is nullable, but `{rust}` cannot hold NULL")) >= 1,
+            count(&format!(
+                "column `entities.{column}` is nullable, but `{rust}` cannot hold NULL"
+            )) >= 1,
             "{column}:\n{err}"
         );
     }
     // The insertable model misses the drifted NOT NULL `type` column.
-    assert_eq!(count("insertable model `NewEntity` has no field for column `type`"), 1, "{err}");
+    assert_eq!(
+        count("insertable model `NewEntity` has no field for column `type`"),
+        1,
+        "{err}"
+    );
     assert!(!err.contains("panicked at"), "a derive panicked:\n{err}");
 }
 
 #[test]
 fn stale_models_fail_against_the_migrated_schema() {
     let (ok, err) = check(None, &["stale-models"]);
-    assert!(!ok, "the stale models must not build against the migrated schema");
+    assert!(
+        !ok,
+        "the stale models must not build against the migrated schema"
+    );
     assert!(
         err.contains("no column `type` in table `entities`; did you mean `entity_type`?"),
         "{err}"
