@@ -1,0 +1,2 @@
+//! Shadow databases: a migrations directory applied to a fresh temporary database, then
+//! snapshotted.
