@@ -1,21 +1,17 @@
 //! Real-world schemas from `../shared/schemas` (see its README for where they come from and the
 //! counts checked here), loaded with psql and introspected.
 
-use std::path::PathBuf;
+//!
+//! The acceptance side (refresh with the CLI, `check` reports no drift, identical bytes on a
+//! second refresh, PostgreSQL 15, 16 and 18 agree, crates.io against diesel's own facts) is
+//! `cli/tests/acceptance.rs`.
+
+use std::path::Path;
 
 use schemalock_runtime::introspect;
 use schemalock_runtime::snapshot::{RelationKind, Snapshot};
-use schemalock_tests::pg::{Cluster, find_bin_dir, workspace_root};
-
-fn shared_schemas() -> Option<PathBuf> {
-    let dir = workspace_root().join("../shared/schemas");
-    if dir.join("README.md").is_file() {
-        Some(dir)
-    } else {
-        eprintln!("skipping: {} is absent", dir.display());
-        None
-    }
-}
+use schemalock_tests::pg::{Cluster, find_bin_dir};
+use schemalock_tests::shared::{self, CRATES_IO, PAGILA, SYNAPSE, SharedSchema};
 
 /// PostgreSQL 15 is what the README's counts were taken on; any installed version will do.
 fn cluster() -> Option<Cluster> {
@@ -28,19 +24,11 @@ fn cluster() -> Option<Cluster> {
     }
 }
 
-fn load(pg: &Cluster, dir: &std::path::Path, file: &str) -> Snapshot {
-    let db = file.trim_end_matches(".sql").replace('-', "_");
-    pg.create_database(&db);
-    pg.psql_file(&db, &dir.join(file));
+/// Loads `schema` and introspects it, or `None` when the server lacks its extensions.
+fn load(pg: &Cluster, dir: &Path, schema: SharedSchema) -> Option<Snapshot> {
+    let db = schema.load(pg, dir)?;
     let mut client = pg.connect(&db);
-    let first = introspect::postgres::snapshot(&mut client, None).unwrap();
-    let second = introspect::postgres::snapshot(&mut client, None).unwrap();
-    assert_eq!(
-        first.to_json(),
-        second.to_json(),
-        "{file}: not deterministic"
-    );
-    first
+    Some(introspect::postgres::snapshot(&mut client, None).unwrap())
 }
 
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -98,10 +86,10 @@ fn counts(s: &Snapshot) -> Counts {
 
 #[test]
 fn pagila_and_synapse() {
-    let Some(dir) = shared_schemas() else { return };
+    let Some(dir) = shared::dir() else { return };
     let Some(pg) = cluster() else { return };
 
-    let pagila = load(&pg, &dir, "pagila.sql");
+    let pagila = load(&pg, &dir, PAGILA).unwrap();
     let c = counts(&pagila);
     assert_eq!(c.tables, 15, "{c:?}");
     assert_eq!(c.columns, 87, "{c:?}");
@@ -162,7 +150,7 @@ fn pagila_and_synapse() {
     assert_eq!(fulltext.method, "gist");
     assert_eq!(fulltext.keys[0].column.as_deref(), Some("fulltext"));
 
-    let synapse = load(&pg, &dir, "synapse.sql");
+    let synapse = load(&pg, &dir, SYNAPSE).unwrap();
     let c = counts(&synapse);
     assert_eq!(c.tables, 138, "{c:?}");
     assert_eq!(c.columns, 638, "{c:?}");
@@ -177,19 +165,11 @@ fn pagila_and_synapse() {
 /// crates.io needs the contrib extensions ltree, pg_trgm and pgcrypto (Debian's PostgreSQL 15).
 #[test]
 fn crates_io() {
-    let Some(dir) = shared_schemas() else { return };
+    let Some(dir) = shared::dir() else { return };
     let Some(pg) = cluster() else { return };
-    if !["ltree", "pg_trgm", "pgcrypto"]
-        .iter()
-        .all(|e| pg.has_extension(e))
-    {
-        eprintln!(
-            "skipping: PostgreSQL {} lacks ltree, pg_trgm or pgcrypto",
-            pg.version()
-        );
+    let Some(s) = load(&pg, &dir, CRATES_IO) else {
         return;
-    }
-    let s = load(&pg, &dir, "crates-io.sql");
+    };
     let c = counts(&s);
     assert_eq!(c.tables, 36, "{c:?}");
     assert_eq!(c.columns, 208, "{c:?}");
