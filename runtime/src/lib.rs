@@ -7,6 +7,7 @@
 
 pub mod check;
 pub mod coverage;
+pub mod diff;
 #[cfg(feature = "introspect")]
 pub mod introspect;
 pub mod mappings;
@@ -15,6 +16,7 @@ pub mod pgtype;
 pub mod snapshot;
 pub mod suggest;
 
+pub use diff::{Report, diff};
 pub use meta::{ColumnMeta, EnumMeta, PgEnum, Registration, Table, TableMeta};
 pub use pgtype::{Accepts, PgCompatible, PgTypeRef};
 pub use snapshot::{Snapshot, SnapshotError};
