@@ -19,7 +19,14 @@ pub const TABLE_KEYS: &[&str] = &[
     "exhaustive",
     "crate",
 ];
-pub const ENUM_KEYS: &[&str] = &["type_name", "schema", "rename_all", "snapshot", "crate"];
+pub const ENUM_KEYS: &[&str] = &[
+    "type_name",
+    "schema",
+    "rename_all",
+    "snapshot",
+    "exhaustive",
+    "crate",
+];
 pub const FIELD_KEYS: &[&str] = &["rename", "skip", "pg_type"];
 pub const VARIANT_KEYS: &[&str] = &["rename"];
 

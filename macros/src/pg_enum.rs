@@ -137,6 +137,7 @@ fn generate(model: &Model<'_>, track: TokenStream) -> TokenStream {
     let ident = &model.input.ident;
     let rust_name = ident.to_string();
     let (schema, type_name) = (&model.schema, &model.type_name);
+    let exhaustive = model.attrs.exhaustive;
     let pairs = model.variants.iter().map(|v| {
         let variant = v.ident.to_string();
         let label = &v.label;
@@ -159,6 +160,7 @@ fn generate(model: &Model<'_>, track: TokenStream) -> TokenStream {
                 schema: #schema,
                 type_name: #type_name,
                 variants: &[#(#pairs),*],
+                exhaustive: #exhaustive,
             };
         }
 

@@ -73,12 +73,14 @@ pub enum At {
     Variant(usize),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Kind {
     SchemaMissing,
     TableMissing,
     ColumnMissing,
     TypeMismatch,
+    Nullability,
     ReadOnlyColumn,
     MissingRequired,
     MissingColumns,
@@ -94,11 +96,27 @@ pub struct Finding {
     pub at: At,
     pub kind: Kind,
     pub message: String,
+    /// What the model expects, when one thing can be named: a column type, `NOT NULL`, a label.
+    pub expected: Option<String>,
+    /// What the schema has instead.
+    pub found: Option<String>,
 }
 
 impl Finding {
     fn new(at: At, kind: Kind, message: String) -> Self {
-        Finding { at, kind, message }
+        Finding {
+            at,
+            kind,
+            message,
+            expected: None,
+            found: None,
+        }
+    }
+
+    fn with(mut self, expected: impl Into<String>, found: impl Into<String>) -> Self {
+        self.expected = Some(expected.into());
+        self.found = Some(found.into());
+        self
     }
 }
 
@@ -220,7 +238,7 @@ fn find_schema<'s>(
     findings.push(Finding::new(
         At::Schema,
         Kind::SchemaMissing,
-        format!("schema `{schema}` not found in the snapshot{hint}"),
+        format!("schema `{schema}` does not exist{hint}"),
     ));
     None
 }
@@ -252,14 +270,17 @@ pub fn check_table(snapshot: &Snapshot, model: &Model<'_>) -> Vec<Finding> {
                 hint = format!("; it has {list}");
             }
         }
-        findings.push(Finding::new(
-            At::Name,
-            Kind::TableMissing,
-            format!(
-                "table `{}` not found in schema `{}`{hint}",
-                model.table, model.schema
-            ),
-        ));
+        findings.push(
+            Finding::new(
+                At::Name,
+                Kind::TableMissing,
+                format!(
+                    "table `{}` not found in schema `{}`{hint}",
+                    model.table, model.schema
+                ),
+            )
+            .with(format!("table `{}`", model.table), "no such table"),
+        );
         return findings;
     };
     let rel = qualified(model.schema, model.table);
@@ -281,11 +302,14 @@ pub fn check_table(snapshot: &Snapshot, model: &Model<'_>) -> Vec<Finding> {
                 let all: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
                 hint = format!("; it has {}", one_of(&all));
             }
-            findings.push(Finding::new(
-                At::Field(i),
-                Kind::ColumnMissing,
-                format!("no column `{}` in {what} `{rel}`{hint}", field.column),
-            ));
+            findings.push(
+                Finding::new(
+                    At::Field(i),
+                    Kind::ColumnMissing,
+                    format!("no column `{}` in {what} `{rel}`{hint}", field.column),
+                )
+                .with(format!("column `{}`", field.column), "no such column"),
+            );
             continue;
         };
         let facts = column_facts(snapshot, model.schema, model.table, table, column);
@@ -296,13 +320,24 @@ pub fn check_table(snapshot: &Snapshot, model: &Model<'_>) -> Vec<Finding> {
                 nullable,
                 rust,
             } => {
-                let verdict = pgtype::check(accepts, nullable, &facts.as_facts(), rust);
+                let f = facts.as_facts();
+                let verdict = pgtype::check_type(accepts, &f, rust);
                 if verdict.failed() {
-                    findings.push(Finding::new(
-                        At::Field(i),
-                        Kind::TypeMismatch,
-                        verdict.as_str().to_owned(),
-                    ));
+                    findings.push(
+                        Finding::new(
+                            At::Field(i),
+                            Kind::TypeMismatch,
+                            verdict.as_str().to_owned(),
+                        )
+                        .with(pgtype::describe(accepts), facts.display.clone()),
+                    );
+                }
+                let verdict = pgtype::check_nullability(nullable, &f, rust);
+                if verdict.failed() {
+                    findings.push(
+                        Finding::new(At::Field(i), Kind::Nullability, verdict.as_str().to_owned())
+                            .with("NOT NULL", "nullable"),
+                    );
                 }
             }
             FieldType::Declared {
@@ -310,8 +345,25 @@ pub fn check_table(snapshot: &Snapshot, model: &Model<'_>) -> Vec<Finding> {
                 nullable,
                 rust,
             } => {
-                if let Some(message) = check_declared(&facts, column, pg_type, nullable, rust) {
-                    findings.push(Finding::new(At::Field(i), Kind::TypeMismatch, message));
+                if !declared_matches(&facts, column, pg_type) {
+                    findings.push(
+                        Finding::new(
+                            At::Field(i),
+                            Kind::TypeMismatch,
+                            format!(
+                                "column `{}` is {}, but the field says `pg_type = \"{pg_type}\"`; change `pg_type` or migrate the column",
+                                facts.qualified, facts.display
+                            ),
+                        )
+                        .with(format!("`{pg_type}`"), facts.display.clone()),
+                    );
+                }
+                let verdict = pgtype::check_nullability(nullable, &facts.as_facts(), rust);
+                if verdict.failed() {
+                    findings.push(
+                        Finding::new(At::Field(i), Kind::Nullability, verdict.as_str().to_owned())
+                            .with("NOT NULL", "nullable"),
+                    );
                 }
             }
         }
@@ -398,29 +450,6 @@ fn declared_matches(facts: &OwnedFacts, column: &Column, pg_type: &str) -> bool 
         || display_of_typname == Some(wanted.as_str())
 }
 
-fn check_declared(
-    facts: &OwnedFacts,
-    column: &Column,
-    pg_type: &str,
-    nullable: bool,
-    rust: &str,
-) -> Option<String> {
-    let mut problems = Vec::new();
-    if !declared_matches(facts, column, pg_type) {
-        problems.push(format!(
-            "column `{}` is {}, but the field says `pg_type = \"{pg_type}\"`; change `pg_type` or migrate the column",
-            facts.qualified, facts.display
-        ));
-    }
-    if facts.check_nullability && facts.nullable && !nullable {
-        problems.push(format!(
-            "column `{}` is nullable, but `{rust}` cannot hold NULL (a NULL row would fail to decode); use `Option<{rust}>` or make the column NOT NULL",
-            facts.qualified
-        ));
-    }
-    (!problems.is_empty()).then(|| problems.join("; also, "))
-}
-
 /// Checks a Rust enum against its PostgreSQL enum type.
 pub fn check_enum(snapshot: &Snapshot, model: &EnumModel<'_>) -> Vec<Finding> {
     let mut findings = Vec::new();
@@ -483,6 +512,7 @@ pub fn check_enum(snapshot: &Snapshot, model: &EnumModel<'_>) -> Vec<Finding> {
         }
         if !labels.contains(label) {
             let hint = did_you_mean(label, labels.iter().copied());
+            let found = labels.join(", ");
             findings.push(Finding::new(
                 At::Variant(i),
                 Kind::LabelMissing,
@@ -490,7 +520,7 @@ pub fn check_enum(snapshot: &Snapshot, model: &EnumModel<'_>) -> Vec<Finding> {
                     "variant `{variant}` maps to label `{label}`, which enum `{name}` does not have; it has {}{hint}",
                     if labels.is_empty() { "no labels".to_owned() } else { labels.join(", ") }
                 ),
-            ));
+            ).with(format!("label `{label}`"), found));
         }
     }
     let unmapped: Vec<&str> = labels
@@ -586,7 +616,7 @@ mod tests {
         let f = check_table(&snapshot(), &m);
         assert_eq!(
             messages(&f),
-            ["schema `audit` not found in the snapshot; it has `public`"]
+            ["schema `audit` does not exist; it has `public`"]
         );
         assert_eq!(f[0].at, At::Schema);
     }

@@ -15,6 +15,7 @@ pub mod meta;
 pub mod pgtype;
 pub mod snapshot;
 pub mod suggest;
+pub mod verify;
 
 pub use diff::{Report, diff};
 pub use meta::{ColumnMeta, EnumMeta, PgEnum, Registration, Table, TableMeta};

@@ -67,6 +67,8 @@ pub struct EnumMeta {
     pub type_name: &'static str,
     /// `(variant, label)` in declaration order.
     pub variants: &'static [(&'static str, &'static str)],
+    /// `#[schemalock(exhaustive)]`: at run time too, a label no variant maps is drift.
+    pub exhaustive: bool,
 }
 
 /// Implemented by `#[derive(Table)]`.

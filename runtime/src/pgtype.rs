@@ -282,43 +282,56 @@ pub const fn accepts(a: &Accepts, col: &ColumnType<'_>) -> bool {
 /// Checks that a field of Rust type `rust` (as written in the source) with mapping `a` and
 /// nullability `nullable` can hold the column described by `facts`.
 pub const fn check(a: &Accepts, nullable: bool, facts: &ColumnFacts<'_>, rust: &str) -> Verdict {
-    let mut v = Verdict::ok();
-    if !accepts(a, &facts.ty) {
-        v = v
-            .push("column `")
-            .push(facts.qualified)
-            .push("` is ")
-            .push(facts.display)
-            .push("; `")
-            .push(rust)
-            .push("` maps to ")
-            .push_accepts(a);
-        v = match a {
-            _ if facts.ty.is_enum && !matches!(a, Accepts::Enum { .. }) => v
-                .push("; map it to a Rust enum with `#[derive(PgEnum)]` and `type_name = \"")
-                .push(facts.ty.name)
-                .push("\"`"),
-            Accepts::Enum { .. } if !facts.ty.is_enum && !facts.ty.array => v
-                .push("; migrate the column to ")
-                .push_accepts(a)
-                .push(", or read it into a type that maps to its current type"),
-            _ => v.push("; change the field's type, or migrate the column"),
-        };
+    let ty = check_type(a, facts, rust);
+    let null = check_nullability(nullable, facts, rust);
+    match (ty.failed(), null.failed()) {
+        (true, true) => ty.push("; also, ").push(null.as_str()),
+        (true, false) => ty,
+        (false, _) => null,
     }
-    if facts.check_nullability && facts.nullable && !nullable {
-        if v.failed() {
-            v = v.push("; also, ");
-        }
-        v = v
-            .push("column `")
-            .push(facts.qualified)
-            .push("` is nullable, but `")
-            .push(rust)
-            .push("` cannot hold NULL (a NULL row would fail to decode); use `Option<")
-            .push(rust)
-            .push(">` or make the column NOT NULL");
+}
+
+/// The type half of [`check`]: can `a` decode the column's type?
+pub const fn check_type(a: &Accepts, facts: &ColumnFacts<'_>, rust: &str) -> Verdict {
+    if accepts(a, &facts.ty) {
+        return Verdict::ok();
     }
-    v
+    let v = Verdict::ok()
+        .push("column `")
+        .push(facts.qualified)
+        .push("` is ")
+        .push(facts.display)
+        .push("; `")
+        .push(rust)
+        .push("` maps to ")
+        .push_accepts(a);
+    match a {
+        _ if facts.ty.is_enum && !matches!(a, Accepts::Enum { .. }) => v
+            .push("; map it to a Rust enum with `#[derive(PgEnum)]` and `type_name = \"")
+            .push(facts.ty.name)
+            .push("\"`"),
+        Accepts::Enum { .. } if !facts.ty.is_enum && !facts.ty.array => v
+            .push("; migrate the column to ")
+            .push_accepts(a)
+            .push(", or read it into a type that maps to its current type"),
+        _ => v.push("; change the field's type, or migrate the column"),
+    }
+}
+
+/// The nullability half of [`check`]: can a field that holds NULL only if `nullable` read the
+/// column?
+pub const fn check_nullability(nullable: bool, facts: &ColumnFacts<'_>, rust: &str) -> Verdict {
+    if !(facts.check_nullability && facts.nullable && !nullable) {
+        return Verdict::ok();
+    }
+    Verdict::ok()
+        .push("column `")
+        .push(facts.qualified)
+        .push("` is nullable, but `")
+        .push(rust)
+        .push("` cannot hold NULL (a NULL row would fail to decode); use `Option<")
+        .push(rust)
+        .push(">` or make the column NOT NULL")
 }
 
 /// The PostgreSQL types a mapping accepts, as a phrase for messages.

@@ -401,6 +401,17 @@ fn partition_name(parent_schema: &str, p: RawName) -> String {
 
 /// Builds the snapshot from the results of [`QUERIES`] (in order) and the migration head.
 pub fn assemble(results: &Results) -> Result<Snapshot, Error> {
+    assemble_checked(results, true)
+}
+
+/// Like [`assemble`], but schemas that were asked for and do not exist are simply absent from
+/// the snapshot. Startup verification uses it: a model's missing schema is drift to report, not
+/// a failure to run.
+pub fn assemble_allowing_missing(results: &Results) -> Result<Snapshot, Error> {
+    assemble_checked(results, false)
+}
+
+fn assemble_checked(results: &Results, missing_is_error: bool) -> Result<Snapshot, Error> {
     let [meta, relations, constraints, indexes, types] = results.catalog.as_slice() else {
         return Err(Error::ResultCount {
             expected: QUERIES.len(),
@@ -411,8 +422,8 @@ pub fn assemble(results: &Results) -> Result<Snapshot, Error> {
         None => return Err(Error::Unexpected("the meta query returned NULL".into())),
         Some(t) => parse("meta", Some(t))?,
     };
-    let mut missing = meta.missing.unwrap_or_default();
-    if !missing.is_empty() {
+    let mut missing = meta.missing.clone().unwrap_or_default();
+    if missing_is_error && !missing.is_empty() {
         missing.sort();
         return Err(Error::MissingSchemas(missing));
     }
