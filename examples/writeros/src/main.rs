@@ -5,9 +5,15 @@
 //! time; `Entity::COLUMNS.entity_type` exists only while the model matches the snapshot, so a
 //! renamed or dropped column breaks the build at every query that names it.
 //!
-//! No database connection yet: verifying the live database against the snapshot at startup comes
-//! later.
+//! With `DATABASE_URL` set, it starts the way the service does: it first verifies the live
+//! database against the models it was compiled with (`schemalock::verify::sqlx`), prints the
+//! report, and refuses to start (exit 1) when they do not match. That is the incident this
+//! project comes from, caught before the first query instead of by the first failing one.
 
+use std::process::ExitCode;
+use std::time::Duration;
+
+use sqlx::postgres::PgPoolOptions;
 use writeros::models::{
     Canon, Chunk, Document, DocumentSearchHit, Entity, EntitySummary, Event, Fact, NewEntity,
     NewEvent,
@@ -184,7 +190,47 @@ fn facts_about() -> String {
     )
 }
 
-fn main() {
+/// Exit codes: 0 ready, 1 the database does not match the models, 2 could not verify.
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> ExitCode {
+    let Ok(url) = std::env::var("DATABASE_URL") else {
+        print_queries();
+        eprintln!(
+            "writeros: set DATABASE_URL to start the service; it verifies the database first"
+        );
+        return ExitCode::SUCCESS;
+    };
+    let pool = match PgPoolOptions::new()
+        .max_connections(4)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect(&url)
+        .await
+    {
+        Ok(pool) => pool,
+        Err(e) => {
+            eprintln!("writeros: cannot connect to the database: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match schemalock::verify::sqlx(&pool).await {
+        Ok(report) if report.is_clean() => {
+            println!("{report}");
+            println!("writeros: ready");
+            ExitCode::SUCCESS
+        }
+        Ok(report) => {
+            eprintln!("{report}");
+            eprintln!("writeros: refusing to start: the database does not match the models");
+            ExitCode::from(1)
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn print_queries() {
     let queries = [
         ("entities of one type in a vault", entities_by_type()),
         ("entity browser", entity_browser()),

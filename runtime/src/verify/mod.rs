@@ -72,6 +72,12 @@ impl Models {
         self
     }
 
+    /// An enum described by its metadata.
+    pub fn pg_enum_meta(mut self, meta: &'static EnumMeta) -> Self {
+        self.enums.push(meta);
+        self
+    }
+
     /// A table described by its metadata, e.g. one not known at compile time.
     pub fn table_meta(mut self, meta: &'static TableMeta) -> Self {
         self.tables.push(meta);
@@ -388,4 +394,107 @@ fn assemble(catalog: Vec<Option<String>>) -> Result<Snapshot, Error> {
             migration_head: None,
         },
     )?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pgtype::PgCompatible;
+
+    fn snapshot() -> Snapshot {
+        Snapshot::from_json(
+            r#"{
+              "format_version": 1,
+              "schemas": { "public": {
+                "enums": { "mood": { "labels": ["happy", "sad", "meh"] } },
+                "tables": { "people": { "kind": "table", "columns": [
+                  { "name": "id", "nullable": false, "type": "bigint", "type_name": "int8", "type_schema": "pg_catalog" },
+                  { "name": "mood", "nullable": true, "type": "mood", "type_name": "mood", "type_schema": "public" }
+                ]}}
+              }}
+            }"#,
+            std::path::Path::new("t.json"),
+        )
+        .unwrap()
+    }
+
+    static MOOD: EnumMeta = EnumMeta {
+        rust_name: "Mood",
+        module_path: "app",
+        schema: "public",
+        type_name: "mood",
+        variants: &[("Happy", "happy"), ("Sad", "sad")],
+        exhaustive: false,
+    };
+    static STRICT_MOOD: EnumMeta = EnumMeta {
+        exhaustive: true,
+        ..MOOD
+    };
+    static PERSON: TableMeta = TableMeta {
+        rust_name: "Person",
+        module_path: "app",
+        schema: "public",
+        table: "people",
+        columns: &[
+            ColumnMeta {
+                field: "id",
+                column: "id",
+                rust_type: "i32",
+                accepts: Some(&<i32 as PgCompatible>::ACCEPTS),
+                pg_type: None,
+                nullable: false,
+            },
+            ColumnMeta {
+                field: "mood",
+                column: "mood",
+                rust_type: "Option<Mood>",
+                accepts: Some(&Accepts::Enum {
+                    schema: "public",
+                    name: "mood",
+                }),
+                pg_type: None,
+                nullable: true,
+            },
+        ],
+        flattened: &[],
+        insertable: false,
+        exhaustive: false,
+    };
+    use crate::pgtype::Accepts;
+
+    #[test]
+    fn extra_labels_are_notices_unless_the_enum_is_exhaustive() {
+        let report = Models::none().pg_enum_meta(&MOOD).check(&snapshot());
+        assert!(report.is_clean(), "{report}");
+        assert_eq!(report.findings.len(), 1);
+        assert_eq!(report.findings[0].severity, Severity::Notice);
+        assert!(report.to_string().contains("; 1 notice"), "{report}");
+
+        let report = Models::none().pg_enum_meta(&STRICT_MOOD).check(&snapshot());
+        assert!(!report.is_clean());
+        assert_eq!(report.findings[0].kind, Kind::UnmappedLabels);
+    }
+
+    #[test]
+    fn findings_carry_model_field_column_expected_found() {
+        let report = Models::none().table_meta(&PERSON).check(&snapshot());
+        assert_eq!(report.findings.len(), 1, "{report}");
+        let f = &report.findings[0];
+        assert_eq!(f.model, "app::Person");
+        assert_eq!(f.object, "public.people");
+        assert_eq!(
+            (f.field.as_deref(), f.column.as_deref()),
+            (Some("id"), Some("id"))
+        );
+        assert_eq!(f.kind, Kind::TypeMismatch);
+        assert_eq!(f.expected.as_deref(), Some("`integer`"));
+        assert_eq!(f.found.as_deref(), Some("`bigint`"));
+        assert_eq!(
+            report.to_string(),
+            "schemalock: the database does not match the models: 1 difference (1 model and 0 enums checked)\n  \
+             app::Person (public.people)\n    \
+             - column `people.id` is `bigint`; `i32` maps to `integer`; change the field's type, or migrate the column"
+        );
+        assert_eq!(Models::none().table_meta(&PERSON).schemas(), ["public"]);
+    }
 }
