@@ -1,0 +1,64 @@
+# Shared by the benchmark scripts: PostgreSQL binaries and a throwaway cluster.
+# Source it from a script that has `set -euo pipefail` and is run from the workspace root.
+#
+#   bench_pg_bin             sets $pg_bin to the newest server .ci/setup-postgres.sh provides
+#   bench_cluster_start      starts a cluster in $work; sets $port, $psql (array) and a cleanup trap
+#   bench_median             reads numbers on stdin, prints their median
+
+bench_log() { echo "bench: $*" >&2; }
+
+bench_pg_bin() {
+    if [ -n "${pg_bin:-}" ]; then return; fi
+    if [ -z "${SCHEMALOCK_PG18_BIN:-}${SCHEMALOCK_PG16_BIN:-}${SCHEMALOCK_PG15_BIN:-}" ]; then
+        eval "$(bash .ci/setup-postgres.sh)"
+    fi
+    local v var
+    for v in 18 16 15; do
+        var="SCHEMALOCK_PG${v}_BIN"
+        if [ -n "${!var:-}" ] && [ -x "${!var}/initdb" ]; then
+            pg_bin="${!var}"
+            return
+        fi
+    done
+    bench_log "no PostgreSQL found (run .ci/setup-postgres.sh or pass --pg-bin)"
+    exit 2
+}
+
+bench_cluster_start() {
+    work="$(mktemp -d "${TMPDIR:-/tmp}/schemalock-bench.XXXXXX")"
+    run_as=()
+    if [ "$(id -u)" = 0 ]; then
+        # PostgreSQL refuses root; the server runs as `postgres`, like the test harness.
+        run_as=(runuser -u postgres --)
+        chown postgres: "$work"
+    fi
+    port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+    trap bench_cluster_stop EXIT
+    bench_log "initdb ($pg_bin)"
+    (cd "$work" && "${run_as[@]}" "$pg_bin/initdb" -D "$work/data" -U postgres --auth=trust \
+        --encoding=UTF8 --locale=C --no-sync >/dev/null)
+    cat >>"$work/data/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $port
+unix_socket_directories = '$work'
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+log_min_messages = warning
+CONF
+    (cd "$work" && "${run_as[@]}" "$pg_bin/pg_ctl" -D "$work/data" -l "$work/server.log" -w -t 60 start >/dev/null)
+    psql=("$pg_bin/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U postgres)
+}
+
+bench_cluster_stop() {
+    "${run_as[@]}" "$pg_bin/pg_ctl" -D "$work/data" -m fast -w stop >/dev/null 2>&1 || true
+    if [ "${keep:-0}" = 1 ]; then
+        bench_log "kept $work"
+    else
+        rm -rf "$work"
+    fi
+}
+
+bench_median() {
+    sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
