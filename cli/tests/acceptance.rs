@@ -15,8 +15,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+use std::process::{Command, Output, Stdio};
 
-use schemalock_runtime::introspect;
 use schemalock_runtime::snapshot::{RelationKind, Snapshot};
 use schemalock_tests::pg::{Cluster, VERSIONS};
 use schemalock_tests::shared::{self, CRATES_IO, PAGILA, SharedSchema};
@@ -24,27 +24,57 @@ use serde::Deserialize;
 
 // --- The commands under test. ----------------------------------------------------------------
 
-/// `cargo schemalock refresh --database-url URL --snapshot PATH`.
+/// `cargo schemalock ...`, run as cargo runs a subcommand (`schemalock` as the first argument),
+/// in `dir`, with no `DATABASE_URL` from the environment.
+fn cli(dir: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cargo-schemalock"));
+    cmd.arg("schemalock")
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .env_remove("SCHEMALOCK_SNAPSHOT")
+        .stdin(Stdio::null());
+    cmd
+}
+
+fn output_text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// `cargo schemalock refresh --database-url URL --snapshot PATH`, which must succeed.
 fn refresh(pg: &Cluster, db: &str, path: &Path) {
-    let mut client = pg.connect(db);
-    let s = introspect::postgres::snapshot(&mut client, None)
-        .unwrap_or_else(|e| panic!("refresh {db} on PostgreSQL {}: {e}", pg.version()));
-    s.save(path).unwrap();
+    let out = cli(path.parent().unwrap())
+        .args([
+            "refresh",
+            "--quiet",
+            "--database-url",
+            &pg.url(db),
+            "--snapshot",
+        ])
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "refresh {db} on PostgreSQL {} failed ({}):\n{}",
+        pg.version(),
+        out.status,
+        output_text(&out)
+    );
 }
 
 /// `cargo schemalock check --database-url URL --snapshot PATH`: the exit code (0 no drift,
-/// 1 drift) and the report.
+/// 1 drift, 2 error) and the report.
 fn check(pg: &Cluster, db: &str, path: &Path) -> (i32, String) {
-    let mut client = pg.connect(db);
-    let mut live = introspect::postgres::snapshot(&mut client, None).unwrap();
-    let mut committed = Snapshot::load(path).unwrap();
-    live.server_version = None;
-    committed.server_version = None;
-    if live == committed {
-        (0, String::new())
-    } else {
-        (1, "drift".to_owned())
-    }
+    let out = cli(path.parent().unwrap())
+        .args(["check", "--database-url", &pg.url(db), "--snapshot"])
+        .arg(path)
+        .output()
+        .unwrap();
+    (out.status.code().unwrap_or(-1), output_text(&out))
 }
 
 // --- Helpers. --------------------------------------------------------------------------------
@@ -182,7 +212,8 @@ fn pagila_hand_edit_is_drift_until_refreshed() {
     let tmp = tempfile::tempdir().unwrap();
     let path = tmp.path().join("schemalock.json");
     refresh(&pg, &db, &path);
-    assert_eq!(check(&pg, &db, &path).0, 0);
+    let (code, report) = check(&pg, &db, &path);
+    assert_eq!(code, 0, "right after a refresh:\n{report}");
 
     pg.psql(
         &db,
@@ -190,6 +221,10 @@ fn pagila_hand_edit_is_drift_until_refreshed() {
     );
     let (code, report) = check(&pg, &db, &path);
     assert_eq!(code, 1, "a changed column is drift:\n{report}");
+    assert!(
+        report.contains("language") && report.contains("name"),
+        "the report names the table and the column:\n{report}"
+    );
 
     refresh(&pg, &db, &path);
     let (code, report) = check(&pg, &db, &path);
