@@ -21,13 +21,16 @@ pub mod pg {
     //!
     //! The cluster listens on a Unix socket inside its temporary directory and on a free TCP port
     //! on 127.0.0.1 only, with trust authentication. When the test runs as root, the server runs
-    //! as the `postgres` user (initdb refuses root) through `runuser`.
+    //! as the `postgres` user (initdb refuses root). Starting and stopping is
+    //! `schemalock_cli::shadow::cluster::LocalCluster`, which `cargo schemalock` also uses for
+    //! shadow databases.
 
     use std::fmt;
-    use std::net::TcpListener;
     use std::path::{Path, PathBuf};
     use std::process::{Command, Output, Stdio};
     use std::time::Duration;
+
+    use schemalock_cli::shadow::cluster::LocalCluster;
 
     /// The major versions the test suite knows how to find.
     pub const VERSIONS: [u32; 3] = [15, 16, 18];
@@ -113,63 +116,16 @@ pub mod pg {
     /// (a failed assertion), the server log is printed first.
     pub struct Cluster {
         version: u32,
-        bin: PathBuf,
-        // Declared before `dir` is dropped: see Drop.
-        dir: Option<tempfile::TempDir>,
         port: u16,
-        /// `Some("postgres")` when we are root and run the server as that user.
-        run_as: Option<String>,
-        stopped: bool,
+        inner: LocalCluster,
     }
 
     impl fmt::Debug for Cluster {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             f.debug_struct("Cluster")
                 .field("version", &self.version)
-                .field("bin", &self.bin)
-                .field("dir", &self.dir.as_ref().map(|d| d.path()))
-                .field("port", &self.port)
-                .field("run_as", &self.run_as)
+                .field("inner", &self.inner)
                 .finish()
-        }
-    }
-
-    fn running_as_root() -> bool {
-        Command::new("id")
-            .arg("-u")
-            .output()
-            .ok()
-            .is_some_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-    }
-
-    fn user_ids(user: &str) -> (u32, u32) {
-        let id = |flag: &str| -> u32 {
-            let out = Command::new("id")
-                .args([flag, user])
-                .output()
-                .unwrap_or_else(|e| panic!("cannot run `id {flag} {user}`: {e}"));
-            assert!(
-                out.status.success(),
-                "user `{user}` does not exist; the server cannot run as root. \
-                 Run .ci/setup-postgres.sh (it creates the user)"
-            );
-            String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
-        };
-        (id("-u"), id("-g"))
-    }
-
-    fn free_port() -> u16 {
-        let l = TcpListener::bind(("127.0.0.1", 0)).expect("bind 127.0.0.1:0");
-        l.local_addr().unwrap().port()
-    }
-
-    fn chown_tree(path: &Path, uid: u32, gid: u32) {
-        std::os::unix::fs::chown(path, Some(uid), Some(gid))
-            .unwrap_or_else(|e| panic!("chown {}: {e}", path.display()));
-        if path.is_dir() {
-            for e in std::fs::read_dir(path).unwrap() {
-                chown_tree(&e.unwrap().path(), uid, gid);
-            }
         }
     }
 
@@ -203,56 +159,30 @@ pub mod pg {
 
         /// Starts a cluster from the binaries in `bin`.
         pub fn start_in(version: u32, bin: PathBuf) -> Cluster {
-            let run_as = running_as_root().then(|| "postgres".to_owned());
-            let mut last_err = String::new();
-            // A free port can be taken by someone else between our check and the server's bind.
-            for _ in 0..3 {
-                let dir = tempfile::Builder::new()
-                    .prefix("schemalock-pg")
-                    .tempdir()
-                    .expect("create temp dir");
-                std::fs::create_dir(dir.path().join("sock")).unwrap();
-                if let Some(user) = &run_as {
-                    let (uid, gid) = user_ids(user);
-                    chown_tree(dir.path(), uid, gid);
-                }
-                let mut cluster = Cluster {
-                    version,
-                    bin: bin.clone(),
-                    dir: Some(dir),
-                    port: free_port(),
-                    run_as: run_as.clone(),
-                    stopped: true,
-                };
-                match cluster.init_and_start() {
-                    Ok(()) => {
-                        cluster.stopped = false;
-                        return cluster;
-                    }
-                    Err(e) => last_err = e,
-                }
+            let inner = LocalCluster::start(&bin).unwrap_or_else(|e| {
+                panic!(
+                    "could not start PostgreSQL {version} from {}: {e}",
+                    bin.display()
+                )
+            });
+            Cluster {
+                version,
+                port: inner.port(),
+                inner,
             }
-            panic!(
-                "could not start PostgreSQL {version} from {}: {last_err}",
-                bin.display()
-            );
-        }
-
-        fn dir(&self) -> &Path {
-            self.dir.as_ref().expect("cluster dir").path()
         }
 
         fn data_dir(&self) -> PathBuf {
-            self.dir().join("data")
+            self.inner.data_dir()
         }
 
         /// The directory holding the server's Unix socket.
         pub fn socket_dir(&self) -> PathBuf {
-            self.dir().join("sock")
+            self.inner.socket_dir()
         }
 
         fn log_path(&self) -> PathBuf {
-            self.dir().join("server.log")
+            self.inner.log_path()
         }
 
         /// The major version asked for.
@@ -262,7 +192,7 @@ pub mod pg {
 
         /// The bin directory the server runs from.
         pub fn bin_dir(&self) -> &Path {
-            &self.bin
+            self.inner.bin_dir()
         }
 
         /// The TCP port on 127.0.0.1.
@@ -270,89 +200,9 @@ pub mod pg {
             self.port
         }
 
-        /// A command for a server binary, run as the server's user.
-        fn server_command(&self, program: &str) -> Command {
-            let path = self.bin.join(program);
-            let mut cmd = match &self.run_as {
-                Some(user) => {
-                    let mut c = Command::new("runuser");
-                    c.args(["-u", user, "--"]).arg(path);
-                    c
-                }
-                None => Command::new(path),
-            };
-            // Our own working directory may be unreadable for the server's user.
-            cmd.current_dir(self.dir())
-                .env("LC_ALL", "C")
-                .env("TZ", "UTC")
-                .env_remove("PGDATA")
-                .stdin(Stdio::null());
-            cmd
-        }
-
-        fn init_and_start(&mut self) -> Result<(), String> {
-            let data = self.data_dir();
-            let out = self
-                .server_command("initdb")
-                .arg("-D")
-                .arg(&data)
-                .args([
-                    "-U",
-                    "postgres",
-                    "--auth=trust",
-                    "--encoding=UTF8",
-                    "--locale=C",
-                    "--no-sync",
-                ])
-                .output()
-                .map_err(|e| format!("cannot run initdb: {e}"))?;
-            if !out.status.success() {
-                return Err(format!("initdb failed:\n{}", output_text(&out)));
-            }
-            let sock = self.socket_dir();
-            let conf = format!(
-                "\n# schemalock test cluster\n\
-                 listen_addresses = '127.0.0.1'\n\
-                 port = {}\n\
-                 unix_socket_directories = '{}'\n\
-                 fsync = off\n\
-                 synchronous_commit = off\n\
-                 full_page_writes = off\n\
-                 max_connections = 30\n\
-                 shared_buffers = 32MB\n\
-                 log_min_messages = warning\n\
-                 log_min_error_statement = error\n\
-                 log_line_prefix = '%m [%p] %q%u@%d '\n\
-                 timezone = 'UTC'\n",
-                self.port,
-                sock.display()
-            );
-            let conf_path = data.join("postgresql.conf");
-            let mut text = std::fs::read_to_string(&conf_path).map_err(|e| e.to_string())?;
-            text.push_str(&conf);
-            std::fs::write(&conf_path, text).map_err(|e| e.to_string())?;
-            let out = self
-                .server_command("pg_ctl")
-                .arg("-D")
-                .arg(&data)
-                .arg("-l")
-                .arg(self.log_path())
-                .args(["-w", "-t", "60", "start"])
-                .output()
-                .map_err(|e| format!("cannot run pg_ctl: {e}"))?;
-            if !out.status.success() {
-                return Err(format!(
-                    "pg_ctl start failed:\n{}\nserver log:\n{}",
-                    output_text(&out),
-                    self.server_log()
-                ));
-            }
-            Ok(())
-        }
-
         /// The server log so far.
         pub fn server_log(&self) -> String {
-            std::fs::read_to_string(self.log_path()).unwrap_or_else(|e| format!("(no log: {e})"))
+            self.inner.server_log()
         }
 
         /// `postgres://postgres@127.0.0.1:PORT/db`.
@@ -376,7 +226,7 @@ pub mod pg {
 
         /// A `psql` command connected to `db` as `postgres` over TCP.
         fn psql_command(&self, db: &str) -> Command {
-            let mut cmd = Command::new(self.bin.join("psql"));
+            let mut cmd = Command::new(self.bin_dir().join("psql"));
             cmd.args([
                 "-X",
                 "-q",
@@ -474,22 +324,48 @@ pub mod pg {
                 == "1"
         }
 
+        /// Creates login role `role` with `password` and makes it authenticate with that password
+        /// (`scram-sha-256`) over TCP; every other role keeps trust authentication. For tests of
+        /// failed logins. Returns once the server enforces it.
+        pub fn add_password_role(&self, role: &str, password: &str) {
+            self.psql(
+                "postgres",
+                &format!(
+                    "SET password_encryption = 'scram-sha-256'; CREATE ROLE {} LOGIN PASSWORD '{}'",
+                    quote_ident(role),
+                    password.replace('\'', "''")
+                ),
+            );
+            // pg_hba.conf is read top down: the first matching line wins over the trust lines.
+            let hba = self.data_dir().join("pg_hba.conf");
+            let text = std::fs::read_to_string(&hba).expect("read pg_hba.conf");
+            let line = format!(
+                "host all {} 127.0.0.1/32 scram-sha-256\n",
+                quote_ident(role)
+            );
+            std::fs::write(&hba, format!("{line}{text}")).expect("write pg_hba.conf");
+            self.psql("postgres", "SELECT pg_reload_conf()");
+            // The reload is asynchronous: wait until a password-less login is refused.
+            for _ in 0..100 {
+                let mut config = postgres::Config::new();
+                config
+                    .host("127.0.0.1")
+                    .port(self.port)
+                    .user(role)
+                    .dbname("postgres")
+                    .connect_timeout(Duration::from_secs(10));
+                if config.connect(postgres::NoTls).is_err() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            panic!("the server still lets `{role}` in without a password after a reload");
+        }
+
         /// Stops the server now (fast shutdown). Also done on drop.
         pub fn stop(&mut self) {
-            if self.stopped {
-                return;
-            }
-            self.stopped = true;
-            let out = self
-                .server_command("pg_ctl")
-                .arg("-D")
-                .arg(self.data_dir())
-                .args(["-m", "fast", "-w", "-t", "30", "stop"])
-                .output();
-            match out {
-                Ok(o) if o.status.success() => {}
-                Ok(o) => eprintln!("pg_ctl stop failed:\n{}", output_text(&o)),
-                Err(e) => eprintln!("cannot run pg_ctl stop: {e}"),
+            if let Err(e) = self.inner.stop() {
+                eprintln!("{e}");
             }
         }
     }
@@ -504,13 +380,8 @@ pub mod pg {
                     self.server_log()
                 );
             }
+            // Dropping `inner` then stops the server and deletes its directory.
             self.stop();
-            if let Some(dir) = self.dir.take() {
-                let path = dir.path().to_owned();
-                if let Err(e) = dir.close() {
-                    eprintln!("cannot remove {}: {e}", path.display());
-                }
-            }
         }
     }
 

@@ -1,0 +1,612 @@
+//! Migration directory layouts: which files are migrations, in which order, and how the tool
+//! that owns the layout records them.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use super::Error;
+
+/// How a migrations directory is organised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Layout {
+    /// sqlx: `<version>_<name>.sql`, or reversible `<version>_<name>.up.sql` and `.down.sql`
+    /// (only `up` is applied); ordered by the numeric version; recorded in `_sqlx_migrations`.
+    Sqlx,
+    /// diesel: `<version>_<name>/up.sql` folders, ordered by the version with its dashes removed
+    /// (compared as text, as diesel does); recorded in `__diesel_schema_migrations`.
+    Diesel,
+    /// refinery: `V<n>__<name>.sql` (and unversioned `U<n>__<name>.sql`), in any sub-folder,
+    /// ordered by `n`; recorded in `refinery_schema_history`.
+    Refinery,
+    /// Any other folder of `.sql` files, applied in file-name order, recorded nowhere.
+    Plain,
+}
+
+impl Layout {
+    /// Every layout, in the order detection tries them.
+    pub const ALL: [Layout; 4] = [
+        Layout::Diesel,
+        Layout::Refinery,
+        Layout::Sqlx,
+        Layout::Plain,
+    ];
+
+    /// A short name: `sqlx`, `diesel`, `refinery`, `plain`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Layout::Sqlx => "sqlx",
+            Layout::Diesel => "diesel",
+            Layout::Refinery => "refinery",
+            Layout::Plain => "plain",
+        }
+    }
+
+    /// The layout with this [`Layout::name`].
+    pub fn from_name(name: &str) -> Option<Layout> {
+        Layout::ALL.into_iter().find(|l| l.name() == name)
+    }
+
+    fn pattern(self) -> &'static str {
+        match self {
+            Layout::Sqlx => "sqlx (`<version>_<name>.sql`, or `<version>_<name>.up.sql`)",
+            Layout::Diesel => "diesel (`<version>_<name>/up.sql`)",
+            Layout::Refinery => "refinery (`V<n>__<name>.sql`)",
+            Layout::Plain => "a plain folder of `.sql` files (applied in file-name order)",
+        }
+    }
+
+    /// The layouts as a sentence, for messages.
+    pub fn describe_all() -> String {
+        let all: Vec<&str> = Layout::ALL.iter().map(|l| l.pattern()).collect();
+        all.join(", ")
+    }
+
+    /// The table the migration tool records applied migrations in, if any.
+    pub fn history_table(self) -> Option<&'static str> {
+        match self {
+            Layout::Sqlx => Some("_sqlx_migrations"),
+            Layout::Diesel => Some("__diesel_schema_migrations"),
+            Layout::Refinery => Some("refinery_schema_history"),
+            Layout::Plain => None,
+        }
+    }
+}
+
+impl fmt::Display for Layout {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// How a migration is recorded in its tool's table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Record {
+    /// `_sqlx_migrations (version, description, ...)`.
+    Sqlx { version: i64, description: String },
+    /// `__diesel_schema_migrations (version)`.
+    Diesel { version: String },
+    /// `refinery_schema_history (version, name, ...)`.
+    Refinery { version: i32, name: String },
+    /// Not recorded.
+    None,
+}
+
+/// One migration file to apply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Migration {
+    /// The SQL file.
+    pub path: PathBuf,
+    /// The path relative to the migrations directory, for messages.
+    pub name: String,
+    /// The file's text.
+    pub sql: String,
+    /// The tool asks for this migration to run outside a transaction (sqlx's
+    /// `-- no-transaction` first line, diesel's `run_in_transaction = false`, refinery's
+    /// `-- refinery:noTransaction`).
+    pub no_transaction: bool,
+    /// How the tool records it.
+    pub record: Record,
+}
+
+fn io_error(what: &str, path: &Path, e: &std::io::Error) -> Error {
+    Error::new(
+        super::ErrorKind::Layout,
+        format!("cannot read {what} {}: {e}", path.display()),
+    )
+}
+
+fn read_dir_sorted(dir: &Path) -> Result<Vec<(String, PathBuf, bool)>, Error> {
+    let entries = std::fs::read_dir(dir).map_err(|e| io_error("migrations directory", dir, &e))?;
+    let mut out = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| io_error("migrations directory", dir, &e))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        // Follows symlinks, as the tools do.
+        let is_dir = path.is_dir();
+        out.push((name, path, is_dir));
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
+}
+
+fn read_sql(path: &Path) -> Result<String, Error> {
+    std::fs::read_to_string(path).map_err(|e| io_error("migration", path, &e))
+}
+
+/// `<digits>_<rest>.sql`: (version, rest without `.sql`).
+fn sqlx_parts(name: &str) -> Option<(i64, &str)> {
+    let stem = name.strip_suffix(".sql")?;
+    let (version, rest) = stem.split_once('_')?;
+    if version.is_empty() || !version.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((version.parse().ok()?, rest))
+}
+
+/// `V<digits>__<word chars>.sql` or `U...`: (versioned, version, name).
+fn refinery_parts(name: &str) -> Option<(bool, &str, &str)> {
+    let stem = name.strip_suffix(".sql")?;
+    let versioned = match stem.as_bytes().first()? {
+        b'V' => true,
+        b'U' => false,
+        _ => return None,
+    };
+    let (version, rest) = stem[1..].split_once("__")?;
+    // refinery's `\w+`.
+    let word = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '_');
+    if version.is_empty() || !version.bytes().all(|b| b.is_ascii_digit()) || !word(rest) {
+        return None;
+    }
+    Some((versioned, version, rest))
+}
+
+fn is_down(name: &str) -> bool {
+    name.ends_with(".down.sql")
+}
+
+/// Refinery migration files anywhere below `dir` (refinery walks sub-folders).
+fn refinery_files(dir: &Path, prefix: &str, out: &mut Vec<(String, PathBuf)>) -> Result<(), Error> {
+    for (name, path, is_dir) in read_dir_sorted(dir)? {
+        let rel = if prefix.is_empty() {
+            name.clone()
+        } else {
+            format!("{prefix}/{name}")
+        };
+        if is_dir {
+            refinery_files(&path, &rel, out)?;
+        } else if refinery_parts(&name).is_some() {
+            out.push((rel, path));
+        }
+    }
+    Ok(())
+}
+
+/// Which layout `dir` uses: diesel when a sub-folder holds an `up.sql`; refinery when there are
+/// `V<n>__<name>.sql` files and no other `.sql` file at the top; sqlx when every top-level `.sql`
+/// file is named `<version>_<name>.sql`; else plain when there is any `.sql` file.
+pub fn detect(dir: &Path) -> Result<Layout, Error> {
+    if !dir.is_dir() {
+        return Err(Error::new(
+            super::ErrorKind::Layout,
+            format!(
+                "migrations directory {} does not exist or is not a directory",
+                dir.display()
+            ),
+        ));
+    }
+    let entries = read_dir_sorted(dir)?;
+    if entries
+        .iter()
+        .any(|(_, path, is_dir)| *is_dir && path.join("up.sql").is_file())
+    {
+        return Ok(Layout::Diesel);
+    }
+    let top_sql: Vec<&str> = entries
+        .iter()
+        .filter(|(name, _, is_dir)| !is_dir && name.ends_with(".sql"))
+        .map(|(name, _, _)| name.as_str())
+        .collect();
+    let mut refinery = Vec::new();
+    refinery_files(dir, "", &mut refinery)?;
+    if !refinery.is_empty() && top_sql.iter().all(|n| refinery_parts(n).is_some()) {
+        return Ok(Layout::Refinery);
+    }
+    if !top_sql.is_empty() {
+        if top_sql.iter().all(|n| sqlx_parts(n).is_some()) {
+            return Ok(Layout::Sqlx);
+        }
+        return Ok(Layout::Plain);
+    }
+    Err(Error::new(
+        super::ErrorKind::Layout,
+        format!(
+            "no migrations found in {}: expected one of the layouts {}",
+            dir.display(),
+            Layout::describe_all()
+        ),
+    ))
+}
+
+/// The migrations of `dir` in the order they apply, for `layout` (detected when `None`).
+pub fn load(dir: &Path, layout: Option<Layout>) -> Result<(Layout, Vec<Migration>), Error> {
+    let layout = match layout {
+        Some(l) => l,
+        None => detect(dir)?,
+    };
+    let migrations = match layout {
+        Layout::Sqlx => load_sqlx(dir)?,
+        Layout::Diesel => load_diesel(dir)?,
+        Layout::Refinery => load_refinery(dir)?,
+        Layout::Plain => load_plain(dir)?,
+    };
+    if migrations.is_empty() {
+        return Err(Error::new(
+            super::ErrorKind::Layout,
+            format!(
+                "no {layout} migrations found in {}: expected {}",
+                dir.display(),
+                layout.pattern()
+            ),
+        ));
+    }
+    Ok((layout, migrations))
+}
+
+fn layout_error(message: String) -> Error {
+    Error::new(super::ErrorKind::Layout, message)
+}
+
+fn load_sqlx(dir: &Path) -> Result<Vec<Migration>, Error> {
+    let mut out: Vec<(i64, Migration)> = Vec::new();
+    for (name, path, is_dir) in read_dir_sorted(dir)? {
+        if is_dir || !name.ends_with(".sql") || is_down(&name) {
+            continue;
+        }
+        let Some((version, rest)) = sqlx_parts(&name) else {
+            return Err(layout_error(format!(
+                "{} is not a sqlx migration name (`<version>_<name>.sql`) in {}; rename it, or \
+                 move it out of the migrations directory",
+                name,
+                dir.display()
+            )));
+        };
+        let description = rest.strip_suffix(".up").unwrap_or(rest).replace('_', " ");
+        let sql = read_sql(&path)?;
+        if let Some((_, other)) = out.iter().find(|(v, _)| *v == version) {
+            return Err(layout_error(format!(
+                "{} and {} have the same sqlx version {version}; give one of them another version",
+                other.name, name
+            )));
+        }
+        let no_transaction = sql.starts_with("-- no-transaction");
+        out.push((
+            version,
+            Migration {
+                path,
+                name,
+                sql,
+                no_transaction,
+                record: Record::Sqlx {
+                    version,
+                    description,
+                },
+            },
+        ));
+    }
+    out.sort_by_key(|(v, _)| *v);
+    Ok(out.into_iter().map(|(_, m)| m).collect())
+}
+
+/// `run_in_transaction = false` in a diesel `metadata.toml` (a line of its own; comments after
+/// `#` ignored).
+fn diesel_no_transaction(toml: &str) -> bool {
+    toml.lines().any(|line| {
+        let line = line.split('#').next().unwrap_or("");
+        match line.split_once('=') {
+            Some((key, value)) => key.trim() == "run_in_transaction" && value.trim() == "false",
+            None => false,
+        }
+    })
+}
+
+fn load_diesel(dir: &Path) -> Result<Vec<Migration>, Error> {
+    let mut out: Vec<(String, Migration)> = Vec::new();
+    for (name, path, is_dir) in read_dir_sorted(dir)? {
+        let up = path.join("up.sql");
+        // Files next to the folders, and folders without an `up.sql`, are not migrations
+        // (diesel ignores files; a folder without `up.sql` holds nothing to apply).
+        if !is_dir || !up.is_file() {
+            continue;
+        }
+        // diesel: the part before the first `_`, dashes removed, compared as text.
+        let version = name.split('_').next().unwrap_or("").replace('-', "");
+        let sql = read_sql(&up)?;
+        let no_transaction = match std::fs::read_to_string(path.join("metadata.toml")) {
+            Ok(toml) => diesel_no_transaction(&toml),
+            Err(_) => false,
+        };
+        out.push((
+            version.clone(),
+            Migration {
+                path: up,
+                name: format!("{name}/up.sql"),
+                sql,
+                no_transaction,
+                record: Record::Diesel { version },
+            },
+        ));
+    }
+    // Stable: equal versions keep folder-name order.
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out.into_iter().map(|(_, m)| m).collect())
+}
+
+/// refinery's `-- refinery:noTransaction` annotation (a line of its own).
+fn refinery_no_transaction(sql: &str) -> bool {
+    sql.lines().any(|line| {
+        let dashes = line.bytes().take_while(|&b| b == b'-').count();
+        dashes >= 2 && {
+            let rest = &line[dashes..];
+            let rest = rest.strip_prefix(char::is_whitespace).unwrap_or(rest);
+            rest == "refinery:noTransaction"
+        }
+    })
+}
+
+fn load_refinery(dir: &Path) -> Result<Vec<Migration>, Error> {
+    let mut files = Vec::new();
+    refinery_files(dir, "", &mut files)?;
+    let mut out: Vec<(i32, Migration)> = Vec::new();
+    for (rel, path) in files {
+        let file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let Some((_, version, name)) = refinery_parts(&file_name) else {
+            continue;
+        };
+        let version: i32 = version.parse().map_err(|_| {
+            layout_error(format!(
+                "{rel}: refinery version {version} does not fit in a 32-bit integer"
+            ))
+        })?;
+        if let Some((_, other)) = out.iter().find(|(v, _)| *v == version) {
+            return Err(layout_error(format!(
+                "{} and {rel} have the same refinery version {version}; give one of them another \
+                 version",
+                other.name
+            )));
+        }
+        let sql = read_sql(&path)?;
+        let no_transaction = refinery_no_transaction(&sql);
+        out.push((
+            version,
+            Migration {
+                path,
+                name: rel,
+                sql,
+                no_transaction,
+                record: Record::Refinery {
+                    version,
+                    name: name.to_owned(),
+                },
+            },
+        ));
+    }
+    out.sort_by_key(|(v, _)| *v);
+    Ok(out.into_iter().map(|(_, m)| m).collect())
+}
+
+fn load_plain(dir: &Path) -> Result<Vec<Migration>, Error> {
+    let mut out = Vec::new();
+    for (name, path, is_dir) in read_dir_sorted(dir)? {
+        if is_dir || !name.ends_with(".sql") || is_down(&name) {
+            continue;
+        }
+        let sql = read_sql(&path)?;
+        out.push(Migration {
+            path,
+            name,
+            sql,
+            no_transaction: false,
+            record: Record::None,
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dir_with(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        dir
+    }
+
+    fn names(dir: &Path) -> (Layout, Vec<String>) {
+        let (layout, list) = load(dir, None).unwrap();
+        (layout, list.into_iter().map(|m| m.name).collect())
+    }
+
+    #[test]
+    fn sqlx_orders_by_numeric_version_and_skips_down() {
+        let d = dir_with(&[
+            ("10_ten.sql", "SELECT 10;"),
+            ("9_nine.up.sql", "-- no-transaction\nSELECT 9;"),
+            ("9_nine.down.sql", "SELECT -9;"),
+            ("README.md", "not sql"),
+        ]);
+        let (layout, list) = load(d.path(), None).unwrap();
+        assert_eq!(layout, Layout::Sqlx);
+        let got: Vec<_> = list
+            .iter()
+            .map(|m| (m.name.as_str(), m.no_transaction, m.record.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "9_nine.up.sql",
+                    true,
+                    Record::Sqlx {
+                        version: 9,
+                        description: "nine".into()
+                    }
+                ),
+                (
+                    "10_ten.sql",
+                    false,
+                    Record::Sqlx {
+                        version: 10,
+                        description: "ten".into()
+                    }
+                ),
+            ]
+        );
+        let d = dir_with(&[("1_a.sql", ""), ("01_b.sql", "")]);
+        let err = load(d.path(), None).unwrap_err().to_string();
+        assert!(err.contains("same sqlx version 1"), "{err}");
+    }
+
+    #[test]
+    fn diesel_orders_by_version_without_dashes() {
+        let d = dir_with(&[
+            ("2017-08-31-230457_x/up.sql", "SELECT 2;"),
+            ("2017-08-31-230457_x/down.sql", "SELECT -2;"),
+            ("20170102131034_y/up.sql", "SELECT 1;"),
+            ("00000000000000_diesel_initial_setup/up.sql", "SELECT 0;"),
+            ("2026-05-27-120000-0000_semver/up.sql", "SELECT 4;"),
+            (
+                "2026-05-27-120000-0000_semver/metadata.toml",
+                "run_in_transaction = false\n",
+            ),
+            ("2026-05-27-120000_add_username/up.sql", "SELECT 3;"),
+            (
+                "2026-05-27-120000_add_username/metadata.toml",
+                "# run_in_transaction = false\n",
+            ),
+            ("empty_folder/README", "nothing"),
+            ("stray.sql", "SELECT 'ignored';"),
+        ]);
+        let (layout, list) = load(d.path(), None).unwrap();
+        assert_eq!(layout, Layout::Diesel);
+        let got: Vec<_> = list
+            .iter()
+            .map(|m| (m.name.as_str(), m.no_transaction))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("00000000000000_diesel_initial_setup/up.sql", false),
+                ("20170102131034_y/up.sql", false),
+                ("2017-08-31-230457_x/up.sql", false),
+                ("2026-05-27-120000_add_username/up.sql", false),
+                ("2026-05-27-120000-0000_semver/up.sql", true),
+            ]
+        );
+        assert_eq!(
+            list[2].record,
+            Record::Diesel {
+                version: "20170831230457".into()
+            }
+        );
+        // Equal versions keep folder-name order.
+        let d = dir_with(&[("1_b/up.sql", ""), ("1_a/up.sql", ""), ("0_c/up.sql", "")]);
+        assert_eq!(
+            names(d.path()).1,
+            ["0_c/up.sql", "1_a/up.sql", "1_b/up.sql"]
+        );
+    }
+
+    #[test]
+    fn refinery_walks_sub_folders() {
+        let d = dir_with(&[
+            ("V10__ten.sql", "SELECT 10;"),
+            ("V2__two.sql", "--refinery:noTransaction\nSELECT 2;"),
+            ("more/U3__three.sql", "SELECT 3;"),
+            ("more/notes.txt", ""),
+        ]);
+        let (layout, list) = load(d.path(), None).unwrap();
+        assert_eq!(layout, Layout::Refinery);
+        let got: Vec<_> = list
+            .iter()
+            .map(|m| (m.name.as_str(), m.no_transaction))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("V2__two.sql", true),
+                ("more/U3__three.sql", false),
+                ("V10__ten.sql", false)
+            ]
+        );
+        assert_eq!(
+            list[2].record,
+            Record::Refinery {
+                version: 10,
+                name: "ten".into()
+            }
+        );
+    }
+
+    #[test]
+    fn plain_folders_apply_in_file_name_order() {
+        let d = dir_with(&[
+            ("b.sql", ""),
+            ("a.sql", ""),
+            ("10_x.sql", ""),
+            ("a.down.sql", ""),
+            ("notes.txt", ""),
+        ]);
+        assert_eq!(
+            names(d.path()),
+            (
+                Layout::Plain,
+                vec!["10_x.sql".into(), "a.sql".into(), "b.sql".into()]
+            )
+        );
+        // Forcing a layout: the names must fit it.
+        let err = load(d.path(), Some(Layout::Sqlx)).unwrap_err().to_string();
+        assert!(err.contains("a.sql is not a sqlx migration name"), "{err}");
+    }
+
+    #[test]
+    fn no_layout_names_the_layouts() {
+        let d = dir_with(&[("notes.txt", "")]);
+        let err = load(d.path(), None).unwrap_err().to_string();
+        assert!(err.starts_with("no migrations found in "), "{err}");
+        for l in ["sqlx", "diesel", "refinery", "plain folder"] {
+            assert!(err.contains(l), "{err}");
+        }
+        let err = load(&d.path().join("missing"), None)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("does not exist"), "{err}");
+    }
+
+    #[test]
+    fn annotations() {
+        assert!(diesel_no_transaction("run_in_transaction=false"));
+        assert!(diesel_no_transaction(
+            "x = 1\nrun_in_transaction = false # why\n"
+        ));
+        assert!(!diesel_no_transaction("run_in_transaction = true"));
+        assert!(refinery_no_transaction(
+            "SELECT 1;\n-- refinery:noTransaction\n"
+        ));
+        assert!(!refinery_no_transaction(
+            "SELECT 1; -- refinery:noTransaction\n"
+        ));
+        assert_eq!(Layout::from_name("diesel"), Some(Layout::Diesel));
+    }
+}
