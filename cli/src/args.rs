@@ -1,0 +1,240 @@
+//! The command line: commands, flags, and help text with examples.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const ABOUT: &str =
+    "Refresh the schemalock snapshot from PostgreSQL or migrations, check drift, diff schemas.";
+
+const LONG_ABOUT: &str = "\
+Refresh the schemalock snapshot (`schemalock.json`) from PostgreSQL or from your migrations, \
+check that a database still matches it, and diff any two schemas.
+
+The schemalock derives check your models against the snapshot at compile time; this tool keeps \
+the snapshot true.";
+
+const AFTER_HELP: &str = "\
+Examples:
+  cargo schemalock refresh
+      Write schemalock.json from the database in DATABASE_URL.
+  cargo schemalock refresh --migrations migrations
+      Write it from your migrations, applied to a throwaway shadow database.
+  cargo schemalock refresh --check --migrations migrations
+      CI: fail (exit 1) when the committed snapshot does not match the migrations.
+  cargo schemalock check --database-url postgres://app@db.internal/app
+      CI: fail (exit 1) when the database drifted from the committed snapshot.
+  cargo schemalock diff schemalock.json postgres://localhost/app_dev
+
+The database URL comes from --database-url, else the DATABASE_URL environment variable, else \
+DATABASE_URL in a .env file in the current directory or a parent. Its password is never printed.
+
+Exit codes: 0 no differences, 1 differences found, 2 error (bad arguments, unreachable server, \
+failed login, missing database, unreadable snapshot).";
+
+const REFRESH_AFTER_HELP: &str = "\
+Examples:
+  cargo schemalock refresh
+  cargo schemalock refresh --database-url postgres://app@localhost/app_dev --schema public --schema audit
+  cargo schemalock refresh --snapshot db/schemalock.json
+  cargo schemalock refresh --migrations migrations
+  cargo schemalock refresh --check --migrations migrations    # CI guard; exit 1 when stale
+
+Without --snapshot the file is the schemalock.json the derives would use from the current \
+directory (the first one walking up, or SCHEMALOCK_SNAPSHOT); when there is none yet, \
+schemalock.json in the workspace root (the directory whose Cargo.toml has [workspace]), else in \
+the current directory. The file is replaced atomically: parallel builds read the old file or the \
+new one, never a torn one.";
+
+const CHECK_AFTER_HELP: &str = "\
+Examples:
+  cargo schemalock check
+  cargo schemalock check --format json > drift.json
+  cargo schemalock check --snapshot db/schemalock.json --schema public
+
+The database is read with the schemas the snapshot has (or those given with --schema), in one \
+read-only transaction. Exit codes: 0 the database matches the snapshot, 1 drift, 2 error.";
+
+const DIFF_AFTER_HELP: &str = "\
+Examples:
+  cargo schemalock diff schemalock.json postgres://app@localhost/app_dev
+  cargo schemalock diff old.schemalock.json schemalock.json
+  cargo schemalock diff postgres://localhost/staging postgres://localhost/prod --schema public
+
+A side that starts with postgres:// or postgresql:// is a database, read in one read-only \
+transaction; anything else is a snapshot file. Against a file, a database is read with the \
+file's schemas unless --schema is given. Exit codes: 0 same schema, 1 differences, 2 error.";
+
+/// `cargo schemalock`.
+#[derive(Debug, Parser)]
+#[command(
+    name = "cargo-schemalock",
+    bin_name = "cargo schemalock",
+    version,
+    about = ABOUT,
+    long_about = LONG_ABOUT,
+    after_help = AFTER_HELP,
+    propagate_version = true,
+    arg_required_else_help = true
+)]
+pub struct Cli {
+    /// Print only results and errors: no progress, no informational lines.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Also say where the database URL and the snapshot came from, and what was read.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write the snapshot from a database or from migrations (or, with --check, compare).
+    #[command(after_help = REFRESH_AFTER_HELP)]
+    Refresh(RefreshArgs),
+    /// Compare the snapshot with a live database: exit 1 on drift.
+    #[command(after_help = CHECK_AFTER_HELP)]
+    Check(CheckArgs),
+    /// Compare two schemas, each a snapshot file or a postgres:// URL.
+    #[command(after_help = DIFF_AFTER_HELP)]
+    Diff(DiffArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RefreshArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+
+    /// The snapshot file to write (or compare with --check).
+    #[arg(long, value_name = "PATH")]
+    pub snapshot: Option<PathBuf>,
+
+    /// A schema to describe; repeat for several. Default: every schema that is not a system or
+    /// extension schema.
+    #[arg(long = "schema", value_name = "NAME")]
+    pub schemas: Vec<String>,
+
+    /// Build the snapshot from this migrations directory, applied to a fresh temporary database:
+    /// on the server of the database URL when there is one, else on a throwaway local cluster.
+    #[arg(long, value_name = "DIR")]
+    pub migrations: Option<PathBuf>,
+
+    /// Do not write: compare what would be written with the file, exit 1 when they differ.
+    #[arg(long)]
+    pub check: bool,
+
+    /// Report format for --check.
+    #[arg(long, value_enum, default_value_t = Format::Text, requires = "check")]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+
+    /// The snapshot file. Default: the one the derives would use from the current directory.
+    #[arg(long, value_name = "PATH")]
+    pub snapshot: Option<PathBuf>,
+
+    /// Compare only this schema; repeat for several. Default: the snapshot's schemas.
+    #[arg(long = "schema", value_name = "NAME")]
+    pub schemas: Vec<String>,
+
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The expected side: a snapshot file or a postgres:// URL.
+    #[arg(value_name = "A")]
+    pub a: String,
+
+    /// The found side: a snapshot file or a postgres:// URL.
+    #[arg(value_name = "B")]
+    pub b: String,
+
+    /// Compare only this schema; repeat for several.
+    #[arg(long = "schema", value_name = "NAME")]
+    pub schemas: Vec<String>,
+
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct DatabaseArgs {
+    /// The database, e.g. postgres://user:password@localhost:5432/app. Default: DATABASE_URL,
+    /// from the environment or from a .env file in the current directory or a parent.
+    #[arg(long, value_name = "URL")]
+    pub database_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// For people: grouped by table, coloured on a terminal, with a summary line.
+    Text,
+    /// For machines: the report's differences and a summary.
+    Json,
+}
+
+/// The arguments without the `schemalock` that cargo inserts when it runs `cargo schemalock ...`
+/// as `cargo-schemalock schemalock ...`.
+pub fn strip_cargo_subcommand(mut args: Vec<OsString>) -> Vec<OsString> {
+    if args.get(1).is_some_and(|a| a == "schemalock") {
+        args.remove(1);
+    }
+    args
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn definitions_are_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn cargo_inserts_the_subcommand_name() {
+        let os = |v: &[&str]| v.iter().map(OsString::from).collect::<Vec<_>>();
+        assert_eq!(
+            strip_cargo_subcommand(os(&["cargo-schemalock", "schemalock", "check"])),
+            os(&["cargo-schemalock", "check"])
+        );
+        assert_eq!(
+            strip_cargo_subcommand(os(&["cargo-schemalock", "check"])),
+            os(&["cargo-schemalock", "check"])
+        );
+        assert_eq!(
+            strip_cargo_subcommand(os(&["cargo-schemalock"])),
+            os(&["cargo-schemalock"])
+        );
+    }
+
+    #[test]
+    fn flags_parse() {
+        let cli = Cli::try_parse_from([
+            "x", "refresh", "--schema", "a", "--schema", "b", "--check", "--format", "json", "-q",
+        ])
+        .unwrap();
+        assert!(cli.quiet);
+        let Command::Refresh(r) = cli.command else {
+            panic!()
+        };
+        assert_eq!(r.schemas, ["a", "b"]);
+        assert!(r.check);
+        assert_eq!(r.format, Format::Json);
+        assert!(Cli::try_parse_from(["x", "refresh", "--format", "json"]).is_err());
+        assert!(Cli::try_parse_from(["x", "-q", "-v", "check"]).is_err());
+    }
+}

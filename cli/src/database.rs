@@ -1,0 +1,442 @@
+//! The live database side: where its URL comes from, connecting, and reading a snapshot.
+//!
+//! Every message built here passes the URL and driver text through [`crate::url::redact_in`]: a
+//! driver error may quote the connection string, and the URL is shown to say which server failed.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use postgres::error::SqlState;
+use schemalock_runtime::Snapshot;
+use schemalock_runtime::introspect::{self, postgres::snapshot as introspect_snapshot};
+
+use crate::error::Error;
+use crate::url::{redact, redact_in};
+
+/// The environment variable (and `.env` key) holding the database URL.
+pub const DATABASE_URL: &str = "DATABASE_URL";
+
+/// How long to wait for a server that does not answer, unless the URL says otherwise.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A database URL and where it was found.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl {
+    pub url: String,
+    pub source: UrlSource,
+}
+
+// The URL holds a password: keep it out of `{:?}` too.
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DatabaseUrl")
+            .field("url", &redact(&self.url))
+            .field("source", &self.source)
+            .finish()
+    }
+}
+
+impl DatabaseUrl {
+    /// The URL as it may be shown.
+    pub fn shown(&self) -> String {
+        redact(&self.url)
+    }
+
+    /// `text` with this URL and its password masked.
+    pub fn redact_in(&self, text: &str) -> String {
+        redact_in(text, &self.url)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UrlSource {
+    Flag,
+    Environment,
+    DotEnv(PathBuf),
+    /// A side of `diff`.
+    Argument,
+}
+
+impl fmt::Display for UrlSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            UrlSource::Flag => write!(f, "`--database-url`"),
+            UrlSource::Environment => write!(f, "the `{DATABASE_URL}` environment variable"),
+            UrlSource::DotEnv(p) => write!(f, "`{DATABASE_URL}` in `{}`", p.display()),
+            UrlSource::Argument => write!(f, "the command line"),
+        }
+    }
+}
+
+/// The database URL: `flag`, else `DATABASE_URL` from the environment, else from the nearest
+/// `.env` file at or above `cwd` that defines it. `None` when there is none anywhere.
+pub fn resolve_url(flag: Option<&str>, cwd: &Path) -> Result<Option<DatabaseUrl>, Error> {
+    if let Some(url) = flag {
+        return Ok(Some(DatabaseUrl {
+            url: url.to_owned(),
+            source: UrlSource::Flag,
+        }));
+    }
+    if let Some(url) = std::env::var(DATABASE_URL).ok().filter(|v| !v.is_empty()) {
+        return Ok(Some(DatabaseUrl {
+            url,
+            source: UrlSource::Environment,
+        }));
+    }
+    for dir in cwd.ancestors() {
+        let path = dir.join(".env");
+        if !path.is_file() {
+            continue;
+        }
+        if let Some(url) = read_dotenv(&path)? {
+            return Ok(Some(DatabaseUrl {
+                url,
+                source: UrlSource::DotEnv(path),
+            }));
+        }
+    }
+    Ok(None)
+}
+
+/// `DATABASE_URL` from one `.env` file, without touching the process environment (the file may
+/// set other variables that are none of our business).
+fn read_dotenv(path: &Path) -> Result<Option<String>, Error> {
+    let iter = dotenvy::from_path_iter(path).map_err(|e| dotenv_error(path, e))?;
+    for item in iter {
+        // A parse error quotes the offending line, which may hold a password: report the line
+        // number only.
+        let (key, value) = item.map_err(|e| dotenv_error(path, e))?;
+        if key == DATABASE_URL && !value.is_empty() {
+            return Ok(Some(value));
+        }
+    }
+    Ok(None)
+}
+
+fn dotenv_error(path: &Path, e: dotenvy::Error) -> Error {
+    let what = match e {
+        dotenvy::Error::LineParse(_, index) => format!("cannot parse it at character {index}"),
+        dotenvy::Error::Io(io) => io.to_string(),
+        dotenvy::Error::EnvVar(v) => v.to_string(),
+        _ => "cannot read it".to_owned(),
+    };
+    Error::new(format!(
+        "`{}`: {what}; fix the file, or pass `--database-url`",
+        path.display()
+    ))
+}
+
+/// The error for a command that needs a database and found no URL.
+pub fn no_url_error() -> Error {
+    Error::new(format!(
+        "no database URL: pass `--database-url postgres://user:password@host/db`, set `{DATABASE_URL}`, \
+         or add `{DATABASE_URL}=...` to a `.env` file"
+    ))
+}
+
+/// The `sslmode` a URL or keyword/value connection string asks for, lowercased.
+fn sslmode(url: &str) -> Option<String> {
+    let lower = url.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(i) = lower[from..].find("sslmode=") {
+        let start = from + i;
+        from = start + "sslmode=".len();
+        let boundary = start == 0 || matches!(lower.as_bytes()[start - 1], b'?' | b'&' | b' ');
+        if boundary {
+            let rest = &lower[from..];
+            let end = rest.find(['&', ' ', '#']).unwrap_or(rest.len());
+            return Some(rest[..end].to_owned());
+        }
+    }
+    None
+}
+
+/// Fails when the URL requires TLS, which is not supported yet: refusing beats silently
+/// connecting in clear text.
+pub fn refuse_tls(db: &DatabaseUrl) -> Result<(), Error> {
+    match sslmode(&db.url) {
+        Some(mode) if matches!(mode.as_str(), "require" | "verify-ca" | "verify-full") => {
+            Err(Error::new(format!(
+                "`{}` asks for `sslmode={mode}`, but cargo-schemalock does not support TLS yet; \
+                 connect over a trusted network or a Unix socket with `sslmode=disable` (or `prefer`), \
+                 or through a local tunnel (`ssh -L`)",
+                db.shown()
+            )))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Connects without TLS (see [`refuse_tls`]).
+pub fn connect(db: &DatabaseUrl) -> Result<postgres::Client, Error> {
+    let shown = db.shown();
+    refuse_tls(db)?;
+    let mut config = postgres::Config::from_str(&db.url).map_err(|e| {
+        Error::new(db.redact_in(&format!(
+            "invalid database URL `{shown}`: {}; expected `postgres://user:password@host:port/database`",
+            error_chain(&e)
+        )))
+    })?;
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(CONNECT_TIMEOUT);
+    }
+    if config.get_application_name().is_none() {
+        config.application_name("cargo-schemalock");
+    }
+    config
+        .connect(postgres::NoTls)
+        .map_err(|e| Error::new(db.redact_in(&connect_error(&e, &config, &shown))))
+}
+
+/// What went wrong connecting, and what to try.
+fn connect_error(e: &postgres::Error, config: &postgres::Config, shown: &str) -> String {
+    let user = config.get_user().unwrap_or("(your login name)");
+    let dbname = config.get_dbname().unwrap_or(user);
+    let (what, hint) = if let Some(db) = e.as_db_error() {
+        let code = db.code();
+        if *code == SqlState::INVALID_PASSWORD {
+            (
+                format!("password authentication failed for user `{user}`"),
+                "check the user and password in the URL".to_owned(),
+            )
+        } else if *code == SqlState::INVALID_CATALOG_NAME {
+            (
+                format!("database `{dbname}` does not exist"),
+                format!("create it (`createdb {dbname}`) or fix the database name in the URL"),
+            )
+        } else if *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION {
+            (
+                db.message().to_owned(),
+                "check the user name, and the server's `pg_hba.conf`".to_owned(),
+            )
+        } else if *code == SqlState::CANNOT_CONNECT_NOW {
+            (
+                db.message().to_owned(),
+                "the server is starting or stopping; try again in a moment".to_owned(),
+            )
+        } else if *code == SqlState::TOO_MANY_CONNECTIONS {
+            (
+                db.message().to_owned(),
+                "close other connections or raise `max_connections`".to_owned(),
+            )
+        } else {
+            (
+                db.message().to_owned(),
+                "check the URL and the server log".to_owned(),
+            )
+        }
+    } else {
+        let chain = error_chain(e);
+        let lower = chain.to_ascii_lowercase();
+        let hint = if lower.contains("password missing") {
+            "the server asks for a password and the URL has none: `postgres://user:password@host/db`"
+        } else if lower.contains("refused") {
+            "is PostgreSQL running there, and are the host and port right?"
+        } else if lower.contains("timed out") || lower.contains("timeout") {
+            "the server did not answer; check the host, the port and any firewall"
+        } else if lower.contains("failed to lookup") || lower.contains("name or service") {
+            "the host name does not resolve; check it"
+        } else {
+            "check the URL, and that the server is reachable"
+        };
+        (chain, hint.to_owned())
+    };
+    format!("cannot connect to `{shown}`: {what}; {hint}")
+}
+
+/// An error and its causes, `a: b: c`, without repeats.
+fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = vec![e.to_string()];
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = s.source();
+    }
+    parts.join(": ")
+}
+
+/// What [`read`] could not do.
+#[derive(Debug)]
+pub enum ReadError {
+    /// Schemas that were asked for are not in the database.
+    MissingSchemas(Vec<String>),
+    Other(Error),
+}
+
+impl From<ReadError> for Error {
+    fn from(e: ReadError) -> Self {
+        match e {
+            ReadError::MissingSchemas(names) => {
+                let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+                Error::new(format!(
+                    "schema{} {} not found in the database; check `--schema`",
+                    if names.len() == 1 { "" } else { "s" },
+                    quoted.join(", ")
+                ))
+            }
+            ReadError::Other(e) => e,
+        }
+    }
+}
+
+/// Reads a snapshot of `schemas` (all user schemas when `None`) in one read-only transaction.
+pub fn read(
+    client: &mut postgres::Client,
+    db: &DatabaseUrl,
+    schemas: Option<&[String]>,
+) -> Result<Snapshot, ReadError> {
+    introspect_snapshot(client, schemas).map_err(|e| match e {
+        introspect::Error::MissingSchemas(names) => ReadError::MissingSchemas(names),
+        introspect::Error::Postgres(pe) => {
+            let what = match pe.as_db_error() {
+                Some(d) => d.message().to_owned(),
+                None => error_chain(&pe),
+            };
+            let hint = if pe.code() == Some(&SqlState::INSUFFICIENT_PRIVILEGE) {
+                "the role needs `CONNECT` on the database and `USAGE` on the schemas"
+            } else {
+                "check the connection and the server log"
+            };
+            ReadError::Other(Error::new(db.redact_in(&format!(
+                "reading the schema of `{}` failed: {what}; {hint}",
+                db.shown()
+            ))))
+        }
+        other => ReadError::Other(Error::new(db.redact_in(&format!(
+            "reading the schema of `{}` failed: {other}",
+            db.shown()
+        )))),
+    })
+}
+
+/// Like [`read`], but schemas the database lacks are left out instead of failing, so a comparison
+/// can report them as missing. Returns the snapshot.
+pub fn read_lenient(
+    client: &mut postgres::Client,
+    db: &DatabaseUrl,
+    schemas: Option<&[String]>,
+) -> Result<Snapshot, Error> {
+    match read(client, db, schemas) {
+        Ok(s) => Ok(s),
+        Err(ReadError::MissingSchemas(missing)) => {
+            let present: Vec<String> = schemas
+                .unwrap_or_default()
+                .iter()
+                .filter(|s| !missing.contains(s))
+                .cloned()
+                .collect();
+            Ok(read(client, db, Some(&present))?)
+        }
+        Err(ReadError::Other(e)) => Err(e),
+    }
+}
+
+/// Connects and reads, with progress.
+pub fn snapshot_of(
+    db: &DatabaseUrl,
+    schemas: Option<&[String]>,
+    lenient: bool,
+    ui: &crate::ui::Ui,
+) -> Result<Snapshot, Error> {
+    let shown = db.shown();
+    ui.detail(&format!("database `{shown}` (from {})", db.source));
+    let progress = ui.progress(&format!("connecting to {shown}"));
+    let started = std::time::Instant::now();
+    let mut client = connect(db)?;
+    progress.set(&format!("reading the schema of {shown}"));
+    let snapshot = if lenient {
+        read_lenient(&mut client, db, schemas)?
+    } else {
+        read(&mut client, db, schemas)?
+    };
+    drop(progress);
+    ui.detail(&format!(
+        "read {} from `{shown}` in {:.2}s",
+        crate::report::contents(&snapshot),
+        started.elapsed().as_secs_f64()
+    ));
+    Ok(snapshot)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sslmode_from_urls_and_keyword_strings() {
+        assert_eq!(
+            sslmode("postgres://a:b@h/db?sslmode=require").as_deref(),
+            Some("require")
+        );
+        assert_eq!(
+            sslmode("postgres://h/db?application_name=x&sslmode=Verify-Full&x=1").as_deref(),
+            Some("verify-full")
+        );
+        assert_eq!(
+            sslmode("host=h sslmode=verify-ca user=u").as_deref(),
+            Some("verify-ca")
+        );
+        assert_eq!(sslmode("postgres://h/db?nosslmode=require"), None);
+        assert_eq!(sslmode("postgres://h/db"), None);
+    }
+
+    #[test]
+    fn tls_is_refused_before_connecting() {
+        let db = DatabaseUrl {
+            url: "postgres://app:hunter2@192.0.2.1/db?sslmode=require".into(),
+            source: UrlSource::Flag,
+        };
+        let Err(err) = connect(&db) else {
+            panic!("connected without TLS")
+        };
+        let err = err.to_string();
+        assert!(err.contains("does not support TLS"), "{err}");
+        assert!(!err.contains("hunter2"), "{err}");
+        assert!(format!("{db:?}").contains("app:***@"));
+    }
+
+    #[test]
+    fn dotenv_in_a_parent_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let nested = dir.path().join("a/b");
+        std::fs::create_dir_all(&nested).unwrap();
+        std::fs::write(
+            dir.path().join(".env"),
+            "OTHER=1\nDATABASE_URL=postgres://u:p@h/db\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("a/.env"), "OTHER=2\n").unwrap();
+        // Tests run in parallel, and the environment is the process's: only read it here.
+        if std::env::var_os(DATABASE_URL).is_some() {
+            return;
+        }
+        let found = resolve_url(None, &nested).unwrap().unwrap();
+        assert_eq!(found.url, "postgres://u:p@h/db");
+        assert_eq!(found.source, UrlSource::DotEnv(dir.path().join(".env")));
+        let flag = resolve_url(Some("postgres://x/y"), &nested)
+            .unwrap()
+            .unwrap();
+        assert_eq!(flag.source, UrlSource::Flag);
+    }
+
+    #[test]
+    fn unparsable_dotenv_does_not_echo_the_line() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(".env"),
+            "DATABASE_URL='postgres://u:s3cret@h/db\n",
+        )
+        .unwrap();
+        if std::env::var_os(DATABASE_URL).is_some() {
+            return;
+        }
+        let err = resolve_url(None, dir.path()).unwrap_err().to_string();
+        assert!(!err.contains("s3cret"), "{err}");
+        assert!(err.contains(".env"), "{err}");
+    }
+}

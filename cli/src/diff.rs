@@ -1,0 +1,80 @@
+//! `cargo schemalock diff A B`: any two schemas, each a snapshot file or a database.
+
+use std::path::Path;
+
+use schemalock_runtime::Snapshot;
+use schemalock_runtime::diff::diff;
+
+use crate::args::DiffArgs;
+use crate::database::{self, DatabaseUrl, UrlSource};
+use crate::error::{Error, Outcome};
+use crate::report::{self, Sides};
+use crate::ui::Ui;
+use crate::url::is_database_url;
+use crate::{paths, schemas};
+
+enum Side {
+    File(std::path::PathBuf),
+    Database(DatabaseUrl),
+}
+
+impl Side {
+    fn parse(arg: &str, cwd: &Path) -> Side {
+        if is_database_url(arg) {
+            Side::Database(DatabaseUrl {
+                url: arg.to_owned(),
+                source: UrlSource::Argument,
+            })
+        } else {
+            Side::File(cwd.join(arg))
+        }
+    }
+
+    fn shown(&self, cwd: &Path) -> String {
+        match self {
+            Side::File(p) => paths::shown(p, cwd),
+            Side::Database(db) => db.shown(),
+        }
+    }
+}
+
+pub fn run(args: &DiffArgs, ui: &Ui, cwd: &Path) -> Result<Outcome, Error> {
+    let a = Side::parse(&args.a, cwd);
+    let b = Side::parse(&args.b, cwd);
+    // Files first: they are cheap and decide which schemas to read from a database.
+    let load = |side: &Side| match side {
+        Side::File(p) => paths::load(p, cwd).map(Some),
+        Side::Database(_) => Ok(None),
+    };
+    let (file_a, file_b) = (load(&a)?, load(&b)?);
+    let wanted: Option<Vec<String>> = if !args.schemas.is_empty() {
+        Some(args.schemas.clone())
+    } else {
+        file_a.as_ref().or(file_b.as_ref()).map(schemas::of)
+    };
+    let read = |side: &Side, file: Option<Snapshot>| -> Result<Snapshot, Error> {
+        match (side, file) {
+            (_, Some(s)) => Ok(schemas::restrict(s, &args.schemas)),
+            (Side::Database(db), None) => {
+                database::snapshot_of(db, wanted.as_deref(), wanted.is_some(), ui)
+            }
+            (Side::File(_), None) => unreachable!("files are loaded above"),
+        }
+    };
+    let expected = read(&a, file_a)?;
+    let found = read(&b, file_b)?;
+    schemas::check_requested(&args.schemas, [&expected, &found])?;
+    let report = diff(&expected, &found);
+    let sides = Sides {
+        expected: "A".into(),
+        expected_source: a.shown(cwd),
+        found: "B".into(),
+        found_source: b.shown(cwd),
+        article: false,
+        compared: report::contents(&expected),
+    };
+    if !ui.quiet() && args.format == crate::args::Format::Text {
+        println!("A: {}\nB: {}\n", sides.expected_source, sides.found_source);
+    }
+    Ok(report::emit(&report, &sides, args.format, ui))
+}

@@ -1,0 +1,50 @@
+//! The one error type of the commands: a message for a person, already free of passwords.
+
+use std::fmt;
+
+/// Something failed; the process exits with code 2 after printing it.
+///
+/// The message says what failed and what to try. Whoever builds one from text that may quote a
+/// database URL or a driver error redacts it first (`url::redact_in`), because this type cannot
+/// know which URL to look for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error(String);
+
+impl Error {
+    pub fn new(message: impl Into<String>) -> Self {
+        Error(message.into())
+    }
+
+    pub fn message(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// How a command ended when nothing failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// No differences (or nothing to compare).
+    Clean,
+    /// The two sides differ.
+    Drift,
+}
+
+impl Outcome {
+    pub fn exit_code(self) -> i32 {
+        match self {
+            Outcome::Clean => 0,
+            Outcome::Drift => 1,
+        }
+    }
+}
+
+/// The exit code of a failure.
+pub const ERROR_EXIT: i32 = 2;

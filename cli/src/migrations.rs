@@ -1,0 +1,81 @@
+//! `refresh --migrations`: the snapshot of a migrations directory, through the shadow database.
+
+use std::path::Path;
+
+use schemalock_runtime::Snapshot;
+
+use crate::database::{self, DatabaseUrl};
+use crate::error::Error;
+use crate::shadow;
+use crate::ui::Ui;
+
+/// Applies `dir` to a fresh temporary database (on the server of `db` when given, else on a
+/// throwaway local cluster) and reads `schemas` from it.
+pub fn snapshot(
+    dir: &Path,
+    shown: &str,
+    db: Option<&DatabaseUrl>,
+    schemas: Option<&[String]>,
+    ui: &Ui,
+) -> Result<Snapshot, Error> {
+    if !dir.is_dir() {
+        return Err(Error::new(format!(
+            "migrations directory `{shown}` does not exist; pass the directory holding your migrations to `--migrations`"
+        )));
+    }
+    match db {
+        Some(db) => ui.detail(&format!(
+            "shadow database on the server of `{}` (from {})",
+            db.shown(),
+            db.source
+        )),
+        None => ui.detail("shadow database on a throwaway local cluster (no database URL)"),
+    }
+    if let Some(db) = db {
+        database::refuse_tls(db)?;
+    }
+    let progress = ui.progress(&format!("reading migrations in {shown}"));
+    let on_progress = |p: shadow::Progress<'_>| match p {
+        shadow::Progress::Loaded { layout, migrations } => {
+            ui.detail(&format!("{migrations} migrations, {layout:?} layout"));
+        }
+        shadow::Progress::StartingCluster { bin } => {
+            ui.detail(&format!("local cluster from `{}`", bin.display()));
+            progress.set("starting a throwaway PostgreSQL cluster");
+        }
+        shadow::Progress::CreatedDatabase { name } => {
+            ui.detail(&format!("shadow database `{name}`"));
+        }
+        shadow::Progress::Applying { index, total, name } => {
+            progress.set(&format!("applying migration {index}/{total}: {name}"));
+        }
+        shadow::Progress::Introspecting => progress.set("reading the migrated schema"),
+        shadow::Progress::CleaningUp => progress.set("removing the shadow database"),
+    };
+    let started = std::time::Instant::now();
+    let result = shadow::snapshot_from_migrations_with(
+        dir,
+        &shadow::Options {
+            database_url: db.map(|d| d.url.as_str()),
+            schemas,
+            progress: Some(&on_progress),
+            ..shadow::Options::default()
+        },
+    );
+    drop(progress);
+    // The shadow module redacts its messages; redacting again costs nothing and keeps the
+    // promise here too.
+    let snapshot = result.map_err(|e| {
+        let text = e.to_string();
+        Error::new(match db {
+            Some(db) => db.redact_in(&text),
+            None => text,
+        })
+    })?;
+    ui.detail(&format!(
+        "read {} from the migrations in {:.2}s",
+        crate::report::contents(&snapshot),
+        started.elapsed().as_secs_f64()
+    ));
+    Ok(snapshot)
+}

@@ -1,0 +1,117 @@
+//! `cargo schemalock refresh`: write the snapshot from a database or from migrations, or, with
+//! `--check`, compare what would be written with the file.
+
+use std::path::Path;
+
+use schemalock_runtime::Snapshot;
+use schemalock_runtime::diff::diff;
+
+use crate::args::RefreshArgs;
+use crate::database::{self, DatabaseUrl};
+use crate::error::{Error, Outcome};
+use crate::report::{self, Sides};
+use crate::ui::Ui;
+use crate::{migrations, paths, schemas};
+
+pub fn run(args: &RefreshArgs, ui: &Ui, cwd: &Path) -> Result<Outcome, Error> {
+    let path = if args.check {
+        paths::existing_snapshot(args.snapshot.as_deref(), cwd)?
+    } else {
+        paths::snapshot_to_write(args.snapshot.as_deref(), cwd)
+    };
+    let shown = paths::shown(&path, cwd);
+    ui.detail(&format!("snapshot `{shown}`"));
+    let requested = (!args.schemas.is_empty()).then_some(args.schemas.as_slice());
+    let db = database::resolve_url(args.database.database_url.as_deref(), cwd)?;
+
+    // Read the file first for --check: a broken file should fail before minutes of migrations.
+    let committed = if args.check {
+        Some(paths::load(&path, cwd)?)
+    } else {
+        None
+    };
+
+    let (built, built_from, built_source) = match &args.migrations {
+        Some(dir) => {
+            let dir = cwd.join(dir);
+            let shown_dir = paths::shown(&dir, cwd);
+            (
+                migrations::snapshot(&dir, &shown_dir, db.as_ref(), requested, ui)?,
+                "migrations",
+                format!("migrations `{shown_dir}`"),
+            )
+        }
+        None => {
+            let db = db.as_ref().ok_or_else(database::no_url_error)?;
+            (
+                database::snapshot_of(db, requested, false, ui)?,
+                "database",
+                db.shown(),
+            )
+        }
+    };
+
+    match committed {
+        Some(committed) => {
+            let committed = schemas::restrict(committed, &args.schemas);
+            let report = diff(&committed, &built);
+            let sides = Sides {
+                expected: "snapshot".into(),
+                expected_source: shown.clone(),
+                found: built_from.into(),
+                found_source: built_source,
+                article: true,
+                compared: report::contents(&committed),
+            };
+            let outcome = report::emit(&report, &sides, args.format, ui);
+            if outcome == Outcome::Drift {
+                ui.info(&format!(
+                    "`{shown}` is stale; run `cargo schemalock refresh{}` and commit it",
+                    refresh_flags(args, db.as_ref())
+                ));
+            }
+            Ok(outcome)
+        }
+        None => {
+            write(&built, &path, &shown, ui)?;
+            Ok(Outcome::Clean)
+        }
+    }
+}
+
+/// The flags to repeat in the hint after a failed `--check`, minus `--check` and any URL.
+fn refresh_flags(args: &RefreshArgs, db: Option<&DatabaseUrl>) -> String {
+    let mut s = String::new();
+    if let Some(dir) = &args.migrations {
+        s.push_str(&format!(" --migrations {}", dir.display()));
+    }
+    for schema in &args.schemas {
+        s.push_str(&format!(" --schema {schema}"));
+    }
+    if let Some(p) = &args.snapshot {
+        s.push_str(&format!(" --snapshot {}", p.display()));
+    }
+    if db.is_some_and(|d| d.source == database::UrlSource::Flag) {
+        s.push_str(" --database-url ...");
+    }
+    s
+}
+
+/// Writes atomically, unless the file already holds exactly these bytes.
+fn write(snapshot: &Snapshot, path: &Path, shown: &str, ui: &Ui) -> Result<(), Error> {
+    let text = snapshot.to_json();
+    if std::fs::read_to_string(path).is_ok_and(|old| old == text) {
+        ui.info(&format!(
+            "`{shown}` is up to date ({})",
+            report::contents(snapshot)
+        ));
+        return Ok(());
+    }
+    snapshot.save(path).map_err(|e| {
+        Error::new(format!(
+            "cannot write `{shown}`: {e}; check that its directory exists and is writable, or pass `--snapshot`"
+        ))
+    })?;
+    ui.info(&format!("wrote `{shown}` ({})", report::contents(snapshot)));
+    Ok(())
+}

@@ -1,0 +1,141 @@
+//! What the commands tell a person besides their result: informational lines, verbose details,
+//! a progress spinner, and whether to colour.
+//!
+//! Results (reports) go to stdout; everything here goes to stderr, so `--format json` output can be
+//! piped while a person still sees progress.
+
+use std::io::{IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// How chatty to be, decided once from the flags and the terminals.
+#[derive(Debug, Clone)]
+pub struct Ui {
+    quiet: bool,
+    verbose: bool,
+    spinner: bool,
+    color: bool,
+}
+
+impl Ui {
+    pub fn new(quiet: bool, verbose: bool) -> Self {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Ui {
+            quiet,
+            verbose: verbose && !quiet,
+            spinner: !quiet && std::io::stderr().is_terminal(),
+            color: !no_color && std::io::stdout().is_terminal(),
+        }
+    }
+
+    pub fn quiet(&self) -> bool {
+        self.quiet
+    }
+
+    /// True when stdout should carry ANSI colours.
+    pub fn color(&self) -> bool {
+        self.color
+    }
+
+    /// A line for a person, unless `--quiet`.
+    pub fn info(&self, message: &str) {
+        if !self.quiet {
+            self.line(message);
+        }
+    }
+
+    /// A line only with `--verbose`.
+    pub fn detail(&self, message: &str) {
+        if self.verbose {
+            self.line(&format!("  {message}"));
+        }
+    }
+
+    /// Prints a line on stderr; on a terminal, first clears a spinner frame that may be there, so
+    /// the line does not start after it.
+    fn line(&self, message: &str) {
+        let mut err = std::io::stderr().lock();
+        let clear = if self.spinner { "\r\x1b[2K" } else { "" };
+        let _ = writeln!(err, "{clear}{message}");
+    }
+
+    /// Starts a progress indicator showing `message`; it disappears when dropped. Does nothing
+    /// unless stderr is a terminal, so logs and pipes never see spinner frames.
+    pub fn progress(&self, message: &str) -> Progress {
+        Progress::start(self.spinner, message)
+    }
+}
+
+/// A spinner on stderr with a phase message.
+#[derive(Debug)]
+pub struct Progress {
+    state: Option<Spinner>,
+}
+
+#[derive(Debug)]
+struct Spinner {
+    message: Arc<Mutex<String>>,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+const FRAMES: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+
+impl Progress {
+    fn start(enabled: bool, message: &str) -> Self {
+        if !enabled {
+            return Progress { state: None };
+        }
+        let shared = Arc::new(Mutex::new(message.to_owned()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread = {
+            let shared = Arc::clone(&shared);
+            let stop = Arc::clone(&stop);
+            std::thread::spawn(move || {
+                let mut frame = 0;
+                while !stop.load(Ordering::Relaxed) {
+                    let text = shared.lock().map(|m| m.clone()).unwrap_or_default();
+                    let mut err = std::io::stderr().lock();
+                    let _ = write!(err, "\r\x1b[2K{} {text}", FRAMES[frame % FRAMES.len()]);
+                    let _ = err.flush();
+                    drop(err);
+                    frame += 1;
+                    std::thread::sleep(Duration::from_millis(80));
+                }
+                let mut err = std::io::stderr().lock();
+                let _ = write!(err, "\r\x1b[2K");
+                let _ = err.flush();
+            })
+        };
+        Progress {
+            state: Some(Spinner {
+                message: shared,
+                stop,
+                thread: Some(thread),
+            }),
+        }
+    }
+
+    /// Moves on to another phase.
+    pub fn set(&self, message: &str) {
+        if let Some(s) = &self.state {
+            if let Ok(mut m) = s.message.lock() {
+                *m = message.to_owned();
+            }
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        if let Some(s) = &mut self.state {
+            s.stop.store(true, Ordering::Relaxed);
+            if let Some(t) = s.thread.take() {
+                // The line must be cleared before anything else is printed.
+                let _ = t.join();
+            }
+        }
+    }
+}
