@@ -275,6 +275,7 @@ fn panic_still_drops_the_shadow_database() {
 
 /// As root, binaries the server's user cannot reach are refused with a message saying why and
 /// what to set.
+#[cfg(unix)]
 #[test]
 fn binaries_the_server_user_cannot_run() {
     if !cluster::running_as_root() {

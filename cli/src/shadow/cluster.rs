@@ -23,6 +23,7 @@ use std::ffi::OsStr;
 use std::fmt;
 use std::fs::File;
 use std::net::TcpListener;
+#[cfg(unix)]
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -156,16 +157,21 @@ pub struct ServerUser {
 
 /// True when this process runs as root (effective uid 0).
 pub fn running_as_root() -> bool {
-    use std::os::unix::fs::MetadataExt;
-    // `/proc/self` is owned by the effective user; elsewhere ask `id`.
-    if let Ok(meta) = std::fs::metadata("/proc/self") {
-        return meta.uid() == 0;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        // `/proc/self` is owned by the effective user; elsewhere ask `id`.
+        if let Ok(meta) = std::fs::metadata("/proc/self") {
+            return meta.uid() == 0;
+        }
+        Command::new("id")
+            .arg("-u")
+            .output()
+            .ok()
+            .is_some_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
     }
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .ok()
-        .is_some_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+    #[cfg(not(unix))]
+    false
 }
 
 /// The user the server must run as: `None` when this process is not root (the server runs as
@@ -251,6 +257,7 @@ pub fn output_text(out: &Output) -> String {
     s.trim_end().to_owned()
 }
 
+#[cfg(unix)]
 fn chown(path: &Path, user: &ServerUser) -> Result<(), ClusterError> {
     std::os::unix::fs::chown(path, Some(user.uid), Some(user.gid)).map_err(|e| {
         ClusterError::new(format!(
@@ -259,6 +266,11 @@ fn chown(path: &Path, user: &ServerUser) -> Result<(), ClusterError> {
             user.name
         ))
     })
+}
+
+#[cfg(not(unix))]
+fn chown(_: &Path, _: &ServerUser) -> Result<(), ClusterError> {
+    Ok(())
 }
 
 impl LocalCluster {
@@ -389,11 +401,15 @@ impl LocalCluster {
         format!("postgres://postgres@127.0.0.1:{}/{db}", self.port)
     }
 
-    /// A connection configuration for `db` as `postgres` over the Unix socket.
+    /// A connection configuration for `db` as `postgres` over the Unix socket (TCP where there
+    /// are no Unix sockets).
     pub fn config(&self, db: &str) -> postgres::Config {
         let mut config = postgres::Config::new();
+        #[cfg(unix)]
+        config.host_path(self.socket_dir());
+        #[cfg(not(unix))]
+        config.host("127.0.0.1");
         config
-            .host_path(self.socket_dir())
             .port(self.port)
             .user("postgres")
             .dbname(db)
@@ -405,6 +421,7 @@ impl LocalCluster {
     /// the server's user, in the cluster's directory, with a C locale and UTC.
     pub fn server_command(&self, program: &str) -> Command {
         let mut cmd = Command::new(self.bin.join(program));
+        #[cfg(unix)]
         if let Some(user) = &self.user {
             cmd.uid(user.uid).gid(user.gid).env("USER", &user.name);
         }
@@ -639,6 +656,7 @@ mod tests {
         bin
     }
 
+    #[cfg(unix)]
     #[test]
     fn bin_dir_resolution_order() {
         let root = tempfile::tempdir().unwrap();

@@ -255,7 +255,9 @@ struct Server<'a> {
 impl Server<'_> {
     fn connect(&self, db: Option<&str>) -> Result<postgres::Client, Error> {
         let mut config = self.admin.clone();
-        config.application_name("cargo-schemalock");
+        if config.get_application_name().is_none() {
+            config.application_name("cargo-schemalock");
+        }
         if let Some(db) = db {
             config.dbname(db);
         }
