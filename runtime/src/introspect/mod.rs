@@ -44,7 +44,7 @@
 //! role has by default, would see `public.` prefixes.) Every list is sorted, so the same schema
 //! always gives the same snapshot.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use serde::Deserialize;
@@ -261,13 +261,89 @@ struct RawExtension {
     version: String,
 }
 
+/// The `relations` query: relations, and the columns of all of them as parallel arrays (one JSON
+/// array per field is much cheaper for the server to build than one object per column).
+#[derive(Debug, Default, Deserialize)]
+struct RawRelations {
+    relations: Option<Vec<RawRelation>>,
+    columns: Option<RawColumns>,
+}
+
 #[derive(Debug, Deserialize)]
 struct RawRelation {
+    oid: i64,
     schema: String,
     name: String,
     kind: String,
-    columns: Option<Vec<RawColumn>>,
     partitions: Option<Vec<RawName>>,
+}
+
+/// Entry `i` of every array describes one column of relation `relation[i]`. Every array is NULL
+/// when there are no columns at all.
+#[derive(Debug, Default, Deserialize)]
+struct RawColumns {
+    relation: Option<Vec<i64>>,
+    attnum: Option<Vec<i32>>,
+    name: Option<Vec<String>>,
+    #[serde(rename = "type")]
+    type_display: Option<Vec<String>>,
+    type_name: Option<Vec<String>>,
+    type_schema: Option<Vec<String>>,
+    array: Option<Vec<bool>>,
+    not_null: Option<Vec<bool>>,
+    default: Option<Vec<Option<String>>>,
+    identity: Option<Vec<String>>,
+    generated: Option<Vec<String>>,
+}
+
+impl RawColumns {
+    /// The columns of each relation, by relation oid.
+    fn by_relation(self) -> Result<HashMap<i64, Vec<RawColumn>>, Error> {
+        let relation = self.relation.unwrap_or_default();
+        let n = relation.len();
+        fn field<T>(
+            name: &str,
+            v: Option<Vec<T>>,
+            n: usize,
+        ) -> Result<std::vec::IntoIter<T>, Error> {
+            let v = v.unwrap_or_default();
+            if v.len() == n {
+                Ok(v.into_iter())
+            } else {
+                Err(Error::Unexpected(format!(
+                    "the column field `{name}` has {} entries for {n} columns",
+                    v.len()
+                )))
+            }
+        }
+        let mut attnum = field("attnum", self.attnum, n)?;
+        let mut name = field("name", self.name, n)?;
+        let mut type_display = field("type", self.type_display, n)?;
+        let mut type_name = field("type_name", self.type_name, n)?;
+        let mut type_schema = field("type_schema", self.type_schema, n)?;
+        let mut array = field("array", self.array, n)?;
+        let mut not_null = field("not_null", self.not_null, n)?;
+        let mut default = field("default", self.default, n)?;
+        let mut identity = field("identity", self.identity, n)?;
+        let mut generated = field("generated", self.generated, n)?;
+        let mut out: HashMap<i64, Vec<RawColumn>> = HashMap::new();
+        for rel in relation {
+            // Every iterator has exactly `n` entries: checked above.
+            out.entry(rel).or_default().push(RawColumn {
+                attnum: attnum.next().unwrap_or_default(),
+                name: name.next().unwrap_or_default(),
+                type_display: type_display.next().unwrap_or_default(),
+                type_name: type_name.next().unwrap_or_default(),
+                type_schema: type_schema.next().unwrap_or_default(),
+                array: array.next().unwrap_or_default(),
+                not_null: not_null.next().unwrap_or_default(),
+                default: default.next().unwrap_or_default(),
+                identity: identity.next().unwrap_or_default(),
+                generated: generated.next().unwrap_or_default(),
+            });
+        }
+        Ok(out)
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -276,11 +352,10 @@ struct RawName {
     name: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 struct RawColumn {
     attnum: i32,
     name: String,
-    #[serde(rename = "type")]
     type_display: String,
     type_name: String,
     type_schema: String,
@@ -444,8 +519,9 @@ fn assemble_checked(results: &Results, missing_is_error: bool) -> Result<Snapsho
         snapshot.schemas.entry(s).or_default();
     }
 
-    let relations: Vec<RawRelation> = parse("relations", relations.as_deref())?;
-    for r in relations {
+    let relations: RawRelations = parse("relations", relations.as_deref())?;
+    let mut columns_of = relations.columns.unwrap_or_default().by_relation()?;
+    for r in relations.relations.unwrap_or_default() {
         let kind = match r.kind.as_str() {
             "r" => RelationKind::Table,
             "p" => RelationKind::PartitionedTable,
@@ -453,7 +529,7 @@ fn assemble_checked(results: &Results, missing_is_error: bool) -> Result<Snapsho
             "m" => RelationKind::MaterializedView,
             other => return Err(Error::Unexpected(format!("relation kind `{other}`"))),
         };
-        let mut raw_columns = r.columns.unwrap_or_default();
+        let mut raw_columns = columns_of.remove(&r.oid).unwrap_or_default();
         raw_columns.sort_by_key(|c| c.attnum);
         let mut columns = Vec::with_capacity(raw_columns.len());
         for c in raw_columns {
@@ -710,15 +786,16 @@ mod tests {
     fn assembles_sorted_lists_from_unsorted_rows() {
         let meta = r#"{"server_version": "16.4", "schemas": ["public", "empty"], "missing": null,
             "extensions": [{"name": "vector", "version": "0.8.0", "schema": "public"}]}"#;
-        let rels = r#"[{"schema": "public", "name": "t", "kind": "p", "partitions": [
-              {"schema": "public", "name": "t_2"}, {"schema": "other", "name": "t_1"}],
-            "columns": [
-              {"attnum": 2, "name": "b", "type": "integer[]", "type_name": "int4",
-               "type_schema": "pg_catalog", "array": true, "not_null": false, "default": null,
-               "identity": "", "generated": "s"},
-              {"attnum": 1, "name": "a", "type": "bigint", "type_name": "int8",
-               "type_schema": "pg_catalog", "array": false, "not_null": true, "default": null,
-               "identity": "a", "generated": ""}]}]"#;
+        let rels = r#"{"relations": [
+              {"oid": 16400, "schema": "public", "name": "t", "kind": "p", "partitions": [
+                {"schema": "public", "name": "t_2"}, {"schema": "other", "name": "t_1"}]},
+              {"oid": 16500, "schema": "public", "name": "no_columns", "kind": "v",
+               "partitions": null}],
+            "columns": {"relation": [16400, 16400], "attnum": [2, 1], "name": ["b", "a"],
+              "type": ["integer[]", "bigint"], "type_name": ["int4", "int8"],
+              "type_schema": ["pg_catalog", "pg_catalog"], "array": [true, false],
+              "not_null": [false, true], "default": [null, null], "identity": ["", "a"],
+              "generated": ["s", ""]}}"#;
         let cons = r#"[
             {"schema": "public", "table": "t", "name": "z_fk", "type": "f", "columns": ["a"],
              "ref_schema": "public", "ref_table": "u", "ref_columns": ["id"],
@@ -745,6 +822,7 @@ mod tests {
         let t = s.table("public", "t").unwrap();
         assert_eq!(t.kind, RelationKind::PartitionedTable);
         assert_eq!(t.partitions, ["other.t_1", "t_2"]);
+        assert!(s.table("public", "no_columns").unwrap().columns.is_empty());
         assert_eq!(t.columns[0].name, "a");
         assert_eq!(t.columns[0].identity, Some(Identity::Always));
         assert!(!t.columns[0].nullable);
@@ -799,5 +877,11 @@ mod tests {
             r#"{"server_version": "15.1", "schemas": null, "missing": null, "extensions": null}"#;
         let err = assemble(&results([Some(meta), Some("{"), None, None, None])).unwrap_err();
         assert!(err.to_string().contains("`relations`"), "{err}");
+        let ragged = r#"{"relations": null, "columns": {"relation": [1, 2], "attnum": [1]}}"#;
+        let err = assemble(&results([Some(meta), Some(ragged), None, None, None])).unwrap_err();
+        assert!(
+            err.to_string().contains("`attnum` has 1 entries for 2"),
+            "{err}"
+        );
     }
 }
