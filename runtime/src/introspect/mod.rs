@@ -382,26 +382,32 @@ struct RawConstraint {
     definition: Option<String>,
 }
 
+/// The `indexes` query.
+#[derive(Debug, Default, Deserialize)]
+struct RawIndexes {
+    indexes: Option<Vec<RawIndex>>,
+    /// Names of the operator classes that are not their type's default, by oid.
+    opclasses: Option<HashMap<i64, String>>,
+}
+
 #[derive(Debug, Deserialize)]
 struct RawIndex {
     schema: String,
     table: String,
+    table_oid: i64,
     name: String,
     method: String,
     unique: bool,
     primary: bool,
-    keys: Option<Vec<RawIndexKey>>,
-    include: Option<Vec<String>>,
+    /// `key_count` keys (0 for an expression), then the INCLUDE columns.
+    attnums: Vec<i32>,
+    key_count: usize,
+    key_options: Vec<i32>,
+    key_opclasses: Vec<i64>,
+    /// The expression keys, in key order.
+    expressions: Option<Vec<String>>,
     predicate: Option<String>,
     options: Option<Vec<String>>,
-}
-
-#[derive(Debug, Deserialize)]
-struct RawIndexKey {
-    column: Option<String>,
-    expression: Option<String>,
-    opclass: Option<String>,
-    option: i32,
 }
 
 #[derive(Debug, Deserialize)]
@@ -521,6 +527,11 @@ fn assemble_checked(results: &Results, missing_is_error: bool) -> Result<Snapsho
 
     let relations: RawRelations = parse("relations", relations.as_deref())?;
     let mut columns_of = relations.columns.unwrap_or_default().by_relation()?;
+    // Index keys come as attnums.
+    let column_names: HashMap<(i64, i32), String> = columns_of
+        .iter()
+        .flat_map(|(oid, columns)| columns.iter().map(|c| ((*oid, c.attnum), c.name.clone())))
+        .collect();
     for r in relations.relations.unwrap_or_default() {
         let kind = match r.kind.as_str() {
             "r" => RelationKind::Table,
@@ -627,8 +638,9 @@ fn assemble_checked(results: &Results, missing_is_error: bool) -> Result<Snapsho
         }
     }
 
-    let indexes: Vec<RawIndex> = parse("indexes", indexes.as_deref())?;
-    for i in indexes {
+    let indexes: RawIndexes = parse("indexes", indexes.as_deref())?;
+    let opclasses = indexes.opclasses.unwrap_or_default();
+    for mut i in indexes.indexes.unwrap_or_default() {
         let Some(table) = snapshot
             .schemas
             .get_mut(&i.schema)
@@ -636,27 +648,54 @@ fn assemble_checked(results: &Results, missing_is_error: bool) -> Result<Snapsho
         else {
             continue;
         };
-        let keys = i
-            .keys
-            .unwrap_or_default()
-            .into_iter()
-            .map(|k| {
-                // INDOPTION_DESC and INDOPTION_NULLS_FIRST; NULLS FIRST is the default for DESC.
-                let descending = k.option & 1 != 0;
-                let nulls_first = k.option & 2 != 0;
-                IndexKey {
-                    column: if k.expression.is_some() {
-                        None
-                    } else {
-                        k.column
-                    },
-                    descending,
-                    expression: k.expression,
-                    nulls_first: (nulls_first != descending).then_some(nulls_first),
-                    opclass: k.opclass,
-                }
-            })
-            .collect();
+        let mut expressions = i.expressions.take().unwrap_or_default().into_iter();
+        let unexpected = |what: &str| {
+            Error::Unexpected(format!(
+                "index {}.{} on {}: {what}",
+                i.schema, i.name, i.table
+            ))
+        };
+        if i.attnums.len() < i.key_count
+            || i.key_options.len() < i.key_count
+            || i.key_opclasses.len() < i.key_count
+        {
+            return Err(unexpected("fewer key entries than keys"));
+        }
+        let column = |attnum: i32| {
+            column_names
+                .get(&(i.table_oid, attnum))
+                .cloned()
+                .ok_or_else(|| unexpected(&format!("no column with attnum {attnum}")))
+        };
+        let mut keys = Vec::with_capacity(i.key_count);
+        for k in 0..i.key_count {
+            let (column, expression) = match i.attnums[k] {
+                0 => (
+                    None,
+                    Some(
+                        expressions
+                            .next()
+                            .ok_or_else(|| unexpected("an expression key without its text"))?,
+                    ),
+                ),
+                attnum => (Some(column(attnum)?), None),
+            };
+            // INDOPTION_DESC and INDOPTION_NULLS_FIRST; NULLS FIRST is the default for DESC.
+            let option = i.key_options[k];
+            let descending = option & 1 != 0;
+            let nulls_first = option & 2 != 0;
+            keys.push(IndexKey {
+                column,
+                descending,
+                expression,
+                nulls_first: (nulls_first != descending).then_some(nulls_first),
+                opclass: opclasses.get(&i.key_opclasses[k]).cloned(),
+            });
+        }
+        let include = i.attnums[i.key_count..]
+            .iter()
+            .map(|a| column(*a))
+            .collect::<Result<Vec<_>, _>>()?;
         let mut options = BTreeMap::new();
         for o in i.options.unwrap_or_default() {
             match o.split_once('=') {
@@ -665,7 +704,7 @@ fn assemble_checked(results: &Results, missing_is_error: bool) -> Result<Snapsho
             };
         }
         table.indexes.push(Index {
-            include: i.include.unwrap_or_default(),
+            include,
             keys,
             method: i.method,
             name: i.name,
@@ -803,12 +842,12 @@ mod tests {
             {"schema": "public", "table": "t", "name": "a_fk", "type": "f", "columns": ["a"],
              "ref_schema": "public", "ref_table": "u", "ref_columns": ["id"],
              "on_update": "r", "on_delete": "n", "definition": null}]"#;
-        let idx = r#"[{"schema": "public", "table": "t", "name": "t_b", "method": "btree",
-            "unique": false, "primary": false, "include": ["b"], "predicate": "a > 0",
-            "options": ["fillfactor=70"], "keys": [
-              {"column": "a", "expression": null, "opclass": null, "option": 3},
-              {"column": null, "expression": "lower(x)", "opclass": "text_pattern_ops", "option": 2},
-              {"column": "a", "expression": null, "opclass": null, "option": 1}]}]"#;
+        let idx = r#"{"indexes": [{"schema": "public", "table": "t", "table_oid": 16400,
+            "name": "t_b", "method": "btree", "unique": false, "primary": false,
+            "attnums": [1, 0, 1, 2], "key_count": 3, "key_options": [3, 2, 1],
+            "key_opclasses": [3124, 4000, 3124], "expressions": ["lower(x)"],
+            "predicate": "a > 0", "options": ["fillfactor=70"]}],
+            "opclasses": {"4000": "text_pattern_ops"}}"#;
         let s = assemble(&results([
             Some(meta),
             Some(rels),
@@ -854,6 +893,22 @@ mod tests {
             (true, Some(false))
         );
         assert_eq!(t.indexes[0].options["fillfactor"], "70");
+        assert_eq!(t.indexes[0].include, ["b"]);
+        assert_eq!(keys[0].column.as_deref(), Some("a"));
+        let opclasses: Vec<_> = keys.iter().map(|k| k.opclass.as_deref()).collect();
+        assert_eq!(opclasses, [None, Some("text_pattern_ops"), None]);
+
+        // An index key naming a column the relations query did not return is an error.
+        let bad = idx.replace("[1, 0, 1, 2]", "[7, 0, 1, 2]");
+        let err = assemble(&results([
+            Some(meta),
+            Some(rels),
+            Some(cons),
+            Some(&bad),
+            None,
+        ]))
+        .unwrap_err();
+        assert!(err.to_string().contains("no column with attnum 7"), "{err}");
     }
 
     #[test]
