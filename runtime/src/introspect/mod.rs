@@ -373,7 +373,9 @@ struct RawConstraint {
     name: String,
     #[serde(rename = "type")]
     kind: String,
-    columns: Option<Vec<String>>,
+    table_oid: i64,
+    /// The constrained columns (`conkey`).
+    attnums: Option<Vec<i32>>,
     ref_schema: Option<String>,
     ref_table: Option<String>,
     ref_columns: Option<Vec<String>>,
@@ -607,7 +609,26 @@ fn assemble_checked(results: &Results, missing_is_error: bool) -> Result<Snapsho
         else {
             continue;
         };
-        let columns = c.columns.unwrap_or_default();
+        // A check constraint's columns are not described (its definition is).
+        let columns = if c.kind == "c" {
+            Vec::new()
+        } else {
+            c.attnums
+                .unwrap_or_default()
+                .into_iter()
+                .map(|attnum| {
+                    column_names
+                        .get(&(c.table_oid, attnum))
+                        .cloned()
+                        .ok_or_else(|| {
+                            Error::Unexpected(format!(
+                                "constraint {} on {}.{}: no column with attnum {attnum}",
+                                c.name, c.schema, c.table
+                            ))
+                        })
+                })
+                .collect::<Result<Vec<_>, _>>()?
+        };
         match c.kind.as_str() {
             "p" => {
                 table.primary_key = Some(KeyConstraint {
@@ -836,10 +857,12 @@ mod tests {
               "not_null": [false, true], "default": [null, null], "identity": ["", "a"],
               "generated": ["s", ""]}}"#;
         let cons = r#"[
-            {"schema": "public", "table": "t", "name": "z_fk", "type": "f", "columns": ["a"],
+            {"schema": "public", "table": "t", "name": "z_fk", "type": "f", "table_oid": 16400,
+             "attnums": [1],
              "ref_schema": "public", "ref_table": "u", "ref_columns": ["id"],
              "on_update": "a", "on_delete": "c", "definition": null},
-            {"schema": "public", "table": "t", "name": "a_fk", "type": "f", "columns": ["a"],
+            {"schema": "public", "table": "t", "name": "a_fk", "type": "f", "table_oid": 16400,
+             "attnums": [1],
              "ref_schema": "public", "ref_table": "u", "ref_columns": ["id"],
              "on_update": "r", "on_delete": "n", "definition": null}]"#;
         let idx = r#"{"indexes": [{"schema": "public", "table": "t", "table_oid": 16400,

@@ -145,7 +145,9 @@ SELECT pg_catalog.json_build_object(
 
 /// Primary key, unique, foreign key and check constraints of the relations.
 ///
-/// Column names are looked up one key at a time through `pg_attribute`'s (attrelid, attnum)
+/// The constrained columns come as attnums (`conkey`), resolved against the relations' columns by
+/// [`super::assemble`]. The referenced columns of a foreign key, whose table may be in a schema
+/// not described, are looked up one key at a time through `pg_attribute`'s (attrelid, attnum)
 /// index: a join there made the planner hash every column of the table once per constraint.
 pub(crate) const CONSTRAINTS: &str = concat!(
     "WITH ",
@@ -158,11 +160,8 @@ SELECT pg_catalog.json_agg(pg_catalog.json_build_object(
   'table', rel.relname,
   'name', con.conname,
   'type', con.contype,
-  'columns', (
-    SELECT pg_catalog.json_agg((
-      SELECT a.attname FROM pg_catalog.pg_attribute a
-      WHERE a.attrelid = con.conrelid AND a.attnum = k.attnum) ORDER BY k.ord)
-    FROM pg_catalog.unnest(con.conkey) WITH ORDINALITY AS k(attnum, ord)),
+  'table_oid', rel.oid::pg_catalog.int8,
+  'attnums', con.conkey,
   'ref_schema', fn.nspname,
   'ref_table', fc.relname,
   'ref_columns', CASE WHEN con.contype = 'f' THEN (
