@@ -3,6 +3,7 @@
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use schemalock_runtime::check::{self, At, FieldType};
+use schemalock_runtime::pgtype::{FACT_ARRAY, FACT_CHECK_NULLABILITY, FACT_ENUM, FACT_NULLABLE};
 use schemalock_runtime::snapshot::Snapshot;
 use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields, Ident};
@@ -210,9 +211,11 @@ fn check(cx: &Ctxt, model: &Model<'_>, snapshot: &Snapshot) -> TokenStream {
         return TokenStream::new();
     };
 
-    let krate = &model.krate;
-    let private = quote!(#krate::__private);
-    let static_self = static_self(model);
+    // Inside the generated `const _` block, `__sl` is the private module and `__M` the model's
+    // metadata (see `generate`). The facts of every checked column go in one array; each field
+    // gets a `const` that evaluates a cheap `fits` and builds a message only when it fails, so
+    // the compiler's error lands on that field.
+    let mut facts = Vec::new();
     let mut out = TokenStream::new();
     for (i, field) in model.fields.iter().enumerate() {
         if missing[i] || field.attrs.pg_type.is_some() {
@@ -221,40 +224,23 @@ fn check(cx: &Ctxt, model: &Model<'_>, snapshot: &Snapshot) -> TokenStream {
         let column = table
             .column(&field.column)
             .expect("engine reported missing columns");
-        let facts = check::column_facts(snapshot, &model.schema, &model.table, table, column);
-        let check::OwnedFacts {
-            qualified,
-            display,
-            type_schema,
-            type_name,
-            array,
-            is_enum,
-            nullable,
-            check_nullability,
-        } = &facts;
+        let f = check::column_facts(snapshot, &model.schema, &model.table, table, column);
+        let flag = |on: bool, bit: u8| if on { bit } else { 0 };
+        let flags = flag(f.array, FACT_ARRAY)
+            | flag(f.is_enum, FACT_ENUM)
+            | flag(f.nullable, FACT_NULLABLE)
+            | flag(f.check_nullability, FACT_CHECK_NULLABILITY);
+        let (q, d, ts, tn) = (&f.qualified, &f.display, &f.type_schema, &f.type_name);
+        let j = facts.len();
+        facts.push(quote!(__sl::facts(#q, #d, #ts, #tn, #flags)));
         // The field's name: a type's span covers only its first token on stable Rust.
-        let span = field.ident.span();
-        out.extend(quote_spanned! {span=>
-            const _: () = {
-                let verdict = #private::check_column(
-                    &<#static_self as #private::Table>::META.columns[#i],
-                    &#private::ColumnFacts {
-                        qualified: #qualified,
-                        display: #display,
-                        ty: #private::ColumnType {
-                            schema: #type_schema,
-                            name: #type_name,
-                            array: #array,
-                            is_enum: #is_enum,
-                        },
-                        nullable: #nullable,
-                        check_nullability: #check_nullability,
-                    },
-                );
-                if verdict.failed() {
-                    ::core::panic!("{}", verdict.as_str());
-                }
-            };
+        out.extend(quote_spanned! {field.ident.span()=>
+            const _: () = __sl::require(&__M.columns[#i], &__F[#j]);
+        });
+    }
+    if !facts.is_empty() {
+        out.extend(quote! {
+            const __F: &[__sl::ColumnFacts<'static>] = &[#(#facts),*];
         });
     }
 
@@ -267,8 +253,8 @@ fn check(cx: &Ctxt, model: &Model<'_>, snapshot: &Snapshot) -> TokenStream {
         let rust = typestr::display(ty);
         out.extend(quote_spanned! {ty.span()=>
             const _: () = {
-                let verdict = #private::check_flatten(
-                    <#ty as #private::Table>::META, #rust, #field, #schema, #table_name,
+                let verdict = __sl::check_flatten(
+                    <#ty as __sl::Table>::META, #rust, #field, #schema, #table_name,
                 );
                 if verdict.failed() {
                     ::core::panic!("{}", verdict.as_str());
@@ -280,7 +266,7 @@ fn check(cx: &Ctxt, model: &Model<'_>, snapshot: &Snapshot) -> TokenStream {
         let columns = table.columns.iter().map(|c| {
             let name = &c.name;
             let required = !c.nullable && !c.has_default();
-            quote!(#private::TableColumn { name: #name, required: #required })
+            quote!(__sl::TableColumn { name: #name, required: #required })
         });
         let columns = quote!(&[#(#columns),*]);
         let own: Vec<&str> = model.fields.iter().map(|f| f.column.as_str()).collect();
@@ -295,9 +281,9 @@ fn check(cx: &Ctxt, model: &Model<'_>, snapshot: &Snapshot) -> TokenStream {
             }
             out.extend(quote_spanned! {model.input.ident.span()=>
                 const _: () = {
-                    let verdict = #private::check_coverage(
-                        #private::Rule::#rule, #rust_name, #what, #relation, #columns,
-                        &[#(#own),*], &[#(<#parts as #private::Table>::META),*],
+                    let verdict = __sl::check_coverage(
+                        __sl::Rule::#rule, #rust_name, #what, #relation, #columns,
+                        &[#(#own),*], &[#(<#parts as __sl::Table>::META),*],
                     );
                     if verdict.failed() {
                         ::core::panic!("{}", verdict.as_str());
@@ -334,7 +320,6 @@ fn static_self(model: &Model<'_>) -> TokenStream {
 
 fn generate(model: &Model<'_>, checks: TokenStream, track: TokenStream) -> TokenStream {
     let krate = &model.krate;
-    let private = quote!(#krate::__private);
     let ident = &model.input.ident;
     let (impl_generics, ty_generics, where_clause) = model.input.generics.split_for_impl();
     let static_self = static_self(model);
@@ -349,57 +334,37 @@ fn generate(model: &Model<'_>, checks: TokenStream, track: TokenStream) -> Token
         let rust = typestr::display(f.attrs.try_from.as_ref().unwrap_or(f.ty));
         let ty = &f.check_ty;
         // The mapping type: the field's, `try_from`'s, or `JsonColumn` for `#[sqlx(json)]`.
-        let mapped = match (&f.attrs.pg_type, f.attrs.json) {
-            (Some(_), _) => None,
-            (None, Some(nullable)) if nullable || typestr::is_option(f.ty) => {
-                Some(quote!(::core::option::Option<#private::JsonColumn>))
+        // Named once, so a type without a mapping is one error.
+        let mapped = match f.attrs.json {
+            Some(nullable) if nullable || typestr::is_option(f.ty) => {
+                quote!(::core::option::Option<__sl::JsonColumn>)
             }
-            (None, Some(_)) => Some(quote!(#private::JsonColumn)),
-            (None, None) => Some(quote!(#ty)),
+            Some(_) => quote!(__sl::JsonColumn),
+            None => quote!(#ty),
         };
-        match (mapped, &f.attrs.pg_type) {
-            (Some(mapped), _) => quote! {{
-                // Named once, so a type without a mapping is one error.
-                const MAPPING: #private::Mapping = <#mapped as #private::PgCompatible>::MAPPING;
-                #private::ColumnMeta {
-                    field: #field,
-                    column: #column,
-                    rust_type: #rust,
-                    accepts: ::core::option::Option::Some(&MAPPING.accepts),
-                    pg_type: ::core::option::Option::None,
-                    nullable: MAPPING.nullable,
-                }
-            }},
-            (None, pg) => {
+        match &f.attrs.pg_type {
+            Some(pg) => {
                 let nullable = typestr::is_option(f.ty);
-                quote! {
-                    #private::ColumnMeta {
-                        field: #field,
-                        column: #column,
-                        rust_type: #rust,
-                        accepts: ::core::option::Option::None,
-                        pg_type: ::core::option::Option::Some(#pg),
-                        nullable: #nullable,
-                    }
-                }
+                quote!(__sl::ColumnMeta::declared(#field, #column, #rust, #pg, #nullable))
             }
+            None => quote! {
+                __sl::ColumnMeta::mapped(
+                    #field, #column, #rust, &<#mapped as __sl::PgCompatible>::MAPPING,
+                )
+            },
         }
     });
     let flattened = model.flattened.iter().map(|p| {
         let ty = &p.ty;
-        quote!(<#ty as #private::Table>::META)
+        quote!(<#ty as __sl::Table>::META)
     });
 
     let columns_struct = format_ident!("{}Columns", ident);
-    let column_fields: Vec<TokenStream> = model
-        .fields
-        .iter()
-        .map(|f| {
-            let id = f.ident;
-            let doc = format!("`{}`", f.column);
-            quote!(#[doc = #doc] pub #id: &'static str)
-        })
-        .collect();
+    let column_fields = model.fields.iter().map(|f| {
+        let id = f.ident;
+        let doc = format!("`{}`", f.column);
+        quote!(#[doc = #doc] pub #id: &'static str)
+    });
     let column_values = model.fields.iter().map(|f| {
         let id = f.ident;
         let column = &f.column;
@@ -419,23 +384,25 @@ fn generate(model: &Model<'_>, checks: TokenStream, track: TokenStream) -> Token
     let struct_doc = format!("Column names of `{rust_name}`, one field per mapped field.");
 
     quote! {
-        #[automatically_derived]
-        impl #impl_generics #private::Table for #ident #ty_generics #where_clause {
-            const META: &'static #private::TableMeta = &#private::TableMeta {
-                rust_name: #rust_name,
-                module_path: ::core::module_path!(),
-                schema: #schema,
-                table: #table,
-                columns: &[#(#columns),*],
-                flattened: &[#(#flattened),*],
-                insertable: #insertable,
-                exhaustive: #exhaustive,
-            };
-        }
-
         const _: () = {
+            use #krate::__private as __sl;
+
+            #[automatically_derived]
+            impl #impl_generics __sl::Table for #ident #ty_generics #where_clause {
+                const META: &'static __sl::TableMeta = &__sl::TableMeta {
+                    rust_name: #rust_name,
+                    module_path: ::core::module_path!(),
+                    schema: #schema,
+                    table: #table,
+                    columns: &[#(#columns),*],
+                    flattened: &[#(#flattened),*],
+                    insertable: #insertable,
+                    exhaustive: #exhaustive,
+                };
+            }
+
+            // No derives: 500 models would otherwise cost as much as 500 plain structs again.
             #[doc = #struct_doc]
-            #[derive(Debug, Clone, Copy)]
             pub struct #columns_struct {
                 #(#column_fields,)*
             }
@@ -451,10 +418,11 @@ fn generate(model: &Model<'_>, checks: TokenStream, track: TokenStream) -> Token
                 pub const COLUMN_LIST: &'static str = #column_list;
             }
 
+            const __M: &__sl::TableMeta = <#static_self as __sl::Table>::META;
             #track
             #checks
-            #private::inventory::submit! {
-                #private::Registration::Table(<#static_self as #private::Table>::META)
+            __sl::inventory::submit! {
+                __sl::Registration::Table(__M)
             }
         };
     }

@@ -47,6 +47,41 @@ pub struct ColumnMeta {
 }
 
 impl ColumnMeta {
+    /// A field whose type maps through `PgCompatible` (`mapping` is its `MAPPING`).
+    pub const fn mapped(
+        field: &'static str,
+        column: &'static str,
+        rust_type: &'static str,
+        mapping: &'static crate::pgtype::Mapping,
+    ) -> ColumnMeta {
+        ColumnMeta {
+            field,
+            column,
+            rust_type,
+            accepts: Some(&mapping.accepts),
+            pg_type: None,
+            nullable: mapping.nullable,
+        }
+    }
+
+    /// A field with `#[schemalock(pg_type = "...")]`.
+    pub const fn declared(
+        field: &'static str,
+        column: &'static str,
+        rust_type: &'static str,
+        pg_type: &'static str,
+        nullable: bool,
+    ) -> ColumnMeta {
+        ColumnMeta {
+            field,
+            column,
+            rust_type,
+            accepts: None,
+            pg_type: Some(pg_type),
+            nullable,
+        }
+    }
+
     /// The PostgreSQL type(s) the field expects, as a phrase: `` `integer` ``,
     /// `` an array of `text`, ... ``, `` enum `canonlayer` ``.
     pub fn expected(&self) -> String {

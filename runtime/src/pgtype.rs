@@ -349,6 +349,55 @@ pub const fn check_column(meta: &crate::meta::ColumnMeta, facts: &ColumnFacts<'_
     }
 }
 
+/// Flags of [`facts`], packed so generated code stays short.
+pub const FACT_ARRAY: u8 = 1;
+pub const FACT_ENUM: u8 = 2;
+pub const FACT_NULLABLE: u8 = 4;
+pub const FACT_CHECK_NULLABILITY: u8 = 8;
+
+/// Builds [`ColumnFacts`] from the derive's compact form.
+pub const fn facts(
+    qualified: &'static str,
+    display: &'static str,
+    schema: &'static str,
+    name: &'static str,
+    flags: u8,
+) -> ColumnFacts<'static> {
+    ColumnFacts {
+        qualified,
+        display,
+        ty: ColumnType {
+            schema,
+            name,
+            array: flags & FACT_ARRAY != 0,
+            is_enum: flags & FACT_ENUM != 0,
+        },
+        nullable: flags & FACT_NULLABLE != 0,
+        check_nullability: flags & FACT_CHECK_NULLABILITY != 0,
+    }
+}
+
+/// True when [`check_column`] would pass. The derive evaluates this for every field of every
+/// model, so it builds no message: the message is built only for a field that fails.
+pub const fn fits(meta: &crate::meta::ColumnMeta, facts: &ColumnFacts<'_>) -> bool {
+    match meta.accepts {
+        Some(a) => {
+            accepts(a, &facts.ty) && !(facts.check_nullability && facts.nullable && !meta.nullable)
+        }
+        None => true,
+    }
+}
+
+/// What the derive's per-field `const` evaluates: nothing when the field fits, else a compile
+/// error carrying [`check_column`]'s message. One call per field keeps generated code small; the
+/// compiler still reports the error at the call, which the derive places on the field.
+#[track_caller]
+pub const fn require(meta: &crate::meta::ColumnMeta, facts: &ColumnFacts<'_>) {
+    if !fits(meta, facts) {
+        panic!("{}", check_column(meta, facts).as_str())
+    }
+}
+
 /// [`check`] for a field of type `T`.
 pub const fn check_field<T: PgCompatible + ?Sized>(facts: &ColumnFacts<'_>, rust: &str) -> Verdict {
     check(&T::ACCEPTS, T::NULLABLE, facts, rust)
