@@ -101,7 +101,7 @@ def manifest(kind, schemalock_path, verify):
         ]
         + (['postgres = "0.19"'] if verify else []),
         "diesel": [
-            'diesel = { version = "2", default-features = false, features = ["postgres", "chrono", "uuid", "serde_json"] }',
+            'diesel = { version = "2", default-features = false, features = ["postgres", "chrono", "uuid", "serde_json", "32-column-tables"] }',
             'diesel-derive-enum = { version = "2", features = ["postgres"] }',
             'chrono = { version = "0.4", default-features = false }',
             'uuid = { version = "1", default-features = false }',
