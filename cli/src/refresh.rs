@@ -107,7 +107,8 @@ fn write(snapshot: &Snapshot, path: &Path, shown: &str, ui: &Ui) -> Result<(), E
         ));
         return Ok(());
     }
-    snapshot.save(path).map_err(|e| {
+    // The text is already serialized: write it rather than serializing again.
+    Snapshot::save_json(&text, path).map_err(|e| {
         Error::new(format!(
             "cannot write `{shown}`: {e}; check that its directory exists and is writable, or pass `--snapshot`"
         ))
