@@ -34,11 +34,9 @@ while [ $# -gt 0 ]; do
 done
 
 bench_pg_bin
-bench_log "cargo build --release -p cargo-schemalock, and the snapshot-load example"
-cargo build --release --quiet -p cargo-schemalock
+bench_cli
+bench_log "cargo build --release --example load_snapshot"
 cargo build --release --quiet -p schemalock-runtime --example load_snapshot
-target_dir="$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')"
-cli="$target_dir/release/cargo-schemalock"
 out="$target_dir/bench/build-cost"
 mkdir -p "$out"
 

@@ -50,10 +50,7 @@ log() { bench_log "$@"; }
 bench_pg_bin
 
 # --- The CLI, release build. ----------------------------------------------------------------------
-log "cargo build --release -p cargo-schemalock"
-cargo build --release --quiet -p cargo-schemalock
-target_dir="$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')"
-cli="$target_dir/release/cargo-schemalock"
+bench_cli
 
 # --- A throwaway cluster (bench/lib.sh). ----------------------------------------------------------
 bench_cluster_start
@@ -115,6 +112,8 @@ pg_dump_version="$("$pg_bin/pg_dump" --version)"
 snapshot="$work/schemalock.json"
 refresh_cmd=("$cli" schemalock refresh --quiet --database-url "$url" --snapshot "$snapshot")
 dump_cmd=("$pg_bin/pg_dump" --schema-only -h 127.0.0.1 -p "$port" -U postgres -d bench -f "$work/dump.sql")
+# `check` reads the same catalogs and compares with the file (no drift here: it exits 0).
+check_cmd=("$cli" schemalock check --quiet --database-url "$url" --snapshot "$snapshot")
 
 now_ns() { date +%s%N; }
 time_ms() { # runs "$@", prints elapsed milliseconds (3 decimals)
@@ -138,18 +137,22 @@ fresh_refresh() {
 
 refresh_times=()
 dump_times=()
+check_times=()
 for ((r = 1; r <= runs; r++)); do
     # Alternate which goes first, so neither always runs on the warmer machine.
     if ((r % 2)); then
         a="$(fresh_refresh)"
         b="$(time_ms "${dump_cmd[@]}")"
+        c="$(time_ms "${check_cmd[@]}")"
     else
+        c="$(time_ms "${check_cmd[@]}")"
         b="$(time_ms "${dump_cmd[@]}")"
         a="$(fresh_refresh)"
     fi
     refresh_times+=("$a")
     dump_times+=("$b")
-    printf 'run %d/%d: refresh %9.1f ms   pg_dump --schema-only %9.1f ms\n' "$r" "$runs" "$a" "$b"
+    check_times+=("$c")
+    printf 'run %d/%d: refresh %9.1f ms   pg_dump --schema-only %9.1f ms   check %9.1f ms\n' "$r" "$runs" "$a" "$b" "$c"
 done
 
 # The snapshot must describe what was generated.
@@ -161,6 +164,8 @@ fi
 
 refresh_median="$(printf '%s\n' "${refresh_times[@]}" | bench_median)"
 dump_median="$(printf '%s\n' "${dump_times[@]}" | bench_median)"
+check_median="$(printf '%s\n' "${check_times[@]}" | bench_median)"
+check_ratio="$(awk -v a="$check_median" -v b="$dump_median" 'BEGIN { printf "%.3f", a / b }')"
 ratio="$(awk -v a="$refresh_median" -v b="$dump_median" 'BEGIN { printf "%.3f", a / b }')"
 # The fastest runs too: on a shared machine they say best what each command itself costs.
 refresh_min="$(printf '%s\n' "${refresh_times[@]}" | sort -g | head -1)"
@@ -181,7 +186,8 @@ printf 'median of %d: refresh %.1f ms, pg_dump --schema-only %.1f ms, ratio %s (
 printf 'fastest:      refresh %.1f ms, pg_dump --schema-only %.1f ms, ratio %s\n' \
     "$refresh_min" "$dump_min" "$min_ratio"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "result tables=$tables runs=$runs refresh_ms=$refresh_median pg_dump_ms=$dump_median ratio=$ratio goal=$goal met=$met min_ratio=$min_ratio"
+printf 'check:        median %.1f ms, %s x pg_dump\n' "$check_median" "$check_ratio"
+echo "result tables=$tables runs=$runs refresh_ms=$refresh_median pg_dump_ms=$dump_median ratio=$ratio goal=$goal met=$met min_ratio=$min_ratio check_ms=$check_median check_ratio=$check_ratio"
 
 if [ "$check_goal" = 1 ] && [ "$met" != yes ]; then
     exit 1

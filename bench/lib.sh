@@ -4,6 +4,8 @@
 #   bench_pg_bin             sets $pg_bin to the newest server .ci/setup-postgres.sh provides
 #   bench_cluster_start      starts a cluster in $work; sets $port, $psql (array) and a cleanup trap
 #   bench_median             reads numbers on stdin, prints their median
+#   bench_target_dir         sets $target_dir to cargo's target directory
+#   bench_cli                builds cargo-schemalock in release mode; sets $cli (and $target_dir)
 
 bench_log() { echo "bench: $*" >&2; }
 
@@ -61,4 +63,15 @@ bench_cluster_stop() {
 
 bench_median() {
     sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+bench_target_dir() {
+    target_dir="$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')"
+}
+
+bench_cli() {
+    bench_log "cargo build --release -p cargo-schemalock"
+    cargo build --release --quiet -p cargo-schemalock
+    bench_target_dir
+    cli="$target_dir/release/cargo-schemalock"
 }

@@ -33,10 +33,7 @@ while [ $# -gt 0 ]; do
 done
 
 bench_pg_bin
-bench_log "cargo build --release -p cargo-schemalock"
-cargo build --release --quiet -p cargo-schemalock
-target_dir="$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')"
-cli="$target_dir/release/cargo-schemalock"
+bench_cli
 
 bench_cluster_start
 "${psql[@]}" -d postgres -c "CREATE DATABASE bench" >/dev/null
