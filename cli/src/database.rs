@@ -10,7 +10,10 @@ use std::time::Duration;
 
 use postgres::error::SqlState;
 use schemalock_runtime::Snapshot;
-use schemalock_runtime::introspect::{self, postgres::snapshot as introspect_snapshot};
+use schemalock_runtime::introspect::{
+    self,
+    postgres::{snapshot as introspect_snapshot, snapshot_parallel},
+};
 
 use crate::error::Error;
 use crate::url::{redact, redact_in};
@@ -284,13 +287,19 @@ impl From<ReadError> for Error {
     }
 }
 
-/// Reads a snapshot of `schemas` (all user schemas when `None`) in one read-only transaction.
+/// Reads a snapshot of `schemas` (all user schemas when `None`) in one read-only transaction:
+/// on a second connection too, which imports the first one's snapshot so the server answers the
+/// catalog queries two at a time; on `client` alone when a second connection cannot be had.
 pub fn read(
     client: &mut postgres::Client,
     db: &DatabaseUrl,
     schemas: Option<&[String]>,
 ) -> Result<Snapshot, ReadError> {
-    introspect_snapshot(client, schemas).map_err(|e| match e {
+    let result = match connect(db) {
+        Ok(mut helper) => snapshot_parallel(client, &mut helper, schemas),
+        Err(_) => introspect_snapshot(client, schemas),
+    };
+    result.map_err(|e| match e {
         introspect::Error::MissingSchemas(names) => ReadError::MissingSchemas(names),
         introspect::Error::Postgres(pe) => {
             let what = match pe.as_db_error() {

@@ -671,6 +671,25 @@ fn fixture_on(version: u32) {
     .unwrap_err();
     assert_eq!(err.to_string(), "schema `nope` not found in the database");
 
+    // Split over two connections sharing one exported snapshot: the same bytes, for the owner and
+    // for the role that can read no table, and the helper's transaction is closed afterwards.
+    for user in ["postgres", "reader"] {
+        let mut client = pg.connect_as(user, "fx");
+        let mut helper = pg.connect_as(user, "fx");
+        let parallel =
+            introspect::postgres::snapshot_parallel(&mut client, &mut helper, None).unwrap();
+        let sequential = snapshot_as(&pg, user, None).unwrap();
+        assert_eq!(parallel.to_json(), sequential.to_json(), "as {user}");
+        let isolation: String = helper
+            .query_one("SELECT current_setting('transaction_isolation')", &[])
+            .unwrap()
+            .get(0);
+        assert_eq!(
+            isolation, "read committed",
+            "the helper's transaction was closed"
+        );
+    }
+
     // The client is still usable: the transaction was closed.
     let mut client = pg.connect("fx");
     introspect::postgres::snapshot(&mut client, None).unwrap();
