@@ -213,8 +213,8 @@ fn check(cx: &Ctxt, model: &Model<'_>, snapshot: &Snapshot) -> TokenStream {
 
     // Inside the generated `const _` block, `__sl` is the private module and `__M` the model's
     // metadata (see `generate`). The facts of every checked column go in one array; each field
-    // gets a `const` that evaluates a cheap `fits` and builds a message only when it fails, so
-    // the compiler's error lands on that field.
+    // gets a `const` calling `require`, which builds a message only when the field does not fit,
+    // and is `#[track_caller]`, so the compiler's error lands on that field.
     let mut facts = Vec::new();
     let mut out = TokenStream::new();
     for (i, field) in model.fields.iter().enumerate() {

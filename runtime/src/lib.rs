@@ -27,9 +27,6 @@ pub use snapshot::{Snapshot, SnapshotError};
 pub mod __private {
     pub use crate::coverage::{Rule, TableColumn, check_coverage, check_flatten};
     pub use crate::mappings::JsonColumn;
-    pub use crate::pgtype::{
-        ColumnFacts, ColumnType, Mapping, Verdict, check_column, check_field, facts, fits, require,
-        str_eq,
-    };
+    pub use crate::pgtype::{ColumnFacts, facts, require};
     pub use inventory;
 }

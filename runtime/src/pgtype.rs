@@ -1,8 +1,8 @@
 //! Which PostgreSQL column types a Rust type can be decoded from.
 //!
 //! The derive cannot see trait impls, so it emits one `const` per field that calls
-//! [`check_field`]; the compiler evaluates it, and a mismatch becomes a compile error spanned on
-//! the field. Startup verification calls the same function at run time. Everything here is
+//! [`require`]; the compiler evaluates it, and a mismatch becomes a compile error spanned on the
+//! field. Startup verification runs the same checks at run time. Everything here is
 //! `const fn` for that reason, including the message builder.
 
 /// A PostgreSQL type named by `pg_type.typname`, with the name PostgreSQL prints for it.
