@@ -53,7 +53,7 @@ def main():
     ax.set_yscale("log")
     ax.set_title("Build cost of model crates")
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend()
+    ax.legend(loc="lower right")
     fig.tight_layout()
     fig.savefig(png)
     print(f"plot: {png}")
