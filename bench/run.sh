@@ -29,7 +29,17 @@ results="$target_dir/bench/results.txt"
 : >"$results"
 
 section() { echo "section $*" >>"$results"; }
-keep_results() { tee /dev/stderr | grep '^result ' >>"$results" || true; }
+# Passes every line through and appends the `result` lines to $results. (Not `tee /dev/stderr`:
+# opening /dev/stderr anew truncates it when it is a file, such as a CI log.)
+keep_results() {
+    local line
+    while IFS= read -r line; do
+        printf '%s\n' "$line"
+        case "$line" in
+            "result "*) printf '%s\n' "$line" >>"$results" ;;
+        esac
+    done
+}
 # A missed goal exits 1; here that is a figure to report, not a reason to stop.
 part() { { bash "$@" || echo "result exit=$? part=$1"; } 2>&1 | keep_results; }
 
