@@ -11,6 +11,7 @@
 //! - `report`: rendering a drift report as text (colour on a terminal) or JSON;
 //! - `ui`: informational lines, `--verbose` details and the progress spinner, all on stderr;
 //! - `error`: the error type and exit codes;
+//! - `cleanup`: what must be undone even on Ctrl-C (the signal handler thread and its registry);
 //! - `shadow`: applying a migrations directory to a fresh temporary database (on a given server,
 //!   or on a throwaway local cluster) and snapshotting it.
 //!
@@ -18,6 +19,7 @@
 
 pub mod args;
 pub mod check;
+pub mod cleanup;
 pub mod database;
 pub mod diff;
 pub mod error;
@@ -48,6 +50,11 @@ pub fn main() -> i32 {
         }
     };
     let ui = Ui::new(cli.quiet, cli.verbose);
+    if let Err(e) = cleanup::install_signal_handlers() {
+        ui.detail(&format!(
+            "cannot handle Ctrl-C (temporary databases may be left behind): {e}"
+        ));
+    }
     match run(&cli, &ui) {
         Ok(outcome) => outcome.exit_code(),
         Err(e) => {
