@@ -259,10 +259,6 @@ fn local_cluster_is_private_and_dies_with_a_killed_tool() {
     let pm = wait_for_local_migration(&mut run, tmpdir.path());
 
     let listeners = pm.process.tcp_listeners();
-    assert!(
-        listeners.is_empty(),
-        "the local cluster listens on {listeners:?}"
-    );
     if let Some(outsider) = Outsider::get() {
         let bin = find_bin_dir(15).unwrap();
         let socket = outsider.psql(&bin, &pm.socket_dir.to_string_lossy(), pm.port);
@@ -270,11 +266,15 @@ fn local_cluster_is_private_and_dies_with_a_killed_tool() {
             socket.is_err(),
             "{OUTSIDER} got in over the socket: {socket:?}"
         );
-        for host in ["127.0.0.1", "localhost"] {
-            let tcp = outsider.psql(&bin, host, pm.port);
-            assert!(tcp.is_err(), "{OUTSIDER} got in over {host}: {tcp:?}");
+        for addr in &listeners {
+            let tcp = outsider.psql(&bin, &addr.ip().to_string(), addr.port());
+            assert!(tcp.is_err(), "{OUTSIDER} got in over {addr}: {tcp:?}");
         }
     }
+    assert!(
+        listeners.is_empty(),
+        "the local cluster listens on {listeners:?}"
+    );
 
     let mut processes = pm.process.children();
     processes.push(pm.process);
@@ -284,7 +284,7 @@ fn local_cluster_is_private_and_dies_with_a_killed_tool() {
     assert_all_gone(&processes, pm.port);
     assert_eq!(
         cluster_dirs(tmpdir.path()),
-        [pm.dir.clone()],
+        std::slice::from_ref(&pm.dir),
         "left by kill -9"
     );
 
