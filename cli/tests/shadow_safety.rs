@@ -141,6 +141,15 @@ struct Postmaster {
     socket_dir: PathBuf,
 }
 
+impl Postmaster {
+    /// The postmaster and its children (the backends and auxiliary processes).
+    fn processes(&self) -> Vec<Process> {
+        let mut all = self.process.children();
+        all.push(self.process);
+        all
+    }
+}
+
 /// The clusters' directories in `tmpdir`.
 fn cluster_dirs(tmpdir: &Path) -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(tmpdir)
@@ -185,22 +194,21 @@ fn wait_for_local_migration(run: &mut Run, tmpdir: &Path) -> Postmaster {
     let mut client = config.connect(postgres::NoTls).unwrap();
     wait_for("the migration to sleep", START, || {
         run.assert_running();
-        sleeping(&mut client)
+        sleeping_count(&mut client) > 0
     });
     pm
 }
 
-/// True when a migration is in `pg_sleep` in a shadow database.
-fn sleeping(client: &mut postgres::Client) -> bool {
-    let n: i64 = client
+/// How many migrations sleep in `pg_sleep` in shadow databases.
+fn sleeping_count(client: &mut postgres::Client) -> i64 {
+    client
         .query_one(
             "SELECT count(*) FROM pg_stat_activity \
              WHERE datname LIKE 'schemalock\\_shadow\\_%' AND query LIKE '%pg_sleep%'",
             &[],
         )
         .unwrap()
-        .get(0);
-    n > 0
+        .get(0)
 }
 
 fn shadow_databases(pg: &Cluster) -> Vec<String> {
@@ -218,15 +226,7 @@ fn wait_for_remote_migration(run: &mut Run, pg: &Cluster, count: i64) {
     let mut client = pg.connect("postgres");
     wait_for("the migration to sleep", START, || {
         run.assert_running();
-        let n: i64 = client
-            .query_one(
-                "SELECT count(*) FROM pg_stat_activity \
-                 WHERE datname LIKE 'schemalock\\_shadow\\_%' AND query LIKE '%pg_sleep%'",
-                &[],
-            )
-            .unwrap()
-            .get(0);
-        n >= count
+        sleeping_count(&mut client) >= count
     });
 }
 
@@ -244,19 +244,48 @@ fn assert_all_gone(processes: &[Process], port: u16) {
     );
 }
 
-/// No other OS user reaches the tool's local cluster (it has no TCP listener, and its socket is
-/// in a private directory); after `kill -9` of the tool no server process is left, and the next
-/// run removes the directory the killed one left.
-#[test]
-fn local_cluster_is_private_and_dies_with_a_killed_tool() {
+/// A run on a local cluster from PostgreSQL 15, caught sleeping in its migration.
+struct LocalRun {
+    root: tempfile::TempDir,
+    tmpdir: tempfile::TempDir,
+    run: Run,
+    pm: Postmaster,
+}
+
+/// Starts a run whose migration sleeps on a local cluster, and waits for the sleep; `None`
+/// (skipped) without PostgreSQL 15, outside CI.
+fn sleeping_local_run() -> Option<LocalRun> {
     if find_bin_dir(15).is_none() {
         assert!(!is_ci(), "PostgreSQL 15 is not installed");
-        return;
+        eprintln!("skipping: PostgreSQL 15 is not installed");
+        return None;
     }
     let root = tempfile::tempdir().unwrap();
     let tmpdir = tool_tmpdir();
     let mut run = spawn(&sleeping_migrations(root.path()), None, tmpdir.path());
     let pm = wait_for_local_migration(&mut run, tmpdir.path());
+    Some(LocalRun {
+        root,
+        tmpdir,
+        run,
+        pm,
+    })
+}
+
+/// No other OS user reaches the tool's local cluster (it has no TCP listener, and its socket is
+/// in a private directory); after `kill -9` of the tool no server process is left, and the next
+/// run removes the directory the killed one left.
+#[test]
+fn local_cluster_is_private_and_dies_with_a_killed_tool() {
+    let Some(LocalRun {
+        root,
+        tmpdir,
+        mut run,
+        pm,
+    }) = sleeping_local_run()
+    else {
+        return;
+    };
 
     let listeners = pm.process.tcp_listeners();
     if let Some(outsider) = Outsider::get() {
@@ -276,8 +305,7 @@ fn local_cluster_is_private_and_dies_with_a_killed_tool() {
         "the local cluster listens on {listeners:?}"
     );
 
-    let mut processes = pm.process.children();
-    processes.push(pm.process);
+    let processes = pm.processes();
     run.child.kill().unwrap();
     let status = run.wait();
     assert_eq!(status.signal(), Some(libc::SIGKILL));
@@ -307,16 +335,16 @@ fn local_cluster_is_private_and_dies_with_a_killed_tool() {
 /// removed, and the tool dies of the signal.
 #[test]
 fn sigint_removes_the_local_cluster() {
-    if find_bin_dir(15).is_none() {
-        assert!(!is_ci(), "PostgreSQL 15 is not installed");
+    let Some(LocalRun {
+        root: _root,
+        tmpdir,
+        mut run,
+        pm,
+    }) = sleeping_local_run()
+    else {
         return;
-    }
-    let root = tempfile::tempdir().unwrap();
-    let tmpdir = tool_tmpdir();
-    let mut run = spawn(&sleeping_migrations(root.path()), None, tmpdir.path());
-    let pm = wait_for_local_migration(&mut run, tmpdir.path());
-    let mut processes = pm.process.children();
-    processes.push(pm.process);
+    };
+    let processes = pm.processes();
     run.signal(libc::SIGINT);
     let status = run.wait();
     let stderr = run.stderr();
@@ -353,7 +381,11 @@ fn sigterm_drops_the_shadow_database() {
     assert_eq!(status.signal(), Some(libc::SIGTERM), "{status}:\n{stderr}");
     assert_eq!(shadow_databases(&pg), Vec::<String>::new(), "{stderr}");
     let mut client = pg.connect("postgres");
-    assert!(!sleeping(&mut client), "the migration's session survived");
+    assert_eq!(
+        sleeping_count(&mut client),
+        0,
+        "the migration's session survived"
+    );
     assert!(!stderr.contains(pg.password()), "{stderr}");
 }
 

@@ -246,20 +246,14 @@ pub mod pg {
             if user == "postgres" {
                 return; // initdb set it
             }
-            let mut client = self
-                .inner
-                .config("postgres")
-                .connect(postgres::NoTls)
-                .unwrap_or_else(|e| panic!("connect over the socket: {e}"));
-            client
-                .batch_execute(&format!(
-                    "SET log_min_error_statement = panic; \
-                     SET password_encryption = 'scram-sha-256'; \
-                     ALTER ROLE {} PASSWORD '{}'",
+            self.run_secret(
+                &format!(
+                    "ALTER ROLE {} PASSWORD '{}'",
                     quote_ident(user),
                     self.password()
-                ))
-                .unwrap_or_else(|e| panic!("give role `{user}` the cluster's password: {e}"));
+                ),
+                &format!("give role `{user}` the cluster's password"),
+            );
         }
 
         /// Creates database `name` (owned by `postgres`) and returns its URL.
@@ -368,23 +362,33 @@ pub mod pg {
                 == "1"
         }
 
-        /// Creates login role `role` with `password` (every role logs in over TCP with a
-        /// password, `scram-sha-256`). For tests of logins with the wrong password or none.
-        pub fn add_password_role(&self, role: &str, password: &str) {
+        /// Runs `statement`, which holds a password, over the socket as `postgres`: not on a
+        /// command line, and not in the server log even if it fails. Panics with `what`.
+        fn run_secret(&self, statement: &str, what: &str) {
             let mut client = self
                 .inner
                 .config("postgres")
                 .connect(postgres::NoTls)
-                .unwrap_or_else(|e| panic!("connect over the socket: {e}"));
+                .unwrap_or_else(|e| panic!("{what}: connect over the socket: {e}"));
             client
                 .batch_execute(&format!(
                     "SET log_min_error_statement = panic; \
-                     SET password_encryption = 'scram-sha-256'; \
-                     CREATE ROLE {} LOGIN PASSWORD '{}'",
+                     SET password_encryption = 'scram-sha-256'; {statement}"
+                ))
+                .unwrap_or_else(|e| panic!("{what}: {e}"));
+        }
+
+        /// Creates login role `role` with `password` (every role logs in over TCP with a
+        /// password, `scram-sha-256`). For tests of logins with the wrong password or none.
+        pub fn add_password_role(&self, role: &str, password: &str) {
+            self.run_secret(
+                &format!(
+                    "CREATE ROLE {} LOGIN PASSWORD '{}'",
                     quote_ident(role),
                     password.replace('\'', "''")
-                ))
-                .unwrap_or_else(|e| panic!("create role `{role}`: {e}"));
+                ),
+                &format!("create role `{role}`"),
+            );
         }
 
         /// Stops the server now (fast shutdown). Also done on drop.

@@ -83,16 +83,8 @@ impl Outsider {
 }
 
 /// The start time of a live process (clock ticks since boot), or `None` when it is gone or a
-/// zombie (dead, waiting for a parent that may never reap it).
-pub fn start_time(pid: u32) -> Option<u64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let rest = &stat[stat.rfind(')')? + 1..];
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    if matches!(fields.first(), Some(&"Z") | Some(&"X")) {
-        return None;
-    }
-    fields.get(19)?.parse().ok()
-}
+/// zombie.
+pub use schemalock_cli::shadow::cluster::process_start_time as start_time;
 
 /// A process, identified by pid and start time so that a reused pid is not mistaken for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

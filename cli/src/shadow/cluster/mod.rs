@@ -58,6 +58,7 @@ pub use install::{
     find_bin_dir_from, running_as_root, server_user, server_user_for,
 };
 use process::DeathSignal;
+pub use process::start_time as process_start_time;
 use server::{Shared, lock};
 
 /// How long the server may take to start or stop.

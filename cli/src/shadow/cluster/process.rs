@@ -84,8 +84,9 @@ pub(super) fn spawn_tied(cmd: Command) -> io::Result<Child> {
 }
 
 /// The identity of a live process: its start time in clock ticks since boot (Linux), `Some(0)`
-/// where that is unknown; `None` when there is no such process (or it is a zombie).
-pub(super) fn start_time(pid: u32) -> Option<u64> {
+/// where that is unknown; `None` when there is no such process (or it is a zombie: dead, and
+/// waiting for a parent that may never reap it).
+pub fn start_time(pid: u32) -> Option<u64> {
     #[cfg(target_os = "linux")]
     {
         let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
