@@ -23,10 +23,10 @@
 //! private directory.
 //!
 //! Lifetime: the server is a direct child of this process, spawned with a parent-death signal
-//! (Linux, see [`process`]): when this process dies, even of SIGKILL, the server gets SIGQUIT
+//! (Linux, see `process.rs`): when this process dies, even of SIGKILL, the server gets SIGQUIT
 //! and takes its backends down. Its directory is named after this process
 //! (`schemalock-pg-<pid>-<start time>-<random>`), so that a later run removes directories whose
-//! process and server are both gone ([`stale`]). On other platforms a SIGKILL leaves the server
+//! process and server are both gone (`stale.rs`). On other platforms a SIGKILL leaves the server
 //! running; its directory is removed by the first run after it stops.
 //!
 //! PostgreSQL refuses to run as root. When this process is root, the server binaries run as an
@@ -204,7 +204,7 @@ impl LocalCluster {
     }
 
     /// Starts a cluster from the binaries in `bin`, running them as `user` (`None`: as this
-    /// process's user). First removes the directories of earlier runs that died ([`stale`]).
+    /// process's user). First removes the directories of earlier runs that died (see `stale.rs`).
     pub fn start_as(
         bin: &Path,
         user: Option<ServerUser>,
