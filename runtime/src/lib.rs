@@ -8,6 +8,7 @@
 pub mod check;
 pub mod coverage;
 pub mod diff;
+pub mod ident;
 #[cfg(feature = "introspect")]
 pub mod introspect;
 pub mod mappings;
