@@ -347,7 +347,11 @@ fn generate(model: &Model<'_>, checks: TokenStream, track: TokenStream) -> Token
     let columns_struct = format_ident!("{}Columns", ident);
     let column_fields = model.fields.iter().map(|f| {
         let id = f.ident;
-        let doc = format!("Column `{}`, as SQL: `{}`", f.column, ident::quote_ident(&f.column));
+        let doc = format!(
+            "Column `{}`, as SQL: `{}`",
+            f.column,
+            ident::quote_ident(&f.column)
+        );
         quote!(#[doc = #doc] pub #id: &'static str)
     });
     let column_values = model.fields.iter().map(|f| {

@@ -6,8 +6,8 @@
 //! the CLI and startup verification run it against a snapshot taken from a live database, with
 //! the field types known from [`crate::meta::TableMeta`].
 
-use crate::ident;
 use crate::coverage::{Rule, TableColumn, check_coverage};
+use crate::ident;
 use crate::pgtype::{self, Accepts, ColumnFacts, ColumnType};
 use crate::snapshot::{Column, Identity, RelationKind, Snapshot, Table, TypeKind};
 use crate::suggest::{closest, did_you_mean, one_of};

@@ -119,7 +119,10 @@ mod tests {
             ],
             [330, 63, 23, 78]
         );
-        assert_eq!(keyword("SeLeCt").map(|k| k.category), Some(KeywordCategory::Reserved));
+        assert_eq!(
+            keyword("SeLeCt").map(|k| k.category),
+            Some(KeywordCategory::Reserved)
+        );
         assert_eq!(keyword("selects"), None);
     }
 
