@@ -151,7 +151,7 @@ fn matches_quote_ident(pg: &Cluster, client: &mut postgres::Client) {
     // the other way round.
     for (name, theirs) in &quoted {
         assert!(
-            !(theirs.starts_with('"') && !ident::needs_quotes(name)),
+            ident::needs_quotes(name) || !theirs.starts_with('"'),
             "PostgreSQL {} quotes {name:?} ({theirs}) and we do not",
             pg.version()
         );
