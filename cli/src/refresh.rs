@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use schemalock_runtime::diff::diff;
-use schemalock_runtime::snapshot::read_text;
+use schemalock_runtime::snapshot::{read_text, remove_stale_temp_files};
 use schemalock_runtime::{Snapshot, SnapshotError};
 
 use crate::args::RefreshArgs;
@@ -111,6 +111,8 @@ fn write(snapshot: &Snapshot, path: &Path, shown: &str, ui: &Ui) -> Result<(), E
         Err(_) => None,
     };
     if old.is_some_and(|old| old == text) {
+        // Nothing to write, but what a killed earlier run left beside it goes.
+        remove_stale_temp_files(path);
         ui.info(&format!(
             "`{shown}` is up to date ({})",
             report::contents(snapshot)

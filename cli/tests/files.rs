@@ -313,13 +313,16 @@ fn refresh_writes_through_a_link_and_keeps_the_mode() {
     std::os::unix::fs::symlink("db/schema.json", cwd.join("schemalock.json")).unwrap();
     // A run killed long ago left its temporary file.
     let stale = cwd.join("db/.schema.json.4194303.tmp");
-    std::fs::write(&stale, "partial").unwrap();
-    std::fs::File::options()
-        .write(true)
-        .open(&stale)
-        .unwrap()
-        .set_modified(std::time::SystemTime::now() - Duration::from_secs(2 * 3600))
-        .unwrap();
+    let plant_stale = || {
+        std::fs::write(&stale, "partial").unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&stale)
+            .unwrap()
+            .set_modified(std::time::SystemTime::now() - Duration::from_secs(2 * 3600))
+            .unwrap();
+    };
+    plant_stale();
 
     expect(0, cli(cwd, &["refresh", "--database-url", &url]));
     let link = std::fs::symlink_metadata(cwd.join("schemalock.json")).unwrap();
@@ -338,6 +341,11 @@ fn refresh_writes_through_a_link_and_keeps_the_mode() {
         .map(|e| e.unwrap().file_name())
         .collect();
     assert_eq!(names, ["schema.json"]);
+    // Also when the file is up to date and nothing is written.
+    plant_stale();
+    let run = expect(0, cli(cwd, &["refresh", "--database-url", &url]));
+    assert!(run.stderr.contains("is up to date"), "{}", run.all());
+    assert!(!stale.exists(), "the stale temporary file is removed");
 
     // A FIFO where the snapshot should be written is refused, not read or replaced.
     let fifo = cwd.join("fifo.json");

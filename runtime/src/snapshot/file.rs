@@ -80,9 +80,27 @@ impl Snapshot {
         if let Ok(d) = fs::File::open(&dir) {
             let _ = d.sync_all();
         }
-        remove_stale_temp_files(&dir, &name, SystemTime::now());
+        remove_stale_in(&dir, &name, SystemTime::now());
         Ok(())
     }
+}
+
+/// Removes the temporary files that killed saves of the snapshot at `path` left behind (a save
+/// does this itself; this is for a caller that found the file up to date and wrote nothing).
+/// Best effort: what cannot be removed stays. See [`is_stale`] for what counts as left behind.
+pub fn remove_stale_temp_files(path: &Path) {
+    let Ok(target) = resolve_links(path) else {
+        return;
+    };
+    let (Some(dir), Some(name)) = (target.parent(), target.file_name()) else {
+        return;
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    remove_stale_in(dir, &name.to_string_lossy(), SystemTime::now());
 }
 
 /// Reads a snapshot file's text. Refuses anything that is not a regular file after following
@@ -164,7 +182,7 @@ fn describe(file_type: &fs::FileType) -> &'static str {
     if file_type.is_dir() {
         "a directory"
     } else {
-        "not a regular file"
+        "a special file"
     }
 }
 
@@ -213,7 +231,7 @@ pub(super) const ABANDONED_AFTER: Duration = Duration::from_secs(60 * 60);
 
 /// Removes temporary files of `file_name` in `dir` that a killed save left behind (see
 /// [`is_stale`]). Best effort: a file that cannot be removed stays, and the save succeeded.
-pub(super) fn remove_stale_temp_files(dir: &Path, file_name: &str, now: SystemTime) {
+pub(super) fn remove_stale_in(dir: &Path, file_name: &str, now: SystemTime) {
     let Ok(entries) = fs::read_dir(dir) else {
         return;
     };

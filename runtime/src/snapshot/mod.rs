@@ -16,7 +16,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 pub use error::{Encoding, SnapshotError};
-pub use file::{SnapshotLocation, locate, read_text};
+pub use file::{SnapshotLocation, locate, read_text, remove_stale_temp_files};
 
 /// The format version this crate reads and writes. Bump it on any change an older reader would
 /// misread; readers refuse other versions with a clear error rather than guessing.

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 use super::file::{
-    ABANDONED_AFTER, STALE_AFTER, is_stale, process_exists, remove_stale_temp_files, temp_file_pid,
+    ABANDONED_AFTER, STALE_AFTER, is_stale, process_exists, remove_stale_in, temp_file_pid,
     temp_prefix,
 };
 use super::*;
@@ -511,8 +511,8 @@ fn stale_temporary_files_are_removed_after_a_save() {
     assert!(!is_stale(dead, STALE_AFTER - Duration::from_secs(1)));
     assert!(!is_stale(alive, ABANDONED_AFTER - Duration::from_secs(1)));
     assert!(is_stale(alive, ABANDONED_AFTER));
-    // Called directly, with a clock an hour ahead, everything of ours goes.
-    remove_stale_temp_files(dir.path(), "schemalock.json", now + ABANDONED_AFTER);
+    // With a clock an hour ahead, everything of ours goes.
+    remove_stale_in(dir.path(), "schemalock.json", now + ABANDONED_AFTER);
     assert_eq!(
         leftovers(dir.path()),
         [other_file.as_str(), "notes.tmp", "schemalock.json"]
