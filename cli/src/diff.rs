@@ -47,6 +47,12 @@ pub fn run(args: &DiffArgs, ui: &Ui, cwd: &Path) -> Result<Outcome, Error> {
         Side::Database(_) => Ok(None),
     };
     let (file_a, file_b) = (load(&a)?, load(&b)?);
+    // Before restricting: an unknown `--schema` is reported with every schema the files have.
+    let in_files: Vec<String> = [&file_a, &file_b]
+        .into_iter()
+        .flatten()
+        .flat_map(schemas::of)
+        .collect();
     let wanted: Option<Vec<String>> = if !args.schemas.is_empty() {
         Some(args.schemas.clone())
     } else {
@@ -63,7 +69,13 @@ pub fn run(args: &DiffArgs, ui: &Ui, cwd: &Path) -> Result<Outcome, Error> {
     };
     let expected = read(&a, file_a)?;
     let found = read(&b, file_b)?;
-    schemas::check_requested(&args.schemas, [&expected, &found])?;
+    schemas::check_requested(
+        &args.schemas,
+        in_files
+            .iter()
+            .chain(expected.schemas.keys())
+            .chain(found.schemas.keys()),
+    )?;
     let report = diff(&expected, &found);
     let sides = Sides {
         expected: "A".into(),
@@ -74,7 +86,11 @@ pub fn run(args: &DiffArgs, ui: &Ui, cwd: &Path) -> Result<Outcome, Error> {
         compared: report::contents(&expected),
     };
     if !ui.quiet() && args.format == crate::args::Format::Text {
-        println!("A: {}\nB: {}\n", sides.expected_source, sides.found_source);
+        report::print(&format!(
+            "A: {}\nB: {}\n\n",
+            report::escape(&sides.expected_source),
+            report::escape(&sides.found_source)
+        ))?;
     }
-    Ok(report::emit(&report, &sides, args.format, ui))
+    report::emit(&report, &sides, args.format, ui)
 }

@@ -57,6 +57,11 @@ impl Cli {
         self
     }
 
+    /// The command itself, for a test that runs it its own way (a timeout, a closed pipe).
+    pub fn into_command(self) -> Command {
+        self.cmd
+    }
+
     pub fn run(mut self) -> Run {
         let out = self.cmd.output().expect("run cargo-schemalock");
         Run {
