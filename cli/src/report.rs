@@ -215,7 +215,8 @@ pub fn emit(report: &Report, sides: &Sides, format: Format, ui: &Ui) -> Outcome 
         Format::Text if report.is_empty() && ui.quiet() => String::new(),
         Format::Text => text(report, sides, ui.color()),
     };
-    print!("{out}");
+    // Through the output boundary, like every byte the CLI prints.
+    let _ = crate::out::print(&out);
     if report.is_empty() {
         Outcome::Clean
     } else {
