@@ -167,8 +167,12 @@ pub fn refuse_tls(db: &DatabaseUrl) -> Result<(), Error> {
 /// URL, `PGPASSWORD` or `~/.pgpass`, the whole connect within the connect deadline.
 pub fn connect(db: &DatabaseUrl) -> Result<postgres::Client, Error> {
     let shown = db.shown();
-    let config = db::connect::parse(&db.url)
-        .map_err(|e| Error::new(format!("invalid database URL `{shown}`: {e}")))?;
+    let config = db::connect::parse(&db.url).map_err(|e| {
+        Error::new(format!(
+            "invalid database URL `{shown}` (from {}): {e}",
+            db.source
+        ))
+    })?;
     refuse_tls(db)?;
     db::connect::connect(&config)
         .map_err(|e| Error::new(format!("cannot connect to `{shown}`: {e}")))
