@@ -8,6 +8,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
 use common::{Cli, Run, any_cluster, cli, fixture, workdir};
+use schemalock_tests::pg::Cluster;
 
 /// The role `app_user` logs in with this over TCP.
 const PASSWORD: &str = "Sup3r-s3cret_pw";
@@ -52,24 +53,34 @@ fn percent_encoded(value: &str) -> String {
         .collect()
 }
 
-#[test]
-fn no_form_of_a_password_is_ever_printed() {
-    let Some(pg) = any_cluster() else {
-        return;
-    };
+/// A server with the fixture database `app` and the password roles `app_user` and `spaced`.
+fn server() -> Option<Cluster> {
+    let pg = any_cluster()?;
     pg.create_database("app");
     pg.psql_file("app", &fixture("app.sql"));
     pg.add_password_role("app_user", PASSWORD);
     pg.add_password_role("spaced", SPACED);
+    Some(pg)
+}
+
+/// Runs and fails when any secret shows.
+fn run(c: Cli) -> Run {
+    let run = c.run();
+    assert_hidden(&run, &all_secrets());
+    run
+}
+
+/// A valid snapshot with nothing in it, for commands that need one before they connect.
+fn empty_snapshot(dir: &Path) {
+    std::fs::write(dir.join("s.json"), r#"{"format_version":1,"schemas":{}}"#).unwrap();
+}
+
+#[test]
+fn keyword_strings_log_in_and_never_show_their_password() {
+    let Some(pg) = server() else { return };
     let port = pg.port();
     let dir = workdir();
     let cwd = dir.path();
-    let secrets = all_secrets();
-    let run = |c: Cli| {
-        let run = c.run();
-        assert_hidden(&run, &secrets);
-        run
-    };
 
     // Keyword/value strings that work: spaces around `=`, a quoted value with escapes.
     let spaced_eq =
@@ -144,6 +155,15 @@ fn no_form_of_a_password_is_ever_printed() {
         "{}",
         r.all()
     );
+}
+
+#[test]
+fn misspelt_urls_are_refused_without_showing_their_password() {
+    let Some(pg) = server() else { return };
+    let port = pg.port();
+    let dir = workdir();
+    let cwd = dir.path();
+    empty_snapshot(cwd);
 
     // URLs that are slightly wrong, with both passwords: each refused with exit 2, naming the
     // problem, through `--database-url`, `DATABASE_URL`, a `.env` file, and as a `diff` side.
@@ -201,7 +221,17 @@ fn no_form_of_a_password_is_ever_printed() {
             );
         }
     }
+}
 
+#[test]
+fn clap_errors_never_show_a_password() {
+    let dir = workdir();
+    let cwd = dir.path();
+    let port = 5432;
+    let quoted_kv = format!(
+        "host=127.0.0.1 port={port} user=spaced password={} dbname=app",
+        quoted(SPACED)
+    );
     // clap's own errors quote arguments.
     let good = format!("postgres://app_user:{PASSWORD}@127.0.0.1:{port}/app");
     for args in [
@@ -215,8 +245,14 @@ fn no_form_of_a_password_is_ever_printed() {
         assert_eq!(r.code, 2, "{}", r.all());
         assert!(r.stderr.starts_with("error: "), "{}", r.all());
     }
+}
 
-    // The input that used to panic while percent-decoding (exit 101, the password in the panic
+#[test]
+fn the_url_that_panicked_is_an_ordinary_error() {
+    let dir = workdir();
+    let cwd = dir.path();
+    empty_snapshot(cwd);
+    // It used to panic while percent-decoding (exit 101, the password in the panic
     // message): an ordinary connection error now.
     let r = run(cli(
         cwd,
@@ -235,6 +271,7 @@ fn no_form_of_a_password_is_ever_printed() {
         "{}",
         r.all()
     );
+    assert!(!r.stderr.contains("internal error"), "{}", r.all());
 }
 
 /// Writes a password file readable by its owner only.
@@ -250,22 +287,10 @@ fn field(value: &str) -> String {
 
 #[test]
 fn pgpassword_and_password_files_log_in_unprinted() {
-    let Some(pg) = any_cluster() else {
-        return;
-    };
-    pg.create_database("app");
-    pg.psql_file("app", &fixture("app.sql"));
-    pg.add_password_role("app_user", PASSWORD);
-    pg.add_password_role("spaced", SPACED);
+    let Some(pg) = server() else { return };
     let port = pg.port();
     let dir = workdir();
     let cwd = dir.path();
-    let secrets = all_secrets();
-    let run = |c: Cli| {
-        let run = c.run();
-        assert_hidden(&run, &secrets);
-        run
-    };
     let bare = format!("postgres://spaced@127.0.0.1:{port}/app");
     let check = || {
         cli(
