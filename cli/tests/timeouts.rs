@@ -47,6 +47,22 @@ fn a_server_that_accepts_and_never_answers() {
     std::fs::create_dir(&migrations).unwrap();
     std::fs::write(migrations.join("1_init.sql"), "CREATE TABLE t (a int);").unwrap();
 
+    // The URL's connect_timeout is the deadline when the flag is not given.
+    let with_timeout = format!("{url}?connect_timeout=1");
+    let run = bounded(
+        cli(
+            cwd,
+            &[
+                "check",
+                "--snapshot",
+                "s.json",
+                "--database-url",
+                &with_timeout,
+            ],
+        )
+        .run_within(HANG),
+    );
+    assert_timed_out(&run, &["no answer within 1 s"]);
     for args in [
         vec!["check", "--snapshot", "s.json", "--connect-timeout", "1"],
         vec![
@@ -78,22 +94,6 @@ fn a_server_that_accepts_and_never_answers() {
             ],
         );
     }
-    // The URL's connect_timeout is the deadline when the flag is not given.
-    let with_timeout = format!("{url}?connect_timeout=1");
-    let run = bounded(
-        cli(
-            cwd,
-            &[
-                "check",
-                "--snapshot",
-                "s.json",
-                "--database-url",
-                &with_timeout,
-            ],
-        )
-        .run_within(HANG),
-    );
-    assert_timed_out(&run, &["no answer within 1 s"]);
     drop(listener);
 }
 
@@ -173,7 +173,12 @@ fn a_stopped_server_before_connecting_and_mid_read() {
     {
         let mut stopped = Stopped(Vec::new());
         stopped.stop(postmaster);
-        let run = bounded(refresh(&["--connect-timeout", "1"]).run_within(HANG));
+        // The URL's connect_timeout, which alone never bounded the startup.
+        let run = bounded(
+            cli(cwd, &["refresh", "--snapshot", "s.json"])
+                .env("DATABASE_URL", &format!("{url}?connect_timeout=1"))
+                .run_within(HANG),
+        );
         assert_timed_out(
             &run,
             &[
