@@ -182,7 +182,9 @@ fn a_stopped_server_before_connecting_and_mid_read() {
         assert_timed_out(
             &run,
             &[
-                &format!("cannot connect to `postgres://app_user:***@127.0.0.1:{port}/app`"),
+                &format!(
+                    "cannot connect to `postgres://app_user:***@127.0.0.1:{port}/app?connect_timeout=1`"
+                ),
                 "no answer within 1 s",
             ],
         );
