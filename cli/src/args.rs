@@ -31,7 +31,10 @@ Examples:
   cargo schemalock diff schemalock.json postgres://localhost/app_dev
 
 The database URL comes from --database-url, else the DATABASE_URL environment variable, else \
-DATABASE_URL in a .env file in the current directory or a parent. Its password is never printed.
+DATABASE_URL in a .env file in the current directory or a parent. When it has no password, the \
+password comes from PGPASSWORD, else from the password file (PGPASSFILE, default ~/.pgpass), as \
+with psql. No password is ever printed. Every wait on a server is bounded: --connect-timeout \
+(default: the URL's connect_timeout, else 10 s) and --read-timeout (default 60 s).
 
 Exit codes: 0 no differences, 1 differences found, 2 error (bad arguments, unreachable server, \
 failed login, missing database, unreadable snapshot).";
@@ -192,8 +195,8 @@ pub struct TimeoutArgs {
     #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
     pub connect_timeout: Option<Duration>,
 
-    /// The longest reading a database's schema may take once connected, all its queries
-    /// together. Default: 60.
+    /// The longest reading a live database's schema may take once connected, all its queries
+    /// together (the shadow database of --migrations is not bounded by it yet). Default: 60.
     #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
     pub read_timeout: Option<Duration>,
 }
