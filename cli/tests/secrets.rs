@@ -29,6 +29,21 @@ fn assert_hidden(run: &Run, secrets: &[&str]) {
     }
 }
 
+/// `cargo schemalock ARGS --database-url URL`.
+fn with_url(cwd: &Path, args: &[&str], url: &str) -> Cli {
+    let mut all = args.to_vec();
+    all.extend(["--database-url", url]);
+    cli(cwd, &all)
+}
+
+/// Exit code `code`, and each of `needles` on stderr.
+fn assert_run(run: &Run, code: i32, needles: &[&str]) {
+    assert_eq!(run.code, code, "{}", run.all());
+    for n in needles {
+        assert!(run.stderr.contains(n), "{n:?} not in\n{}", run.all());
+    }
+}
+
 fn all_secrets() -> Vec<&'static str> {
     let mut v = vec![PASSWORD, "PanicPw"];
     v.extend(SPACED_PARTS);
@@ -94,38 +109,23 @@ fn keyword_strings_log_in_and_never_show_their_password() {
         percent_encoded(SPACED)
     );
     for url in [&spaced_eq, &quoted_kv, &spaced_url] {
-        let r = run(cli(
+        let r = run(with_url(
             cwd,
-            &[
-                "-v",
-                "refresh",
-                "--snapshot",
-                "s.json",
-                "--database-url",
-                url,
-            ],
+            &["-v", "refresh", "--snapshot", "s.json"],
+            url,
         ));
-        assert_eq!(r.code, 0, "{}", r.all());
-        assert!(r.stderr.contains("***"), "{}", r.all());
+        assert_run(&r, 0, &["***"]);
         let r = run(cli(cwd, &["-v", "check", "--snapshot", "s.json"]).env("DATABASE_URL", url));
-        assert_eq!(r.code, 0, "{}", r.all());
-        let r = run(cli(
+        assert_run(&r, 0, &[]);
+        let r = run(with_url(
             cwd,
-            &[
-                "-v",
-                "check",
-                "--snapshot",
-                "s.json",
-                "--format",
-                "json",
-                "--database-url",
-                url,
-            ],
+            &["-v", "check", "--snapshot", "s.json", "--format", "json"],
+            url,
         ));
-        assert_eq!(r.code, 0, "{}", r.all());
+        assert_run(&r, 0, &[]);
     }
     let r = run(cli(cwd, &["-v", "diff", "s.json", &spaced_url]));
-    assert_eq!(r.code, 0, "{}", r.all());
+    assert_run(&r, 0, &[]);
     assert!(
         r.stdout
             .contains(&format!("B: postgres://spaced:***@127.0.0.1:{port}/app")),
@@ -138,23 +138,12 @@ fn keyword_strings_log_in_and_never_show_their_password() {
         "host=127.0.0.1 port={port} user=app_user password = {} dbname=app",
         quoted(SPACED)
     );
-    let r = run(cli(
+    let r = run(with_url(
         cwd,
-        &[
-            "-v",
-            "check",
-            "--snapshot",
-            "s.json",
-            "--database-url",
-            &wrong_kv,
-        ],
+        &["-v", "check", "--snapshot", "s.json"],
+        &wrong_kv,
     ));
-    assert_eq!(r.code, 2, "{}", r.all());
-    assert!(
-        r.stderr.contains("password authentication failed"),
-        "{}",
-        r.all()
-    );
+    assert_run(&r, 2, &["password authentication failed"]);
 }
 
 #[test]
@@ -184,16 +173,10 @@ fn misspelt_urls_are_refused_without_showing_their_password() {
         .chain(malformed(SPACED))
     {
         for r in [
-            run(cli(
+            run(with_url(
                 cwd,
-                &[
-                    "-v",
-                    "check",
-                    "--snapshot",
-                    "s.json",
-                    "--database-url",
-                    &url,
-                ],
+                &["-v", "check", "--snapshot", "s.json"],
+                &url,
             )),
             run(cli(cwd, &["-v", "refresh", "--snapshot", "t.json"]).env("DATABASE_URL", &url)),
             run(cli(cwd, &["-v", "diff", "s.json", &url])),
@@ -202,23 +185,13 @@ fn misspelt_urls_are_refused_without_showing_their_password() {
                 &["-v", "diff", &url, "s.json", "--format", "json"],
             )),
         ] {
-            assert_eq!(r.code, 2, "{}", r.all());
-            assert!(
-                r.stderr.contains("postgres://` or `postgresql://`"),
-                "{}",
-                r.all()
-            );
+            assert_run(&r, 2, &["postgres://` or `postgresql://`"]);
         }
         // A `.env` value in single quotes is literal, so it cannot hold a quote.
         if !url.contains('\'') {
             std::fs::write(nested.join(".env"), format!("DATABASE_URL='{url}'\n")).unwrap();
             let r = run(cli(&nested, &["-v", "check", "--snapshot", "../s.json"]));
-            assert_eq!(r.code, 2, "{}", r.all());
-            assert!(
-                r.stderr.contains("(from `DATABASE_URL` in `"),
-                "{}",
-                r.all()
-            );
+            assert_run(&r, 2, &["(from `DATABASE_URL` in `"]);
         }
     }
 }
@@ -254,22 +227,15 @@ fn the_url_that_panicked_is_an_ordinary_error() {
     empty_snapshot(cwd);
     // It used to panic while percent-decoding (exit 101, the password in the panic
     // message): an ordinary connection error now.
-    let r = run(cli(
+    let r = run(with_url(
         cwd,
-        &[
-            "check",
-            "--snapshot",
-            "s.json",
-            "--database-url",
-            "postgres://u:PanicPw%aé@127.0.0.1:1/x",
-        ],
+        &["check", "--snapshot", "s.json"],
+        "postgres://u:PanicPw%aé@127.0.0.1:1/x",
     ));
-    assert_eq!(r.code, 2, "{}", r.all());
-    assert!(
-        r.stderr
-            .contains("cannot connect to `postgres://u:***@127.0.0.1:1/x`"),
-        "{}",
-        r.all()
+    assert_run(
+        &r,
+        2,
+        &["cannot connect to `postgres://u:***@127.0.0.1:1/x`"],
     );
     assert!(!r.stderr.contains("internal error"), "{}", r.all());
 }
@@ -292,37 +258,18 @@ fn pgpassword_and_password_files_log_in_unprinted() {
     let dir = workdir();
     let cwd = dir.path();
     let bare = format!("postgres://spaced@127.0.0.1:{port}/app");
-    let check = || {
-        cli(
-            cwd,
-            &[
-                "-v",
-                "refresh",
-                "--snapshot",
-                "s.json",
-                "--database-url",
-                &bare,
-            ],
-        )
-    };
+    let check = || with_url(cwd, &["-v", "refresh", "--snapshot", "s.json"], &bare);
 
     // Without any: the server's demand is explained, with every place a password can go.
     let r = run(check());
-    assert_eq!(r.code, 2, "{}", r.all());
-    assert!(r.stderr.contains("PGPASSWORD"), "{}", r.all());
+    assert_run(&r, 2, &["PGPASSWORD"]);
     assert!(r.stderr.contains("~/.pgpass"), "{}", r.all());
 
     // PGPASSWORD.
     let r = run(check().env("PGPASSWORD", SPACED));
-    assert_eq!(r.code, 0, "{}", r.all());
+    assert_run(&r, 0, &[]);
     let r = run(check().env("PGPASSWORD", PASSWORD));
-    assert_eq!(r.code, 2, "{}", r.all());
-    assert!(
-        r.stderr
-            .contains("password authentication failed for user `spaced`"),
-        "{}",
-        r.all()
-    );
+    assert_run(&r, 2, &["password authentication failed for user `spaced`"]);
     assert!(
         r.stderr.contains("the password in `PGPASSWORD`"),
         "{}",
@@ -330,12 +277,9 @@ fn pgpassword_and_password_files_log_in_unprinted() {
     );
     // A password in the URL wins over PGPASSWORD, as in libpq.
     let with_pw = format!("postgres://app_user:{PASSWORD}@127.0.0.1:{port}/app");
-    let r = run(cli(
-        cwd,
-        &["check", "--snapshot", "s.json", "--database-url", &with_pw],
-    )
-    .env("PGPASSWORD", SPACED));
-    assert_eq!(r.code, 0, "{}", r.all());
+    let r =
+        run(with_url(cwd, &["check", "--snapshot", "s.json"], &with_pw).env("PGPASSWORD", SPACED));
+    assert_run(&r, 0, &[]);
 
     // PGPASSFILE: comments and lines for other servers first, escapes, wildcards.
     let file = cwd.join("pgpass");
@@ -355,42 +299,27 @@ fn pgpassword_and_password_files_log_in_unprinted() {
     );
     let file_str = file.to_str().unwrap();
     let r = run(check().env("PGPASSFILE", file_str));
-    assert_eq!(r.code, 0, "{}", r.all());
+    assert_run(&r, 0, &[]);
     // The wildcard line serves app_user, and a wrong one is blamed on its line.
-    let r = run(cli(
+    let r = run(with_url(
         cwd,
-        &[
-            "check",
-            "--snapshot",
-            "s.json",
-            "--database-url",
-            &format!("postgres://app_user@127.0.0.1:{port}/app"),
-        ],
+        &["check", "--snapshot", "s.json"],
+        &format!("postgres://app_user@127.0.0.1:{port}/app"),
     )
     .env("PGPASSFILE", file_str));
-    assert_eq!(r.code, 0, "{}", r.all());
+    assert_run(&r, 0, &[]);
     pgpass(
         &file,
         &format!("127.0.0.1:{port}:app:spaced:{}\n", field(PASSWORD)),
     );
     let r = run(check().env("PGPASSFILE", file_str));
-    assert_eq!(r.code, 2, "{}", r.all());
-    assert!(
-        r.stderr.contains(&format!("`{file_str}` line 1")),
-        "{}",
-        r.all()
-    );
+    assert_run(&r, 2, &[&format!("`{file_str}` line 1")]);
 
     // A file others may read is ignored with libpq's warning.
     pgpass(&file, &format!("*:*:*:spaced:{}\n", field(SPACED)));
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
     let r = run(check().env("PGPASSFILE", file_str));
-    assert_eq!(r.code, 2, "{}", r.all());
-    assert!(
-        r.stderr.contains("has group or world access"),
-        "{}",
-        r.all()
-    );
+    assert_run(&r, 2, &["has group or world access"]);
 
     // ~/.pgpass when PGPASSFILE is not set.
     let home = cwd.join("home");
@@ -402,7 +331,7 @@ fn pgpassword_and_password_files_log_in_unprinted() {
     let r = run(check()
         .env_remove("PGPASSFILE")
         .env("HOME", home.to_str().unwrap()));
-    assert_eq!(r.code, 0, "{}", r.all());
+    assert_run(&r, 0, &[]);
 
     // The shadow database path connects the same way.
     let migrations = cwd.join("migrations");
@@ -410,7 +339,7 @@ fn pgpassword_and_password_files_log_in_unprinted() {
     std::fs::write(migrations.join("1_init.sql"), "CREATE TABLE t (a int);").unwrap();
     pg.psql("postgres", "ALTER ROLE spaced CREATEDB");
     let shadow_url = format!("postgres://spaced@127.0.0.1:{port}/postgres");
-    let r = run(cli(
+    let r = run(with_url(
         cwd,
         &[
             "-v",
@@ -419,12 +348,11 @@ fn pgpassword_and_password_files_log_in_unprinted() {
             "migrations",
             "--snapshot",
             "m.json",
-            "--database-url",
-            &shadow_url,
         ],
+        &shadow_url,
     )
     .env("PGPASSWORD", SPACED));
-    assert_eq!(r.code, 0, "{}", r.all());
+    assert_run(&r, 0, &[]);
 }
 
 /// A panic prints a fixed message and where it happened, never its payload. Run in a child
