@@ -3,7 +3,6 @@
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
-use std::io::Write as _;
 
 use schemalock_runtime::Snapshot;
 use schemalock_runtime::diff::{Change, Difference, ObjectKind, Report};
@@ -230,8 +229,8 @@ pub fn emit(report: &Report, sides: &Sides, format: Format, ui: &Ui) -> Result<O
 /// found (0 clean, 1 drift), as `git` and `ripgrep` end quietly. Any other write error (a full
 /// disk behind `>`) is one.
 pub fn print(text: &str) -> Result<(), Error> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+    // Through the output boundary, like every byte the CLI prints.
+    match crate::out::print(text) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::new(format!(
             "cannot write the report to stdout: {e}"
         ))),
