@@ -112,14 +112,14 @@ impl Registry {
             return;
         }
         let list: Vec<&str> = actions.iter().map(|(what, _)| what.as_str()).collect();
-        eprintln!(
+        crate::out::eprintln(&format!(
             "{}interrupted by {signal_name}: removing {} (interrupt again to stop at once)",
             clear_line(),
             list.join(" and ")
-        );
+        ));
         for (_, action) in actions {
             if let Err(e) = action() {
-                eprintln!("{e}");
+                crate::out::eprintln(&e);
             }
         }
     }
@@ -180,7 +180,7 @@ impl Cleanup {
 impl Drop for Cleanup {
     fn drop(&mut self) {
         if let Err(e) = self.run_once() {
-            eprintln!("{e}");
+            crate::out::eprintln(&e);
         }
     }
 }
@@ -194,8 +194,7 @@ fn wait_for_exit() -> ! {
 
 /// Clears a progress spinner's line on a terminal.
 fn clear_line() -> &'static str {
-    use std::io::IsTerminal;
-    if std::io::stderr().is_terminal() {
+    if crate::out::stderr_is_terminal() {
         "\r\x1b[2K"
     } else {
         ""

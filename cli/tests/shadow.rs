@@ -510,7 +510,7 @@ fn local_cluster_is_reachable_only_through_a_private_socket() {
         let err = socket.expect_err("another OS user got in over the socket");
         assert!(err.contains("Permission denied"), "{err}");
     }
-    let mut client = cluster.config("postgres").connect(postgres::NoTls).unwrap();
+    let mut client = schemalock_cli::db::connect::connect(&cluster.config("postgres")).unwrap();
     let listen: String = client
         .query_one("SHOW listen_addresses", &[])
         .unwrap()

@@ -191,7 +191,7 @@ fn wait_for_local_migration(run: &mut Run, tmpdir: &Path) -> Postmaster {
         .user("postgres")
         .dbname("postgres")
         .connect_timeout(Duration::from_secs(10));
-    let mut client = config.connect(postgres::NoTls).unwrap();
+    let mut client = schemalock_cli::db::connect::connect(&config).unwrap();
     wait_for("the migration to sleep", START, || {
         run.assert_running();
         sleeping_count(&mut client) > 0

@@ -182,13 +182,12 @@ impl Dropper {
         loop {
             attempt += 1;
             if self.admin.as_ref().is_none_or(|c| c.is_closed()) {
-                let mut client = self.config.connect(postgres::NoTls).map_err(|e| {
+                let mut client = crate::db::connect::connect(&self.config).map_err(|e| {
                     Error::new(
                         ErrorKind::Database,
                         format!(
-                            "cannot connect to {} to drop the shadow database {quoted}: {}; {by_hand}",
+                            "cannot connect to {} to drop the shadow database {quoted}: {e}; {by_hand}",
                             self.description,
-                            driver_error_text(&e)
                         ),
                     )
                 })?;

@@ -23,7 +23,6 @@
 use std::fmt;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use schemalock_runtime::Snapshot;
 
@@ -184,7 +183,7 @@ fn run(dir: &Path, options: &Options<'_>) -> Result<Snapshot, Error> {
         });
     }
     if let Some(url) = options.database_url {
-        let mut config: postgres::Config = url.parse().map_err(|e| {
+        let config: postgres::Config = url.parse().map_err(|e| {
             Error::new(
                 ErrorKind::Connect,
                 format!(
@@ -192,9 +191,6 @@ fn run(dir: &Path, options: &Options<'_>) -> Result<Snapshot, Error> {
                 ),
             )
         })?;
-        if config.get_connect_timeout().is_none() {
-            config.connect_timeout(Duration::from_secs(30));
-        }
         let server = Server {
             admin: config,
             description: format!("the server of {url}"),
@@ -283,12 +279,12 @@ impl Server<'_> {
         if let Some(db) = db {
             config.dbname(db);
         }
-        config.connect(postgres::NoTls).map_err(|e| {
+        // The CLI's one connect: its deadline, `PGPASSWORD` and `~/.pgpass`, its hints.
+        crate::db::connect::connect(&config).map_err(|e| {
             let mut msg = format!(
-                "cannot connect to {}{}: {}; {}",
+                "cannot connect to {}{}: {e}; {}",
                 self.description,
                 db.map(|d| format!(" (database {d})")).unwrap_or_default(),
-                apply::driver_error_text(&e),
                 self.connect_hint
             );
             if let Some(log) = self.server_log {
