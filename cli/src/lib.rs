@@ -15,6 +15,7 @@
 //! - `ui`: informational lines, `--verbose` details and the progress spinner, all on stderr
 //!   through `out`;
 //! - `error`: the error type and exit codes;
+//! - `cleanup`: what must be undone even on Ctrl-C (the signal handler thread and its registry);
 //! - `shadow`: applying a migrations directory to a fresh temporary database (on a given server,
 //!   or on a throwaway local cluster) and snapshotting it.
 //!
@@ -25,6 +26,7 @@
 
 pub mod args;
 pub mod check;
+pub mod cleanup;
 pub mod database;
 pub mod db;
 pub mod diff;
@@ -72,6 +74,11 @@ pub fn main() -> i32 {
     };
     db::connect::set_timeouts(cli.timeouts.get());
     let ui = Ui::new(cli.quiet, cli.verbose);
+    if let Err(e) = cleanup::install_signal_handlers() {
+        ui.detail(&format!(
+            "cannot handle Ctrl-C (temporary databases may be left behind): {e}"
+        ));
+    }
     match run(&cli, &ui) {
         Ok(outcome) => outcome.exit_code(),
         Err(e) => {

@@ -43,6 +43,16 @@ pub fn snapshot(
             ui.detail(&format!("local cluster from `{}`", bin.display()));
             progress.set("starting a throwaway PostgreSQL cluster");
         }
+        shadow::Progress::RemovedStaleCluster { dir } => ui.info(&format!(
+            "removed `{}`, a local cluster left by an earlier run that was killed",
+            dir.display()
+        )),
+        shadow::Progress::DroppedAbandoned { name } => ui.info(&format!(
+            "dropped shadow database `{name}`, left by an earlier run that was killed"
+        )),
+        shadow::Progress::KeptAbandoned { name, reason } => ui.detail(&format!(
+            "could not drop shadow database `{name}`, left by an earlier run: {reason}"
+        )),
         shadow::Progress::CreatedDatabase { name } => {
             ui.detail(&format!("shadow database `{name}`"));
         }

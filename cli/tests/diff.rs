@@ -10,6 +10,8 @@ fn diff_files_and_databases() {
         return;
     };
     let url = pg.create_database("app");
+    // The harness's URLs carry a password, which the output shows as `***`.
+    let shown = url.replace(pg.password(), "***");
     pg.psql_file("app", &fixture("app.sql"));
     let dir = workdir();
     let cwd = dir.path();
@@ -20,7 +22,7 @@ fn diff_files_and_databases() {
     assert_eq!(
         run.stdout,
         format!(
-            "A: a.json\nB: {url}\n\nno differences (3 tables, 1 enum, 1 domain in 2 schemas)\n"
+            "A: a.json\nB: {shown}\n\nno differences (3 tables, 1 enum, 1 domain in 2 schemas)\n"
         ),
         "{}",
         run.all()
@@ -46,7 +48,7 @@ fn diff_files_and_databases() {
     let run = expect(1, cli(cwd, &["diff", "a.json", &url, "--format", "json"]));
     let json = run.json();
     assert_eq!(json["expected"], "a.json");
-    assert_eq!(json["found"], url.as_str());
+    assert_eq!(json["found"], shown.as_str());
     assert_eq!(json["differences"][0]["change"], "type");
     assert_eq!(json["differences"][1]["object"], "index");
 

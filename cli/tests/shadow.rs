@@ -490,3 +490,103 @@ fn layouts_of_the_fixtures() {
         "{err}"
     );
 }
+
+/// The CLI's local cluster has no TCP listener and trusts only its socket, in a directory of mode
+/// 0700 that no other OS user can enter.
+#[cfg(target_os = "linux")]
+#[test]
+fn local_cluster_is_reachable_only_through_a_private_socket() {
+    use std::os::unix::fs::PermissionsExt;
+    let Some(bin) = find_bin_dir(15).or_else(default_local_postgres) else {
+        return;
+    };
+    let cluster = cluster::LocalCluster::start(&bin).unwrap_or_else(|e| panic!("{e}"));
+    if let Some(outsider) = schemalock_tests::os::Outsider::get() {
+        let socket = outsider.psql(
+            cluster.bin_dir(),
+            &cluster.socket_dir().to_string_lossy(),
+            cluster.port(),
+        );
+        let err = socket.expect_err("another OS user got in over the socket");
+        assert!(err.contains("Permission denied"), "{err}");
+    }
+    let mut client = schemalock_cli::db::connect::connect(&cluster.config("postgres")).unwrap();
+    let listen: String = client
+        .query_one("SHOW listen_addresses", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(listen, "");
+    let rules: Vec<String> = client
+        .query(
+            "SELECT type || ' ' || auth_method FROM pg_hba_file_rules ORDER BY line_number",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(rules, ["local trust"]);
+    for dir in [cluster.dir().to_owned(), cluster.socket_dir()] {
+        let mode = std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700, "{}", dir.display());
+    }
+    let pid: i32 = client
+        .query_one("SELECT pg_backend_pid()", &[])
+        .unwrap()
+        .get(0);
+    let backend = schemalock_tests::os::Process::get(pid as u32).unwrap();
+    let postmaster = std::fs::read_to_string(cluster.data_dir().join("postmaster.pid")).unwrap();
+    let postmaster: u32 = postmaster.lines().next().unwrap().parse().unwrap();
+    let postmaster = schemalock_tests::os::Process::get(postmaster).unwrap();
+    assert!(postmaster.children().contains(&backend));
+    assert_eq!(postmaster.tcp_listeners(), []);
+}
+
+/// A migration that creates a role applies once on a shared server; the next run is told that
+/// roles are cluster-wide and to use the throwaway local cluster, which has no such problem.
+#[test]
+fn roles_are_cluster_wide_on_a_shared_server() {
+    let Some(pg) = Cluster::start(15) else { return };
+    let url = pg.url("postgres");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("1_roles.sql"),
+        "CREATE TABLE t (a int);\nCREATE ROLE app_reader NOLOGIN;\nGRANT SELECT ON t TO app_reader;\n",
+    )
+    .unwrap();
+    snapshot_from_migrations(dir.path(), Some(&url), None).unwrap_or_else(|e| panic!("{e}"));
+    let err = snapshot_from_migrations(dir.path(), Some(&url), None).unwrap_err();
+    let text = err.to_string();
+    assert_eq!(err.kind(), ErrorKind::Migration, "{text}");
+    assert!(
+        text.contains("role \"app_reader\" already exists (SQLSTATE 42710)"),
+        "{text}"
+    );
+    assert!(text.contains("roles are cluster-wide"), "{text}");
+    assert!(
+        text.contains("an earlier run of these migrations"),
+        "{text}"
+    );
+    assert!(text.contains("run without --database-url"), "{text}");
+    assert!(!text.contains("fix this migration"), "{text}");
+    assert_eq!(shadow_databases(&pg), Vec::<String>::new());
+
+    // Inside a DO block the statement does not say CREATE ROLE; the server's error does.
+    std::fs::write(
+        dir.path().join("1_roles.sql"),
+        "DO $$ BEGIN CREATE ROLE app_reader NOLOGIN; END $$;\n",
+    )
+    .unwrap();
+    let text = snapshot_from_migrations(dir.path(), Some(&url), None)
+        .unwrap_err()
+        .to_string();
+    assert!(text.contains("roles are cluster-wide"), "{text}");
+
+    // A local cluster starts without the role, every time.
+    if default_local_postgres().is_none() {
+        return;
+    }
+    for _ in 0..2 {
+        snapshot_from_migrations(dir.path(), None, None).unwrap_or_else(|e| panic!("{e}"));
+    }
+}

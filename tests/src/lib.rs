@@ -1,6 +1,10 @@
 //! Test support for schemalock: throwaway PostgreSQL clusters for integration tests.
 //!
-//! See [`pg::Cluster`]. The servers come from `.ci/setup-postgres.sh`.
+//! See [`pg::Cluster`]. The servers come from `.ci/setup-postgres.sh`. [`os`] looks at what
+//! a test started from the outside: its processes, their listeners, another OS user.
+
+#[cfg(target_os = "linux")]
+pub mod os;
 
 pub mod pg {
     //! Starts a real PostgreSQL server in a temporary directory for one test.
@@ -19,18 +23,23 @@ pub mod pg {
     //! printing why, so the test can skip; under `CI=true` it panics instead, so CI cannot pass by
     //! skipping.
     //!
-    //! The cluster listens on a Unix socket inside its temporary directory and on a free TCP port
-    //! on 127.0.0.1 only, with trust authentication. When the test runs as root, the server runs
-    //! as the `postgres` user (initdb refuses root). Starting and stopping is
-    //! `schemalock_cli::shadow::cluster::LocalCluster`, which `cargo schemalock` also uses for
-    //! shadow databases.
+    //! Nobody else on the machine can use the cluster: it listens on a Unix socket in a directory
+    //! of mode 0700 (trusted, and reachable only by the server's user and root) and on a free TCP
+    //! port on 127.0.0.1 where every role logs in with a password (`scram-sha-256`): `postgres`
+    //! has a random one made for this cluster, which [`Cluster::url`] and [`Cluster::connect`]
+    //! carry, and which [`Cluster::url_as`] and [`Cluster::connect_as`] give the role they name.
+    //! `psql` goes through the socket, so no password is ever on a command line. When the test
+    //! runs as root, the server runs as the `postgres` user (initdb refuses root). Starting and
+    //! stopping is `schemalock_cli::shadow::cluster::LocalCluster` (with
+    //! `Network::LoopbackWithPassword`; `cargo schemalock` uses it without TCP), so the server
+    //! also dies with the test process, even on SIGKILL.
 
     use std::fmt;
     use std::path::{Path, PathBuf};
     use std::process::{Command, Output, Stdio};
     use std::time::Duration;
 
-    use schemalock_cli::shadow::cluster::LocalCluster;
+    use schemalock_cli::shadow::cluster::{LocalCluster, Network};
 
     /// The major versions the test suite knows how to find.
     pub const VERSIONS: [u32; 3] = [15, 16, 18];
@@ -159,12 +168,13 @@ pub mod pg {
 
         /// Starts a cluster from the binaries in `bin`.
         pub fn start_in(version: u32, bin: PathBuf) -> Cluster {
-            let inner = LocalCluster::start(&bin).unwrap_or_else(|e| {
-                panic!(
-                    "could not start PostgreSQL {version} from {}: {e}",
-                    bin.display()
-                )
-            });
+            let inner = LocalCluster::start_with(&bin, Network::LoopbackWithPassword)
+                .unwrap_or_else(|e| {
+                    panic!(
+                        "could not start PostgreSQL {version} from {}: {e}",
+                        bin.display()
+                    )
+                });
             Cluster {
                 version,
                 port: inner.port(),
@@ -172,7 +182,8 @@ pub mod pg {
             }
         }
 
-        fn data_dir(&self) -> PathBuf {
+        /// The data directory (`pg_hba.conf`, `postmaster.pid`, ...).
+        pub fn data_dir(&self) -> PathBuf {
             self.inner.data_dir()
         }
 
@@ -205,14 +216,44 @@ pub mod pg {
             self.inner.server_log()
         }
 
-        /// `postgres://postgres@127.0.0.1:PORT/db`.
-        pub fn url(&self, db: &str) -> String {
-            format!("postgres://postgres@127.0.0.1:{}/{}", self.port, db)
+        /// The random password of `postgres` (and of the roles [`Cluster::url_as`] and
+        /// [`Cluster::connect_as`] named) over TCP.
+        pub fn password(&self) -> &str {
+            self.inner
+                .password()
+                .expect("the harness's clusters listen on TCP with a password")
         }
 
-        /// A URL connecting as `user`.
+        /// `postgres://postgres:PASSWORD@127.0.0.1:PORT/db`.
+        pub fn url(&self, db: &str) -> String {
+            self.url_as("postgres", db)
+        }
+
+        /// A URL connecting as `user` over TCP with the cluster's password, which `user` (an
+        /// existing role) is given first.
         pub fn url_as(&self, user: &str, db: &str) -> String {
-            format!("postgres://{user}@127.0.0.1:{}/{db}", self.port)
+            self.give_password(user);
+            format!(
+                "postgres://{user}:{}@127.0.0.1:{}/{db}",
+                self.password(),
+                self.port
+            )
+        }
+
+        /// Gives role `user` the cluster's password, over the socket (never on a command line,
+        /// never in the server log).
+        fn give_password(&self, user: &str) {
+            if user == "postgres" {
+                return; // initdb set it
+            }
+            self.run_secret(
+                &format!(
+                    "ALTER ROLE {} PASSWORD '{}'",
+                    quote_ident(user),
+                    self.password()
+                ),
+                &format!("give role `{user}` the cluster's password"),
+            );
         }
 
         /// Creates database `name` (owned by `postgres`) and returns its URL.
@@ -224,27 +265,21 @@ pub mod pg {
             self.url(name)
         }
 
-        /// A `psql` command connected to `db` as `postgres` over TCP.
+        /// A `psql` command connected to `db` as `postgres` over the Unix socket.
         fn psql_command(&self, db: &str) -> Command {
             let mut cmd = Command::new(self.bin_dir().join("psql"));
-            cmd.args([
-                "-X",
-                "-q",
-                "-v",
-                "ON_ERROR_STOP=1",
-                "-h",
-                "127.0.0.1",
-                "-U",
-                "postgres",
-            ])
-            .arg("-p")
-            .arg(self.port.to_string())
-            .arg("-d")
-            .arg(db)
-            .env_remove("PGSERVICE")
-            .env_remove("PGOPTIONS")
-            .env("PGCONNECT_TIMEOUT", "10")
-            .stdin(Stdio::null());
+            cmd.args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-U", "postgres"])
+                .arg("-h")
+                .arg(self.socket_dir())
+                .arg("-p")
+                .arg(self.port.to_string())
+                .arg("-d")
+                .arg(db)
+                .env_remove("PGSERVICE")
+                .env_remove("PGOPTIONS")
+                .env_remove("PGPASSWORD")
+                .env("PGCONNECT_TIMEOUT", "10")
+                .stdin(Stdio::null());
             cmd
         }
 
@@ -292,18 +327,21 @@ pub mod pg {
             String::from_utf8_lossy(&out.stdout).into_owned()
         }
 
-        /// A blocking client connected to `db` as `postgres`.
+        /// A blocking client connected to `db` as `postgres` over TCP.
         pub fn connect(&self, db: &str) -> postgres::Client {
             self.connect_as("postgres", db)
         }
 
-        /// A blocking client connected to `db` as `user`.
+        /// A blocking client connected to `db` as `user` over TCP, with the cluster's password,
+        /// which `user` (an existing role) is given first.
         pub fn connect_as(&self, user: &str, db: &str) -> postgres::Client {
+            self.give_password(user);
             let mut config = postgres::Config::new();
             config
                 .host("127.0.0.1")
                 .port(self.port)
                 .user(user)
+                .password(self.password())
                 .dbname(db)
                 .connect_timeout(Duration::from_secs(10));
             config
@@ -324,42 +362,33 @@ pub mod pg {
                 == "1"
         }
 
-        /// Creates login role `role` with `password` and makes it authenticate with that password
-        /// (`scram-sha-256`) over TCP; every other role keeps trust authentication. For tests of
-        /// failed logins. Returns once the server enforces it.
+        /// Runs `statement`, which holds a password, over the socket as `postgres`: not on a
+        /// command line, and not in the server log even if it fails. Panics with `what`.
+        fn run_secret(&self, statement: &str, what: &str) {
+            let mut client = self
+                .inner
+                .config("postgres")
+                .connect(postgres::NoTls)
+                .unwrap_or_else(|e| panic!("{what}: connect over the socket: {e}"));
+            client
+                .batch_execute(&format!(
+                    "SET log_min_error_statement = panic; \
+                     SET password_encryption = 'scram-sha-256'; {statement}"
+                ))
+                .unwrap_or_else(|e| panic!("{what}: {e}"));
+        }
+
+        /// Creates login role `role` with `password` (every role logs in over TCP with a
+        /// password, `scram-sha-256`). For tests of logins with the wrong password or none.
         pub fn add_password_role(&self, role: &str, password: &str) {
-            self.psql(
-                "postgres",
+            self.run_secret(
                 &format!(
-                    "SET password_encryption = 'scram-sha-256'; CREATE ROLE {} LOGIN PASSWORD '{}'",
+                    "CREATE ROLE {} LOGIN PASSWORD '{}'",
                     quote_ident(role),
                     password.replace('\'', "''")
                 ),
+                &format!("create role `{role}`"),
             );
-            // pg_hba.conf is read top down: the first matching line wins over the trust lines.
-            let hba = self.data_dir().join("pg_hba.conf");
-            let text = std::fs::read_to_string(&hba).expect("read pg_hba.conf");
-            let line = format!(
-                "host all {} 127.0.0.1/32 scram-sha-256\n",
-                quote_ident(role)
-            );
-            std::fs::write(&hba, format!("{line}{text}")).expect("write pg_hba.conf");
-            self.psql("postgres", "SELECT pg_reload_conf()");
-            // The reload is asynchronous: wait until a password-less login is refused.
-            for _ in 0..100 {
-                let mut config = postgres::Config::new();
-                config
-                    .host("127.0.0.1")
-                    .port(self.port)
-                    .user(role)
-                    .dbname("postgres")
-                    .connect_timeout(Duration::from_secs(10));
-                if config.connect(postgres::NoTls).is_err() {
-                    return;
-                }
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            panic!("the server still lets `{role}` in without a password after a reload");
         }
 
         /// Stops the server now (fast shutdown). Also done on drop.

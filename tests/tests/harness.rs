@@ -1,6 +1,8 @@
 //! The harness itself: each installed server starts, takes SQL through psql and a client, and
-//! goes away on drop.
+//! goes away on drop; nobody else on the machine can use it.
 
+#[cfg(target_os = "linux")]
+use schemalock_tests::os::OUTSIDER;
 use schemalock_tests::pg::{Cluster, VERSIONS};
 
 #[test]
@@ -12,7 +14,11 @@ fn every_installed_version_starts_and_answers() {
         let url = pg.create_database("smoke");
         assert_eq!(
             url,
-            format!("postgres://postgres@127.0.0.1:{}/smoke", pg.port())
+            format!(
+                "postgres://postgres:{}@127.0.0.1:{}/smoke",
+                pg.password(),
+                pg.port()
+            )
         );
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("t.sql");
@@ -53,4 +59,57 @@ fn every_installed_version_starts_and_answers() {
         drop(pg);
         assert!(!data_dir.exists(), "{} left behind", data_dir.display());
     }
+}
+
+/// Another OS user can reach the harness's server neither through its socket nor over TCP, where
+/// every role needs the cluster's random password; no `host` line of `pg_hba.conf` trusts.
+#[cfg(target_os = "linux")]
+#[test]
+fn another_os_user_cannot_connect() {
+    use schemalock_tests::os::Outsider;
+    let Some(pg) = Cluster::start(15) else { return };
+    if let Some(outsider) = Outsider::get() {
+        let bin = pg.bin_dir();
+        let tcp = outsider.psql(bin, "127.0.0.1", pg.port());
+        assert!(tcp.is_err(), "{OUTSIDER} got in over TCP: {tcp:?}");
+        let tcp = tcp.unwrap_err();
+        assert!(tcp.contains("no password supplied"), "{tcp}");
+        let socket = outsider.psql(bin, &pg.socket_dir().to_string_lossy(), pg.port());
+        assert!(
+            socket.is_err(),
+            "{OUTSIDER} got in over the socket: {socket:?}"
+        );
+        let socket = socket.unwrap_err();
+        assert!(socket.contains("Permission denied"), "{socket}");
+    }
+    let rules = pg.psql(
+        "postgres",
+        "SELECT type || ' ' || coalesce(address, '-') || ' ' || auth_method \
+         FROM pg_hba_file_rules ORDER BY line_number",
+    );
+    assert_eq!(
+        rules.lines().collect::<Vec<_>>(),
+        ["local - trust", "host 127.0.0.1 scram-sha-256"],
+        "{rules}"
+    );
+    // Logins over TCP need the password, also for this process.
+    let mut config = postgres::Config::new();
+    config
+        .host("127.0.0.1")
+        .port(pg.port())
+        .user("postgres")
+        .dbname("postgres")
+        .connect_timeout(std::time::Duration::from_secs(10));
+    let err = match config.connect(postgres::NoTls) {
+        Ok(_) => panic!("a login without the password got in"),
+        Err(e) => format!("{e:?}"),
+    };
+    assert!(err.contains("password missing"), "{err}");
+    config.password("not-the-password");
+    let err = match config.connect(postgres::NoTls) {
+        Ok(_) => panic!("a login with a wrong password got in"),
+        Err(e) => format!("{e:?}"),
+    };
+    assert!(err.contains("password authentication failed"), "{err}");
+    assert_eq!(pg.psql("postgres", "SELECT 1").trim(), "1");
 }

@@ -306,6 +306,27 @@ pub(crate) fn driver_error_text(e: &postgres::Error) -> String {
     }
 }
 
+/// True when `f` is "role already exists": from a `CREATE ROLE` (or `USER`, `GROUP`) statement,
+/// or from PostgreSQL's role creation inside a function or `DO` block.
+fn creates_existing_role(plan: &Plan<'_>, f: &Failure) -> bool {
+    if f.error.code() != Some(&SqlState::DUPLICATE_OBJECT) {
+        return false;
+    }
+    let from_statement = f.statement.is_some_and(|k| {
+        let st = &plan.statements[k];
+        ["ROLE", "USER", "GROUP"]
+            .iter()
+            .any(|w| st.starts_with_words(&["CREATE", w]))
+    });
+    // The C function's name, which is not translated like the message is.
+    let from_server = f
+        .error
+        .as_db_error()
+        .and_then(|d| d.routine())
+        .is_some_and(|r| r == "CreateRole");
+    from_statement || from_server
+}
+
 fn migration_error(
     plan: &Plan<'_>,
     f: Failure,
@@ -358,11 +379,23 @@ fn migration_error(
     let is_extension = f
         .statement
         .is_some_and(|k| plan.statements[k].starts_with_words(&["CREATE", "EXTENSION"]));
-    msg.push_str(&format!(
-        "\nthe migrations were applied in order to a new, empty database on {}; fix this \
-         migration so it applies on top of the ones before it",
-        target.description
-    ));
+    if target.local_bin.is_none() && creates_existing_role(plan, &f) {
+        msg.push_str(&format!(
+            "\nroles are cluster-wide: they belong to the whole server, not to the new, empty \
+             database the migrations were applied to on {}, so this role was left by an earlier \
+             run of these migrations (the shadow database is dropped, the roles it made are \
+             not) or belongs to another database on that server; run without --database-url to \
+             build the shadow database on a throwaway local cluster, which starts without any \
+             of your roles",
+            target.description
+        ));
+    } else {
+        msg.push_str(&format!(
+            "\nthe migrations were applied in order to a new, empty database on {}; fix this \
+             migration so it applies on top of the ones before it",
+            target.description
+        ));
+    }
     if is_extension {
         match target.local_bin {
             Some(bin) => msg.push_str(&format!(

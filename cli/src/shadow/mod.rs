@@ -3,11 +3,14 @@
 //!
 //! [`snapshot_from_migrations`] reads the migrations (the layout is detected, see
 //! [`layout::Layout`]), then, with a database URL, creates a uniquely named database
-//! (`schemalock_shadow_<pid>_<random>`) on that server, or without one starts a throwaway local
-//! cluster ([`cluster::LocalCluster`]) from the PostgreSQL binaries on this machine. It applies
+//! (`schemalock_shadow_<key>`, marked in use by an advisory lock on that key; see `database.rs`)
+//! on that server, after dropping the ones earlier runs left when they were killed; or without
+//! one starts a throwaway local cluster ([`cluster::LocalCluster`]) from the PostgreSQL binaries
+//! on this machine, reachable only by this process and removed with it. It applies
 //! the migrations there as their tool would (each file in its own transaction when it can run in
 //! one, the tool's bookkeeping table included, so the migration head is in the snapshot),
-//! introspects the result, and drops the database or the cluster, also when something failed.
+//! introspects the result, and drops the database or the cluster, also when something failed,
+//! and on SIGINT, SIGTERM or SIGHUP when the CLI installed [`crate::cleanup`]'s handlers.
 //!
 //! A file runs statement by statement outside a transaction when it asks to (sqlx's
 //! `-- no-transaction`, diesel's `run_in_transaction = false`, refinery's
@@ -18,21 +21,20 @@
 //! in the same file (SQLSTATE 55P04; the transaction is rolled back and the file run again).
 
 use std::fmt;
-use std::hash::BuildHasher;
 use std::path::Path;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
 
 use schemalock_runtime::Snapshot;
 
 mod apply;
-// Prints only the local cluster's own problems (paths, pg_ctl output), never a URL.
-#[allow(clippy::print_stderr)]
 pub mod cluster;
+mod database;
 pub mod layout;
 pub mod split;
 
 pub use layout::{Layout, Migration};
 
+use crate::cleanup;
 use crate::url::redact_in;
 
 /// What went wrong, broadly; [`Error`]'s message says exactly what and what to try.
@@ -98,6 +100,12 @@ pub enum Progress<'a> {
     Loaded { layout: Layout, migrations: usize },
     /// A local cluster is being started from these binaries.
     StartingCluster { bin: &'a Path },
+    /// The directory of a local cluster left by an earlier run that died was removed.
+    RemovedStaleCluster { dir: &'a Path },
+    /// A shadow database left by an earlier run that died was dropped.
+    DroppedAbandoned { name: &'a str },
+    /// A shadow database left by an earlier run that died could not be dropped.
+    KeptAbandoned { name: &'a str, reason: &'a str },
     /// The shadow database was created.
     CreatedDatabase { name: &'a str },
     /// Migration `index` of `total` (1-based) is being applied.
@@ -218,6 +226,11 @@ fn run(dir: &Path, options: &Options<'_>) -> Result<Snapshot, Error> {
             ),
         )
     })?;
+    if let Some(p) = progress {
+        for dir in cluster.removed_stale_dirs() {
+            p(Progress::RemovedStaleCluster { dir });
+        }
+    }
     let log = || cluster.server_log();
     let server = Server {
         admin: cluster.config("postgres"),
@@ -252,11 +265,17 @@ struct Server<'a> {
 }
 
 impl Server<'_> {
-    fn connect(&self, db: Option<&str>) -> Result<postgres::Client, Error> {
+    /// The admin connection's configuration, with our application name.
+    fn admin_config(&self) -> postgres::Config {
         let mut config = self.admin.clone();
         if config.get_application_name().is_none() {
             config.application_name("cargo-schemalock");
         }
+        config
+    }
+
+    fn connect(&self, db: Option<&str>) -> Result<postgres::Client, Error> {
+        let mut config = self.admin_config();
         if let Some(db) = db {
             config.dbname(db);
         }
@@ -276,89 +295,26 @@ impl Server<'_> {
     }
 }
 
-/// Double-quotes an identifier.
-fn quote_ident(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // Nothing is left half-done under the lock, so a poisoned one holds consistent data.
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// `schemalock_shadow_<pid>_<random>`.
-fn shadow_name() -> String {
-    let random = std::collections::hash_map::RandomState::new()
-        .hash_one((std::time::SystemTime::now(), std::thread::current().id()));
-    format!(
-        "schemalock_shadow_{}_{:08x}",
-        std::process::id(),
-        random as u32
+/// A failed statement on the admin session.
+fn admin_error(server: &Server<'_>, what: &str, e: &postgres::Error) -> Error {
+    Error::new(
+        ErrorKind::Database,
+        format!(
+            "cannot {what} {}: {}",
+            server.description,
+            apply::driver_error_text(e)
+        ),
     )
 }
 
-/// The shadow database; dropped when this is, also on error or panic.
-struct ShadowDatabase<'a> {
-    server: &'a Server<'a>,
-    admin: Option<postgres::Client>,
-    name: String,
-    version_num: i32,
-    redact_url: Option<&'a str>,
-    dropped: bool,
-}
-
-impl ShadowDatabase<'_> {
-    fn drop_database(&mut self) -> Result<(), Error> {
-        if self.dropped {
-            return Ok(());
-        }
-        let name = quote_ident(&self.name);
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            if self.admin.as_ref().is_none_or(|c| c.is_closed()) {
-                self.admin = Some(self.server.connect(None)?);
-            }
-            let client = self.admin.as_mut().expect("connected");
-            let result = if self.version_num >= 130000 {
-                client.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            } else {
-                client
-                    .execute(
-                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
-                         WHERE datname = $1 AND pid <> pg_backend_pid()",
-                        &[&self.name],
-                    )
-                    .and_then(|_| client.batch_execute(&format!("DROP DATABASE IF EXISTS {name}")))
-            };
-            match result {
-                Ok(()) => {
-                    self.dropped = true;
-                    return Ok(());
-                }
-                Err(e)
-                    if attempt < 3
-                        && e.code() == Some(&postgres::error::SqlState::OBJECT_IN_USE) =>
-                {
-                    std::thread::sleep(Duration::from_millis(500));
-                }
-                Err(e) => {
-                    return Err(Error::new(
-                        ErrorKind::Database,
-                        format!(
-                            "cannot drop the shadow database {name} on {}: {}; drop it by hand \
-                             with `DROP DATABASE {name}`",
-                            self.server.description,
-                            apply::driver_error_text(&e)
-                        ),
-                    ));
-                }
-            }
-        }
-    }
-}
-
-impl Drop for ShadowDatabase<'_> {
-    fn drop(&mut self) {
-        if let Err(e) = self.drop_database() {
-            crate::out::eprintln(&e.redacted(self.redact_url).to_string());
-        }
-    }
+/// Double-quotes an identifier.
+fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
 }
 
 fn shadow(
@@ -384,37 +340,76 @@ fn shadow(
                 ),
             )
         })?;
-    let name = shadow_name();
-    // template0: a database with nothing added, whatever was installed into template1.
     admin
         .batch_execute(&format!(
+            "SET statement_timeout = '{}'",
+            database::ADMIN_STATEMENT_TIMEOUT
+        ))
+        .map_err(|e| admin_error(server, "set a statement timeout on", &e))?;
+    // Databases that runs killed before they could drop them: nobody holds their lock.
+    let abandoned = database::drop_abandoned(&mut admin, version_num)
+        .map_err(|e| admin_error(server, "look for abandoned shadow databases on", &e))?;
+    if let Some(p) = options.progress {
+        for a in &abandoned {
+            match &a.dropped {
+                Ok(()) => p(Progress::DroppedAbandoned { name: &a.name }),
+                Err(reason) => p(Progress::KeptAbandoned {
+                    name: &a.name,
+                    reason,
+                }),
+            }
+        }
+    }
+    // The lock first, held by this session until the database is dropped: a database is never
+    // without it while its run is alive.
+    let name = database::lock_new_name(&mut admin)?;
+    let dropper = Arc::new(Mutex::new(database::Dropper {
+        admin: Some(admin),
+        config: server.admin_config(),
+        name: name.clone(),
+        version_num,
+        description: server.description.clone(),
+        dropped: false,
+    }));
+    // Registered before the database exists: a signal during CREATE DATABASE waits for it, then
+    // drops it.
+    let guard = {
+        let dropper = Arc::clone(&dropper);
+        let url = options.database_url.map(str::to_owned);
+        cleanup::register(format!("the shadow database {name}"), move || {
+            lock(&dropper)
+                .drop_database()
+                .map_err(|e| e.redacted(url.as_deref()).to_string())
+        })
+    };
+    let created = {
+        let mut d = lock(&dropper);
+        let admin = d.admin.as_mut().expect("connected");
+        // template0: a database with nothing added, whatever was installed into template1.
+        admin.batch_execute(&format!(
             "CREATE DATABASE {} TEMPLATE template0",
             quote_ident(&name)
         ))
-        .map_err(|e| {
-            let mut msg = format!(
-                "cannot create the shadow database {name} on {}: {}",
-                server.description,
-                apply::driver_error_text(&e)
-            );
-            if e.code() == Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) {
-                msg.push_str(
-                    "\nthe role needs the CREATEDB privilege (`ALTER ROLE ... CREATEDB`); or run \
-                     without --database-url to use a throwaway local PostgreSQL",
-                );
-            }
-            Error::new(ErrorKind::Database, msg)
-        })?;
-    let mut guard = ShadowDatabase {
-        server,
-        admin: Some(admin),
-        name,
-        version_num,
-        redact_url: options.database_url,
-        dropped: false,
     };
+    if let Err(e) = created {
+        // Nothing to drop: the database does not exist.
+        lock(&dropper).dropped = true;
+        drop(guard);
+        let mut msg = format!(
+            "cannot create the shadow database {name} on {}: {}",
+            server.description,
+            apply::driver_error_text(&e)
+        );
+        if e.code() == Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) {
+            msg.push_str(
+                "\nthe role needs the CREATEDB privilege (`ALTER ROLE ... CREATEDB`); or run \
+                 without --database-url to use a throwaway local PostgreSQL",
+            );
+        }
+        return Err(Error::new(ErrorKind::Database, msg));
+    }
     if let Some(p) = options.progress {
-        p(Progress::CreatedDatabase { name: &guard.name });
+        p(Progress::CreatedDatabase { name: &name });
     }
     let result = (|| {
         let target = apply::Target {
@@ -427,14 +422,14 @@ fn shadow(
             server_log: server.server_log,
         };
         {
-            let mut client = server.connect(Some(&guard.name))?;
+            let mut client = server.connect(Some(&name))?;
             apply::apply(&mut client, layout, plans, &target, options.progress)?;
         }
         if let Some(p) = options.progress {
             p(Progress::Introspecting);
         }
         // A new session: settings made by the migrations (`SET search_path ...`) do not leak in.
-        let mut client = server.connect(Some(&guard.name))?;
+        let mut client = server.connect(Some(&name))?;
         schemalock_runtime::introspect::postgres::snapshot(&mut client, options.schemas).map_err(
             |e| {
                 Error::new(
@@ -450,7 +445,10 @@ fn shadow(
     if let Some(p) = options.progress {
         p(Progress::CleaningUp);
     }
-    let dropped = guard.drop_database();
+    // Through the guard: a signal arriving meanwhile waits for the drop to finish.
+    let dropped = guard
+        .run()
+        .map_err(|message| Error::new(ErrorKind::Database, message));
     match (result, dropped) {
         (Ok(snapshot), Ok(())) => Ok(snapshot),
         (Err(e), Ok(())) | (Ok(_), Err(e)) => Err(e),
@@ -464,19 +462,6 @@ fn shadow(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn shadow_names_are_unique_and_plain() {
-        let a = shadow_name();
-        let b = shadow_name();
-        assert_ne!(a, b);
-        assert!(a.starts_with(&format!("schemalock_shadow_{}_", std::process::id())));
-        assert!(a.len() < 63, "{a}");
-        assert!(
-            a.bytes()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_')
-        );
-    }
 
     #[test]
     fn connection_errors_never_show_the_password() {
