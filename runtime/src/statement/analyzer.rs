@@ -1,0 +1,321 @@
+//! The analyser's state while it walks one statement: scopes, parameters, findings, and the
+//! typed value every expression yields.
+
+use std::ops::Range;
+
+use sqlparser::ast::Spanned;
+
+use super::analysis::Nullability;
+use super::catalog::CastContext;
+use super::env::Env;
+use super::findings::{self, Finding, FindingKind};
+use super::params::Params;
+use super::scope::{Miss, Origin, Scopes};
+use super::source::Source;
+use super::types::{ArgTy, Base, Ty};
+
+/// What is known of a value's type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum TypeState<'a> {
+    Known(Ty<'a>),
+    /// PostgreSQL's `unknown`: the context decides.
+    Unknown(Unk),
+    /// The engine cannot tell: never judged.
+    Untyped,
+}
+
+/// What an unknown-typed value is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Unk {
+    /// A string literal, with its text.
+    Literal(String),
+    Null,
+    /// `$n`, not typed yet.
+    Param(usize),
+}
+
+/// An analysed expression.
+#[derive(Debug, Clone)]
+pub(crate) struct Typed<'a> {
+    pub ty: TypeState<'a>,
+    pub null: Nullability,
+    /// The column name PostgreSQL derives (`FigureColname`), with its strength: 2 for a column
+    /// or function name, 1 for a fallback such as `case` or a cast's type name.
+    pub name: Option<(String, u8)>,
+    pub origin: Option<Origin<'a>>,
+    /// Set when the value is the parameter `$n` itself (maybe parenthesized).
+    pub param: Option<usize>,
+    pub span: Range<usize>,
+}
+
+impl<'a> Typed<'a> {
+    pub fn new(ty: TypeState<'a>, null: Nullability, span: Range<usize>) -> Typed<'a> {
+        Typed {
+            ty,
+            null,
+            name: None,
+            origin: None,
+            param: None,
+            span,
+        }
+    }
+
+    pub fn known(ty: Ty<'a>, null: Nullability, span: Range<usize>) -> Typed<'a> {
+        Typed::new(TypeState::Known(ty), null, span)
+    }
+
+    pub fn untyped(span: Range<usize>) -> Typed<'a> {
+        Typed::new(TypeState::Untyped, Nullability::Unknown, span)
+    }
+
+    pub fn named(mut self, name: &str, strength: u8) -> Typed<'a> {
+        self.name = Some((name.to_owned(), strength));
+        self
+    }
+
+    pub fn ty(&self) -> Option<Ty<'a>> {
+        match self.ty {
+            TypeState::Known(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The argument as overload resolution sees it; `None` when untyped.
+    pub fn arg(&self) -> Option<ArgTy<'a>> {
+        match self.ty {
+            TypeState::Known(t) => Some(ArgTy::Known(t)),
+            TypeState::Unknown(_) => Some(ArgTy::Unknown),
+            TypeState::Untyped => None,
+        }
+    }
+
+    pub fn is_unknown(&self) -> bool {
+        matches!(self.ty, TypeState::Unknown(_))
+    }
+}
+
+pub(crate) struct Analyzer<'a> {
+    pub env: &'a Env<'a>,
+    pub src: &'a Source<'a>,
+    pub findings: Vec<Finding>,
+    pub params: Params<'a>,
+    pub scopes: Scopes<'a>,
+    /// Cleared when a `*` expands over columns the engine does not all know.
+    pub columns_known: bool,
+}
+
+impl<'a> Analyzer<'a> {
+    pub fn new(env: &'a Env<'a>, src: &'a Source<'a>) -> Analyzer<'a> {
+        Analyzer {
+            env,
+            src,
+            findings: Vec::new(),
+            params: Params::default(),
+            scopes: Scopes::default(),
+            columns_known: true,
+        }
+    }
+
+    pub fn span_of<T: Spanned + ?Sized>(&self, node: &T) -> Range<usize> {
+        self.src.range(node.span())
+    }
+
+    pub fn ident_span(&self, id: &sqlparser::ast::Ident) -> Range<usize> {
+        self.src.range(id.span)
+    }
+
+    pub fn report(&mut self, kind: FindingKind, span: Range<usize>, message: String) {
+        self.findings.push(Finding::new(kind, span, message));
+    }
+
+    pub fn text(&self, span: &Range<usize>) -> &'a str {
+        self.src.text.get(span.clone()).unwrap_or("")
+    }
+
+    /// Reports a reference that did not resolve.
+    pub fn report_miss(&mut self, miss: Miss, span: Range<usize>, table: Option<&str>, column: &str) {
+        let (kind, message) = match miss {
+            Miss::NoColumn { candidates } => (
+                FindingKind::UnknownColumn,
+                findings::unknown_column(column, None, candidates.iter().map(String::as_str)),
+            ),
+            Miss::NoSuchColumn { table, candidates } => (
+                FindingKind::UnknownColumn,
+                findings::unknown_column(
+                    column,
+                    Some(&table),
+                    candidates.iter().map(String::as_str),
+                ),
+            ),
+            Miss::Ambiguous { items } => (
+                FindingKind::AmbiguousColumn,
+                findings::ambiguous_column(column, &items),
+            ),
+            Miss::NoTable { candidates } => {
+                let t = table.unwrap_or(column);
+                (
+                    FindingKind::InvalidReference,
+                    format!(
+                        "`{t}` is not in the FROM clause{}",
+                        crate::suggest::did_you_mean(t, candidates.iter().map(String::as_str))
+                    ),
+                )
+            }
+            Miss::HiddenByAlias { alias } => {
+                let t = table.unwrap_or(column);
+                (
+                    FindingKind::InvalidReference,
+                    format!(
+                        "`{t}` is named `{alias}` in this query; write `{alias}.{column}`"
+                    ),
+                )
+            }
+            Miss::NotVisible => {
+                let t = table.unwrap_or(column);
+                (
+                    FindingKind::InvalidReference,
+                    format!(
+                        "`{t}` cannot be referenced from here: a subquery in FROM sees the other \
+                         FROM items only when it is LATERAL"
+                    ),
+                )
+            }
+            Miss::AmbiguousTable => {
+                let t = table.unwrap_or(column);
+                (
+                    FindingKind::AmbiguousColumn,
+                    format!("table reference `{t}` is ambiguous; give the tables distinct aliases"),
+                )
+            }
+        };
+        self.report(kind, span, message);
+    }
+
+    /// Fixes an unknown value's type to `target`: a literal must then be a valid value (an enum
+    /// label), a parameter takes the type. A known parameter is checked against `target`.
+    pub fn coerce(&mut self, t: &Typed<'a>, target: Ty<'a>, context: CastContext) {
+        match &t.ty {
+            TypeState::Unknown(Unk::Literal(text)) => self.check_literal(text, target, t.span.clone()),
+            TypeState::Unknown(Unk::Param(n)) => self.params.fix(*n, target),
+            TypeState::Known(p) if t.param.is_some() => {
+                if self.judgeable(*p) && self.judgeable(target) && !self.env.coerces(*p, target, context)
+                {
+                    let n = t.param.unwrap_or(0);
+                    let message = format!(
+                        "parameter `${n}` is used as `{}` elsewhere in the statement but as `{}` \
+                         here; PostgreSQL gives a parameter one type",
+                        self.env.display(*p),
+                        self.env.display(target)
+                    );
+                    self.report(FindingKind::ParamConflict, t.span.clone(), message);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Types the engine reasons about (not known only by name).
+    pub fn judgeable(&self, ty: Ty<'a>) -> bool {
+        !matches!(self.env.base_type(ty).base, Base::Other(_) | Base::Composite(_))
+    }
+
+    /// A string literal coerced to `target`: enum labels are checked, here, at compile time,
+    /// as PostgreSQL checks them when it prepares the statement.
+    fn check_literal(&mut self, text: &str, target: Ty<'a>, span: Range<usize>) {
+        let base = self.env.base_type(target);
+        let Base::Enum(q) = base.base else { return };
+        let Some(labels) = self.env.enum_labels(q) else {
+            return;
+        };
+        let values: Vec<String> = if base.array {
+            match parse_array_literal(text) {
+                Some(v) => v,
+                None => return,
+            }
+        } else {
+            vec![text.to_owned()]
+        };
+        for v in values {
+            if labels.iter().any(|l| *l == v) {
+                continue;
+            }
+            let hint = crate::suggest::did_you_mean(&v, labels.iter().map(String::as_str));
+            let hint = if hint.is_empty() {
+                let all: Vec<&str> = labels.iter().map(String::as_str).collect();
+                format!("; its labels are {}", crate::suggest::one_of(&all))
+            } else {
+                hint
+            };
+            let message = format!(
+                "`{v}` is not a label of enum `{}`{hint}",
+                super::typename::display_qn(q)
+            );
+            self.report(FindingKind::EnumLabel, span.clone(), message);
+        }
+    }
+
+    /// Resolves an unknown value as PostgreSQL finally does where nothing fixed its type: as
+    /// `text` (select lists, `UNION` of unknowns).
+    pub fn settle_text(&mut self, t: &mut Typed<'a>) {
+        if t.is_unknown() {
+            let text = Ty::cat(self.env.cat.known.text);
+            self.coerce(t, text, CastContext::Implicit);
+            t.ty = TypeState::Known(text);
+        }
+    }
+}
+
+/// The elements of a one-dimensional array literal (`{A,"b c"}`), or `None` when it is not
+/// that simple.
+fn parse_array_literal(text: &str) -> Option<Vec<String>> {
+    let inner = text.trim().strip_prefix('{')?.strip_suffix('}')?;
+    if inner.trim().is_empty() {
+        return Some(Vec::new());
+    }
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut chars = inner.chars();
+    let mut was_quoted = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                was_quoted = true;
+            }
+            '\\' if quoted => cur.push(chars.next()?),
+            '{' | '}' if !quoted => return None,
+            ',' if !quoted => {
+                push_element(&mut out, &cur, was_quoted)?;
+                cur.clear();
+                was_quoted = false;
+            }
+            c => cur.push(c),
+        }
+    }
+    push_element(&mut out, &cur, was_quoted)?;
+    Some(out)
+}
+
+fn push_element(out: &mut Vec<String>, raw: &str, quoted: bool) -> Option<()> {
+    let v = if quoted { raw.to_owned() } else { raw.trim().to_owned() };
+    // An unquoted NULL is SQL NULL, which any enum array may hold.
+    if !(quoted || !v.eq_ignore_ascii_case("null")) {
+        return Some(());
+    }
+    out.push(v);
+    Some(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_array_literal;
+
+    #[test]
+    fn array_literals_split_into_elements() {
+        assert_eq!(parse_array_literal("{A,B}").unwrap(), ["A", "B"]);
+        assert_eq!(parse_array_literal(r#"{"a b", c ,NULL}"#).unwrap(), ["a b", "c"]);
+        assert_eq!(parse_array_literal("{}").unwrap(), Vec::<String>::new());
+        assert!(parse_array_literal("{{A}}").is_none());
+    }
+}

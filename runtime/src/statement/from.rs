@@ -1,0 +1,645 @@
+//! The FROM clause: relations, CTE references, subqueries, set-returning functions, `UNNEST`,
+//! `VALUES`, joins with `ON`/`USING`/`NATURAL`, LATERAL, and what outer joins do to
+//! nullability (`parse_clause.c`).
+
+use std::ops::Range;
+
+use sqlparser::ast::{
+    Expr, FunctionArg, FunctionArgExpr, Join, JoinConstraint, JoinOperator, ObjectName, Query,
+    TableAlias, TableFactor, TableWithJoins,
+};
+
+use super::analysis::Nullability;
+use super::analyzer::{Analyzer, Typed};
+use super::catalog::CTy;
+use super::env::RelRef;
+use super::findings::{self, FindingKind};
+use super::scope::{Col, Item, ItemKind, Origin};
+use super::typename::{fold, name_parts};
+use super::types::Ty;
+
+/// Which side of a join an outer join can fill with NULLs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outer {
+    None,
+    Left,
+    Right,
+    Full,
+}
+
+/// System columns every table has, found by name only.
+const SYSTEM_COLUMNS: &[(&str, &str)] = &[
+    ("tableoid", "oid"),
+    ("xmin", "xid"),
+    ("cmin", "cid"),
+    ("xmax", "xid"),
+    ("cmax", "cid"),
+    ("ctid", "tid"),
+];
+
+const SEQUENCE_COLUMNS: &[(&str, &str)] = &[
+    ("last_value", "int8"),
+    ("log_cnt", "int8"),
+    ("is_called", "bool"),
+];
+
+impl<'a> Analyzer<'a> {
+    /// Reads a FROM list into the current query level.
+    pub fn from_clause(&mut self, from: &[TableWithJoins]) {
+        let start = self.scopes.top().items.len();
+        for twj in from {
+            let ns = self.from_joined(twj);
+            for mut item in ns {
+                item.lateral_only = true;
+                self.scopes.top().items.push(item);
+            }
+        }
+        let level = self.scopes.top();
+        for item in &mut level.items[start..] {
+            item.lateral_only = false;
+        }
+        self.check_duplicate_names(start);
+    }
+
+    fn check_duplicate_names(&mut self, start: usize) {
+        let items = &self.scopes.top().items[start..];
+        let mut dups: Vec<(String, Range<usize>)> = Vec::new();
+        for (i, a) in items.iter().enumerate() {
+            let Some(name) = a.name.as_deref().filter(|_| a.rel_visible) else {
+                continue;
+            };
+            let clash = items[..i].iter().any(|b| {
+                b.rel_visible
+                    && b.name.as_deref() == Some(name)
+                    && !(a.schema.is_some() && b.schema.is_some() && a.schema != b.schema)
+            });
+            if clash {
+                dups.push((name.to_owned(), a.span.clone()));
+            }
+        }
+        for (name, span) in dups {
+            self.report(
+                FindingKind::DuplicateAlias,
+                span,
+                format!("table name `{name}` is used twice in FROM; give one of them an alias"),
+            );
+        }
+    }
+
+    fn from_joined(&mut self, twj: &TableWithJoins) -> Vec<Item<'a>> {
+        let mut ns = self.from_factor(&twj.relation);
+        for j in &twj.joins {
+            ns = self.join(ns, j);
+        }
+        ns
+    }
+
+    fn join(&mut self, left: Vec<Item<'a>>, j: &Join) -> Vec<Item<'a>> {
+        use JoinOperator as J;
+        let (outer, constraint) = match &j.join_operator {
+            J::Join(c) | J::Inner(c) | J::CrossJoin(c) | J::StraightJoin(c) => (Outer::None, Some(c)),
+            J::Left(c) | J::LeftOuter(c) => (Outer::Left, Some(c)),
+            J::Right(c) | J::RightOuter(c) => (Outer::Right, Some(c)),
+            J::FullOuter(c) => (Outer::Full, Some(c)),
+            _ => (Outer::None, None),
+        };
+        // The left side is visible to a LATERAL right side.
+        let level_len = self.scopes.top().items.len();
+        for item in &left {
+            let mut item = item.clone();
+            item.lateral_only = true;
+            self.scopes.top().items.push(item);
+        }
+        let mut right = self.from_factor(&j.relation);
+        self.scopes.top().items.truncate(level_len);
+        let mut left = left;
+        if matches!(outer, Outer::Right | Outer::Full) {
+            null_extend(&mut left);
+        }
+        if matches!(outer, Outer::Left | Outer::Full) {
+            null_extend(&mut right);
+        }
+        let using: Vec<(String, Range<usize>)> = match constraint {
+            Some(JoinConstraint::On(on)) => {
+                self.join_on(&left, &right, on);
+                Vec::new()
+            }
+            Some(JoinConstraint::Using(names)) | Some(JoinConstraint::UsingAlias(names, _)) => {
+                names
+                    .iter()
+                    .filter_map(|n| {
+                        let parts = name_parts(n)?;
+                        Some((parts.last()?.clone(), self.span_of(n)))
+                    })
+                    .collect()
+            }
+            Some(JoinConstraint::Natural) => {
+                let l: Vec<String> = visible_cols(&left).map(|c| c.name.clone()).collect();
+                visible_cols(&right)
+                    .filter(|c| l.contains(&c.name))
+                    .map(|c| (c.name.clone(), 0..0))
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
+        let join_item = self.join_item(&left, &right, &using, outer);
+        let mut ns: Vec<Item<'a>> = left.into_iter().chain(right).collect();
+        for item in &mut ns {
+            item.cols_visible = false;
+        }
+        ns.push(join_item);
+        ns
+    }
+
+    /// `ON` sees the two sides of its join only (and outer query levels).
+    fn join_on(&mut self, left: &[Item<'a>], right: &[Item<'a>], on: &Expr) {
+        let saved = std::mem::take(&mut self.scopes.top().items);
+        self.scopes.top().items = left.iter().chain(right).cloned().collect();
+        for item in &mut self.scopes.top().items {
+            item.lateral_only = false;
+        }
+        self.condition(on);
+        self.scopes.top().items = saved;
+    }
+
+    /// The join's own namespace item: merged `USING` columns, then the left's, then the
+    /// right's.
+    fn join_item(
+        &mut self,
+        left: &[Item<'a>],
+        right: &[Item<'a>],
+        using: &[(String, Range<usize>)],
+        outer: Outer,
+    ) -> Item<'a> {
+        let mut cols = Vec::new();
+        for (name, span) in using {
+            let l: Vec<&Col<'a>> = visible_cols(left).filter(|c| c.name == *name).collect();
+            let r: Vec<&Col<'a>> = visible_cols(right).filter(|c| c.name == *name).collect();
+            let (l, r) = match (l.as_slice(), r.as_slice()) {
+                ([l], [r]) => (*l, *r),
+                (ls, rs) => {
+                    let side = if ls.len() != 1 { ("left", ls.len()) } else { ("right", rs.len()) };
+                    let what = if side.1 == 0 { "does not exist in" } else { "is ambiguous in" };
+                    self.report(
+                        FindingKind::UnknownColumn,
+                        span.clone(),
+                        format!("column `{name}` of USING {what} the {} side of the join", side.0),
+                    );
+                    continue;
+                }
+            };
+            let ty = match (l.ty, r.ty) {
+                (Some(a), Some(b)) => {
+                    let lt = Typed::known(a, l.null, span.clone());
+                    let rt = Typed::known(b, r.null, span.clone());
+                    self.common(&[lt, rt], span.clone()).ty()
+                }
+                _ => None,
+            };
+            let (null, origin) = match outer {
+                // Equal values are not NULL.
+                Outer::None => (Nullability::NotNull, l.origin),
+                Outer::Left => (l.null, l.origin),
+                Outer::Right => (r.null, r.origin),
+                Outer::Full => (Nullability::any_not_null([l.null, r.null]), None),
+            };
+            cols.push(Col {
+                name: name.clone(),
+                ty,
+                null,
+                origin,
+                hidden: false,
+            });
+        }
+        let merged = |c: &&Col<'a>| !using.iter().any(|(n, _)| *n == c.name);
+        cols.extend(visible_cols(left).filter(merged).cloned());
+        cols.extend(visible_cols(right).filter(merged).cloned());
+        let mut item = Item::new(None, ItemKind::Join, cols, 0..0);
+        item.rel_visible = false;
+        item.open = left.iter().chain(right).any(|i| i.open && i.cols_visible);
+        item
+    }
+
+    fn from_factor(&mut self, tf: &TableFactor) -> Vec<Item<'a>> {
+        let span = self.span_of(tf);
+        match tf {
+            TableFactor::Table {
+                name, alias, args, with_ordinality, ..
+            } => match args {
+                None => vec![self.relation_item(name, alias.as_ref(), span)],
+                Some(a) => vec![self.function_item(name, &a.args, *with_ordinality, alias.as_ref(), span)],
+            },
+            TableFactor::Function {
+                name,
+                args,
+                with_ordinality,
+                alias,
+                ..
+            } => vec![self.function_item(name, args, *with_ordinality, alias.as_ref(), span)],
+            TableFactor::Derived {
+                lateral,
+                subquery,
+                alias,
+                ..
+            } => vec![self.subquery_item(subquery, *lateral, alias.as_ref(), span)],
+            TableFactor::UNNEST {
+                alias,
+                array_exprs,
+                with_ordinality,
+                ..
+            } => vec![self.unnest_item(array_exprs, *with_ordinality, alias.as_ref(), span)],
+            TableFactor::NestedJoin {
+                table_with_joins,
+                alias,
+            } => {
+                let ns = self.from_joined(table_with_joins);
+                match alias {
+                    None => ns,
+                    Some(a) => {
+                        let cols = ns
+                            .iter()
+                            .filter(|i| i.cols_visible)
+                            .flat_map(|i| i.cols.iter().cloned())
+                            .collect();
+                        let mut item = Item::new(None, ItemKind::Join, cols, span);
+                        self.apply_alias(&mut item, Some(a));
+                        vec![item]
+                    }
+                }
+            }
+            _ => {
+                // Other table syntax (JSON_TABLE, ...): an item whose columns are not known.
+                let name = table_factor_alias(tf);
+                let mut item = Item::new(name, ItemKind::Subquery, Vec::new(), span);
+                item.open = true;
+                vec![item]
+            }
+        }
+    }
+
+    /// A relation or CTE by name, as a FROM item (also the target of INSERT/UPDATE/DELETE).
+    pub fn relation_item(
+        &mut self,
+        name: &ObjectName,
+        alias: Option<&TableAlias>,
+        span: Range<usize>,
+    ) -> Item<'a> {
+        let parts = name_parts(name).unwrap_or_default();
+        let (schema, rel) = match parts.as_slice() {
+            [r] => (None, r.clone()),
+            [s, r] => (Some(s.clone()), r.clone()),
+            [_, s, r] => (Some(s.clone()), r.clone()),
+            _ => (None, String::new()),
+        };
+        let mut item = match (schema.as_deref(), self.scopes.cte(&rel)) {
+            (None, Some(cte)) => Item::new(Some(rel.clone()), ItemKind::Cte, cte.cols.clone(), span.clone()),
+            _ => self.named_relation(schema.as_deref(), &rel, span.clone()),
+        };
+        if alias.is_some() {
+            item.hidden_name = item.name.clone();
+            item.schema = None;
+        }
+        self.apply_alias(&mut item, alias);
+        item
+    }
+
+    fn named_relation(&mut self, schema: Option<&str>, rel: &str, span: Range<usize>) -> Item<'a> {
+        let env = self.env;
+        let found = match schema {
+            Some(s) => env.relation_in(s, rel),
+            None => env.relation(rel),
+        };
+        let open_item = |cols: Vec<Col<'a>>| {
+            let mut item = Item::new(Some(rel.to_owned()), ItemKind::Relation, cols, span.clone());
+            item.open = true;
+            item
+        };
+        let Some(found) = found else {
+            if rel.ends_with("_seq") {
+                // A sequence the snapshot cannot list: its columns are always these.
+                return open_item(self.fixed_cols(SEQUENCE_COLUMNS));
+            }
+            match schema {
+                Some(s) if !env.has_schema(s) => self.report(
+                    FindingKind::UnknownSchema,
+                    span.clone(),
+                    format!(
+                        "schema `{s}` does not exist{}",
+                        crate::suggest::did_you_mean(s, env.snap.schemas.keys().map(String::as_str))
+                    ),
+                ),
+                Some(s) => {
+                    let message = findings::unknown_relation(
+                        &format!("{s}.{rel}"),
+                        env.relation_names_in(s),
+                        &[],
+                    );
+                    self.report(FindingKind::UnknownRelation, span.clone(), message);
+                }
+                None => {
+                    let mut candidates = env.visible_relation_names();
+                    candidates.extend(self.scopes.cte_names());
+                    let elsewhere = env.schemas_with_relation(rel);
+                    let message = findings::unknown_relation(rel, candidates, &elsewhere);
+                    self.report(FindingKind::UnknownRelation, span.clone(), message);
+                }
+            }
+            return open_item(Vec::new());
+        };
+        let qn = found.qn();
+        let (cols, open) = match found {
+            RelRef::Table(q, t) => {
+                let tracks = t.kind.tracks_nullability();
+                let mut cols: Vec<Col<'a>> = t
+                    .columns
+                    .iter()
+                    .map(|c| Col {
+                        name: c.name.clone(),
+                        ty: Some(env.declared_type(&c.type_schema, &c.type_name, c.array)),
+                        null: match (tracks, c.nullable) {
+                            (false, _) => Nullability::Unknown,
+                            (true, true) => Nullability::Nullable,
+                            (true, false) => Nullability::NotNull,
+                        },
+                        origin: Some(Origin {
+                            schema: q.schema,
+                            table: q.name,
+                            column: &c.name,
+                        }),
+                        hidden: false,
+                    })
+                    .collect();
+                if !matches!(t.kind, crate::snapshot::RelationKind::View) {
+                    let mut system = self.fixed_cols(SYSTEM_COLUMNS);
+                    for c in &mut system {
+                        c.hidden = true;
+                    }
+                    cols.extend(system);
+                }
+                (cols, false)
+            }
+            RelRef::Sequence(_) => (self.fixed_cols(SEQUENCE_COLUMNS), false),
+            RelRef::System(_, r) => {
+                let cols = r
+                    .columns
+                    .iter()
+                    .map(|c| self.cat_col(c.name, c.ty, c.not_null))
+                    .collect();
+                (cols, true)
+            }
+        };
+        let mut item = Item::new(Some(qn.name.to_owned()), ItemKind::Relation, cols, span);
+        item.schema = Some(qn.schema);
+        item.open = open;
+        item
+    }
+
+    fn fixed_cols(&self, cols: &[(&str, &str)]) -> Vec<Col<'a>> {
+        cols.iter()
+            .filter_map(|(n, t)| {
+                let id = self.env.cat.type_named(0, t)?;
+                Some(self.cat_col(n, CTy { id, array: false }, true))
+            })
+            .collect()
+    }
+
+    fn cat_col(&self, name: &str, ty: CTy, not_null: bool) -> Col<'a> {
+        Col {
+            name: name.to_owned(),
+            ty: Some(ty.into()),
+            null: if not_null {
+                Nullability::NotNull
+            } else {
+                Nullability::Nullable
+            },
+            origin: None,
+            hidden: false,
+        }
+    }
+
+    /// Renames an item (and its first columns) as `AS alias(a, b)` says.
+    pub fn apply_alias(&mut self, item: &mut Item<'a>, alias: Option<&TableAlias>) {
+        let Some(alias) = alias else { return };
+        item.name = Some(fold(&alias.name));
+        let visible = item.cols.iter().filter(|c| !c.hidden).count();
+        if alias.columns.len() > visible && !item.open {
+            let span = self.ident_span(&alias.name);
+            let name = item.name.clone().unwrap_or_default();
+            self.report(
+                FindingKind::Arity,
+                span,
+                format!(
+                    "`{name}` has {visible} columns but the alias names {}",
+                    alias.columns.len()
+                ),
+            );
+        }
+        let mut cols = item.cols.iter_mut().filter(|c| !c.hidden);
+        for a in &alias.columns {
+            match cols.next() {
+                Some(c) => {
+                    c.name = fold(&a.name);
+                    if let Some(dt) = &a.data_type {
+                        if let super::typename::TypeName::Found { ty, .. } = self.env.type_name(dt) {
+                            c.ty = Some(ty);
+                        }
+                    }
+                }
+                None => break,
+            }
+        }
+    }
+
+    fn subquery_item(
+        &mut self,
+        q: &Query,
+        lateral: bool,
+        alias: Option<&TableAlias>,
+        span: Range<usize>,
+    ) -> Item<'a> {
+        let saved = self.scopes.top().lateral_active;
+        self.scopes.top().lateral_active = lateral;
+        let cols = self.sublink(q);
+        self.scopes.top().lateral_active = saved;
+        let cols = cols
+            .into_iter()
+            .map(|c| Col {
+                name: c.name,
+                ty: c.ty,
+                null: c.null,
+                origin: c.origin,
+                hidden: false,
+            })
+            .collect();
+        let mut item = Item::new(None, ItemKind::Subquery, cols, span);
+        self.apply_alias(&mut item, alias);
+        item
+    }
+
+    /// A set-returning function in FROM (implicitly LATERAL).
+    fn function_item(
+        &mut self,
+        name: &ObjectName,
+        args: &[FunctionArg],
+        ordinality: bool,
+        alias: Option<&TableAlias>,
+        span: Range<usize>,
+    ) -> Item<'a> {
+        let fname = name_parts(name)
+            .and_then(|p| p.last().cloned())
+            .unwrap_or_default();
+        let saved = self.scopes.top().lateral_active;
+        self.scopes.top().lateral_active = true;
+        let mut typed = Vec::new();
+        let mut names = Vec::new();
+        for a in args {
+            let (n, arg) = super::calls::split_arg(a);
+            if let FunctionArgExpr::Expr(e) = arg {
+                typed.push(self.expr(e));
+                names.push(n);
+            }
+        }
+        self.scopes.top().lateral_active = saved;
+        let cols = self.srf_columns(&fname, &typed, &names, alias);
+        let open = cols.is_none();
+        let mut cols = cols.unwrap_or_default();
+        if ordinality {
+            cols.extend(self.ordinality());
+        }
+        let mut item = Item::new(Some(fname), ItemKind::Function, cols, span);
+        item.open = open;
+        self.apply_alias(&mut item, alias);
+        item
+    }
+
+    /// The columns a function in FROM yields, or `None` when unknown.
+    fn srf_columns(
+        &mut self,
+        fname: &str,
+        args: &[Typed<'a>],
+        names: &[Option<String>],
+        alias: Option<&TableAlias>,
+    ) -> Option<Vec<Col<'a>>> {
+        let inputs = args.iter().map(Typed::arg).collect::<Option<Vec<_>>>()?;
+        let res = self
+            .env
+            .resolve_function(fname, &inputs, super::overload::CallShape { names })?;
+        for (t, target) in args.iter().zip(&res.args) {
+            if let Some(target) = target {
+                self.coerce(t, *target, super::catalog::CastContext::Implicit);
+            }
+        }
+        let func = res.func?;
+        let null = if super::calls::may_return_null(func) {
+            Nullability::Nullable
+        } else {
+            Nullability::strict(args.iter().map(|a| a.null))
+        };
+        if !func.out.is_empty() {
+            return Some(
+                func.out
+                    .iter()
+                    .map(|(n, t)| Col {
+                        name: (*n).to_owned(),
+                        ty: Some((*t).into()),
+                        null,
+                        origin: None,
+                        hidden: false,
+                    })
+                    .collect(),
+            );
+        }
+        if res.ret.is_cat(self.env.cat.known.record) {
+            return None;
+        }
+        // A scalar result: one column named after the alias, else the function.
+        let col = alias.map_or_else(|| fname.to_owned(), |a| fold(&a.name));
+        Some(vec![Col {
+            name: col,
+            ty: Some(res.ret),
+            null,
+            origin: None,
+            hidden: false,
+        }])
+    }
+
+    fn ordinality(&self) -> Option<Col<'a>> {
+        let ty: Ty<'a> = Ty::cat(self.env.cat.known.int8);
+        Some(Col {
+            name: "ordinality".to_owned(),
+            ty: Some(ty),
+            null: Nullability::NotNull,
+            origin: None,
+            hidden: false,
+        })
+    }
+
+    /// `UNNEST(a, b, ...)`: one column per array, padded with NULLs.
+    fn unnest_item(
+        &mut self,
+        arrays: &[Expr],
+        ordinality: bool,
+        alias: Option<&TableAlias>,
+        span: Range<usize>,
+    ) -> Item<'a> {
+        let saved = self.scopes.top().lateral_active;
+        self.scopes.top().lateral_active = true;
+        let typed: Vec<Typed<'a>> = arrays.iter().map(|e| self.expr(e)).collect();
+        self.scopes.top().lateral_active = saved;
+        let single = typed.len() == 1;
+        let mut cols: Vec<Col<'a>> = typed
+            .iter()
+            .map(|t| {
+                let ty = t
+                    .ty()
+                    .map(|ty| self.env.base_type(ty))
+                    .filter(|b| b.array)
+                    .map(Ty::elem);
+                let name = match alias {
+                    Some(a) if single => fold(&a.name),
+                    _ => "unnest".to_owned(),
+                };
+                Col {
+                    name,
+                    ty,
+                    null: Nullability::Nullable,
+                    origin: None,
+                    hidden: false,
+                }
+            })
+            .collect();
+        if ordinality {
+            cols.extend(self.ordinality());
+        }
+        let mut item = Item::new(Some("unnest".to_owned()), ItemKind::Function, cols, span);
+        self.apply_alias(&mut item, alias);
+        item
+    }
+}
+
+/// Every column of these items can be NULL: they are the nullable side of an outer join.
+fn null_extend(items: &mut [Item<'_>]) {
+    for item in items {
+        for c in &mut item.cols {
+            c.null = Nullability::Nullable;
+        }
+    }
+}
+
+fn visible_cols<'i, 'a>(items: &'i [Item<'a>]) -> impl Iterator<Item = &'i Col<'a>> {
+    items
+        .iter()
+        .filter(|i| i.cols_visible)
+        .flat_map(|i| i.star())
+}
+
+fn table_factor_alias(tf: &TableFactor) -> Option<String> {
+    let alias = match tf {
+        TableFactor::JsonTable { alias, .. }
+        | TableFactor::OpenJsonTable { alias, .. }
+        | TableFactor::TableFunction { alias, .. }
+        | TableFactor::XmlTable { alias, .. } => alias.as_ref(),
+        _ => None,
+    };
+    alias.map(|a| fold(&a.name))
+}
