@@ -96,7 +96,7 @@ impl Nullability {
 }
 
 /// The table column a result column reads directly, if any.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ColumnOrigin {
     pub schema: String,
     pub table: String,
@@ -154,6 +154,9 @@ pub struct Analysis {
     pub columns_known: bool,
     /// `$1..$n`; index 0 is `$1`.
     pub params: Vec<Param>,
+    /// The table columns the statement names (not those a `*` expands to), sorted, once each:
+    /// what a migration must not rename or drop under it.
+    pub references: Vec<ColumnOrigin>,
 }
 
 impl Analysis {

@@ -102,6 +102,8 @@ pub(crate) struct Analyzer<'a> {
     pub scopes: Scopes<'a>,
     /// Cleared when a `*` expands over columns the engine does not all know.
     pub columns_known: bool,
+    /// The table columns the statement names.
+    pub references: Vec<Origin<'a>>,
 }
 
 impl<'a> Analyzer<'a> {
@@ -113,6 +115,7 @@ impl<'a> Analyzer<'a> {
             params: Params::default(),
             scopes: Scopes::default(),
             columns_known: true,
+            references: Vec::new(),
         }
     }
 
@@ -214,43 +217,66 @@ impl<'a> Analyzer<'a> {
         }
     }
 
+    /// A built-in base type, an enum, or an array of one (through domains): types whose
+    /// operators the catalog lists completely.
+    pub fn plain(&self, ty: Ty<'a>) -> bool {
+        match self.env.base_type(ty).base {
+            Base::Cat(id) => self.env.cat.ty(id).kind == b'b',
+            Base::Enum(_) => true,
+            _ => false,
+        }
+    }
+
     /// Types the engine reasons about (not known only by name).
     pub fn judgeable(&self, ty: Ty<'a>) -> bool {
         !matches!(self.env.base_type(ty).base, Base::Other(_) | Base::Composite(_))
     }
 
-    /// A string literal coerced to `target`: enum labels are checked, here, at compile time,
-    /// as PostgreSQL checks them when it prepares the statement.
+    /// A string literal coerced to `target` is read as a value of it when PostgreSQL prepares
+    /// the statement: an enum label must exist, an integer must parse, ... (`literal.rs`).
     fn check_literal(&mut self, text: &str, target: Ty<'a>, span: Range<usize>) {
         let base = self.env.base_type(target);
-        let Base::Enum(q) = base.base else { return };
-        let Some(labels) = self.env.enum_labels(q) else {
-            return;
-        };
         let values: Vec<String> = if base.array {
-            match parse_array_literal(text) {
+            match super::literal::array_elements(text) {
                 Some(v) => v,
                 None => return,
             }
         } else {
             vec![text.to_owned()]
         };
-        for v in values {
-            if labels.iter().any(|l| *l == v) {
-                continue;
+        match base.base {
+            Base::Enum(q) => {
+                let Some(labels) = self.env.enum_labels(q) else {
+                    return;
+                };
+                for v in values.iter().filter(|v| !labels.contains(v)) {
+                    let hint = crate::suggest::did_you_mean(v, labels.iter().map(String::as_str));
+                    let hint = if hint.is_empty() {
+                        let all: Vec<&str> = labels.iter().map(String::as_str).collect();
+                        format!("; its labels are {}", crate::suggest::one_of(&all))
+                    } else {
+                        hint
+                    };
+                    let message = format!(
+                        "`{v}` is not a label of enum `{}`{hint}",
+                        super::typename::display_qn(q)
+                    );
+                    self.report(FindingKind::EnumLabel, span.clone(), message);
+                }
             }
-            let hint = crate::suggest::did_you_mean(&v, labels.iter().map(String::as_str));
-            let hint = if hint.is_empty() {
-                let all: Vec<&str> = labels.iter().map(String::as_str).collect();
-                format!("; its labels are {}", crate::suggest::one_of(&all))
-            } else {
-                hint
-            };
-            let message = format!(
-                "`{v}` is not a label of enum `{}`{hint}",
-                super::typename::display_qn(q)
-            );
-            self.report(FindingKind::EnumLabel, span.clone(), message);
+            Base::Cat(id) => {
+                let name = self.env.cat.ty(id).name;
+                for v in &values {
+                    if super::literal::valid(name, v) == Some(false) {
+                        let message = format!(
+                            "`{v}` is not a valid `{}` value",
+                            self.env.display(base.elem())
+                        );
+                        self.report(FindingKind::InvalidLiteral, span.clone(), message);
+                    }
+                }
+            }
+            _ => {}
         }
     }
 
@@ -262,60 +288,5 @@ impl<'a> Analyzer<'a> {
             self.coerce(t, text, CastContext::Implicit);
             t.ty = TypeState::Known(text);
         }
-    }
-}
-
-/// The elements of a one-dimensional array literal (`{A,"b c"}`), or `None` when it is not
-/// that simple.
-fn parse_array_literal(text: &str) -> Option<Vec<String>> {
-    let inner = text.trim().strip_prefix('{')?.strip_suffix('}')?;
-    if inner.trim().is_empty() {
-        return Some(Vec::new());
-    }
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut quoted = false;
-    let mut chars = inner.chars();
-    let mut was_quoted = false;
-    while let Some(c) = chars.next() {
-        match c {
-            '"' => {
-                quoted = !quoted;
-                was_quoted = true;
-            }
-            '\\' if quoted => cur.push(chars.next()?),
-            '{' | '}' if !quoted => return None,
-            ',' if !quoted => {
-                push_element(&mut out, &cur, was_quoted)?;
-                cur.clear();
-                was_quoted = false;
-            }
-            c => cur.push(c),
-        }
-    }
-    push_element(&mut out, &cur, was_quoted)?;
-    Some(out)
-}
-
-fn push_element(out: &mut Vec<String>, raw: &str, quoted: bool) -> Option<()> {
-    let v = if quoted { raw.to_owned() } else { raw.trim().to_owned() };
-    // An unquoted NULL is SQL NULL, which any enum array may hold.
-    if !(quoted || !v.eq_ignore_ascii_case("null")) {
-        return Some(());
-    }
-    out.push(v);
-    Some(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_array_literal;
-
-    #[test]
-    fn array_literals_split_into_elements() {
-        assert_eq!(parse_array_literal("{A,B}").unwrap(), ["A", "B"]);
-        assert_eq!(parse_array_literal(r#"{"a b", c ,NULL}"#).unwrap(), ["a b", "c"]);
-        assert_eq!(parse_array_literal("{}").unwrap(), Vec::<String>::new());
-        assert!(parse_array_literal("{{A}}").is_none());
     }
 }

@@ -423,23 +423,20 @@ impl<'a> Analyzer<'a> {
     }
 
     /// A subquery used as a value: it must return one column; NULL when it finds no row.
+    /// PostgreSQL names it after that column.
     pub(super) fn scalar_subquery(&mut self, q: &Query, span: Range<usize>) -> Typed<'a> {
         let cols = self.sublink(q);
-        let name = first_alias(q);
-        let t = match cols.as_slice() {
+        match cols.as_slice() {
             [c] => Typed::new(
                 c.ty.map_or(TypeState::Untyped, TypeState::Known),
                 Nullability::Nullable,
                 span,
-            ),
+            )
+            .named(&c.name, 2),
             _ => {
                 self.subquery_columns(q, cols.len());
                 Typed::untyped(span)
             }
-        };
-        match name {
-            Some(n) => t.named(&n, 2),
-            None => t,
         }
     }
 
@@ -474,16 +471,4 @@ pub(super) fn may_return_null(f: &super::catalog::Func) -> bool {
     });
     let by_pattern = f.name == "substring" && f.args.get(1).is_some_and(|a| a.id == cat.known.text);
     MAY_RETURN_NULL.contains(&f.name) || ranged || by_pattern
-}
-
-/// The explicit alias of a subquery's first output column, which PostgreSQL names a scalar
-/// subquery after.
-fn first_alias(q: &Query) -> Option<String> {
-    match &*q.body {
-        sqlparser::ast::SetExpr::Select(s) => match s.projection.first()? {
-            sqlparser::ast::SelectItem::ExprWithAlias { alias, .. } => Some(fold(alias)),
-            _ => None,
-        },
-        _ => None,
-    }
 }

@@ -14,14 +14,16 @@ use super::catalog::CastContext;
 use super::env::RelRef;
 use super::findings::FindingKind;
 use super::query::Unknowns;
-use super::scope::{Item, ItemKind};
+use super::scope::{Item, ItemKind, Origin};
 use super::typename::{fold, name_parts};
-use super::types::Ty;
-use crate::snapshot::{Column, Generated, Identity, RelationKind, Table};
+use super::types::{Qn, Ty};
+use crate::snapshot::{Column, Generated, Identity, Table};
 
 /// The relation a statement writes.
 pub(crate) struct Target<'a> {
     pub table: Option<&'a Table>,
+    /// Its schema and name in the snapshot.
+    pub qn: Option<Qn<'a>>,
     /// The name it is known by in the statement (alias or name).
     pub name: String,
     pub span: Range<usize>,
@@ -55,8 +57,10 @@ impl<'a> Analyzer<'a> {
             [s, t] if item.kind == ItemKind::Relation => self.env.relation_in(s, t),
             _ => None,
         };
+        let mut qn = None;
         let table = match found {
             Some(RelRef::Table(q, t)) => {
+                qn = Some(q);
                 if !t.kind.writable() {
                     self.report(
                         FindingKind::NotWritable,
@@ -74,6 +78,7 @@ impl<'a> Analyzer<'a> {
         };
         let target = Target {
             table,
+            qn,
             name: item.name.clone().unwrap_or_default(),
             span,
         };
@@ -150,6 +155,13 @@ impl<'a> Analyzer<'a> {
         span: Range<usize>,
     ) -> Option<&'a Column> {
         let found = table.column(name);
+        if let (Some(c), Some(q)) = (found, target.qn) {
+            self.references.push(Origin {
+                schema: q.schema,
+                table: q.name,
+                column: &c.name,
+            });
+        }
         if found.is_none() {
             let message = super::findings::unknown_column(
                 name,
@@ -424,6 +436,7 @@ impl<'a> Analyzer<'a> {
                 },
                 origin: None,
                 hidden: false,
+                qualifier: None,
             })
             .collect();
         Some(Item::new(

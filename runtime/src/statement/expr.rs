@@ -360,6 +360,7 @@ impl<'a> Analyzer<'a> {
         match result {
             Ok(found) => {
                 let col = found.col;
+                self.references.extend(col.origin);
                 let ty = match col.ty {
                     Some(t) => TypeState::Known(t),
                     None => TypeState::Untyped,
@@ -422,6 +423,7 @@ impl<'a> Analyzer<'a> {
                         Expr::Identifier(id) => fold(id),
                         _ => String::new(),
                     };
+                    self.check_composite(&t, &name);
                     t = self.composite_field(t, &name);
                 }
             }
@@ -434,6 +436,19 @@ impl<'a> Analyzer<'a> {
     fn subscript_index(&mut self, i: &Typed<'a>, int4: Ty<'a>) {
         if i.is_unknown() {
             self.coerce(i, int4, CastContext::Implicit);
+        }
+    }
+
+    /// `(x).field` on a value of a plain type: PostgreSQL fails with "column notation applied
+    /// to type ..., which is not a composite type".
+    fn check_composite(&mut self, t: &Typed<'a>, field: &str) {
+        let Some(ty) = t.ty() else { return };
+        if self.plain(ty) || self.env.base_type(ty).array {
+            let message = format!(
+                "`.{field}` reads a field of a composite value, but this is `{}`",
+                self.env.display(ty)
+            );
+            self.report(FindingKind::TypeMismatch, t.span.clone(), message);
         }
     }
 

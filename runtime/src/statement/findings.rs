@@ -36,6 +36,9 @@ pub enum FindingKind {
     UnknownType,
     /// A string literal that is not a label of the enum it is coerced to.
     EnumLabel,
+    /// A string literal that is not a valid value of the type it is coerced to (an integer, a
+    /// `uuid`, ...).
+    InvalidLiteral,
     /// A list of the wrong length: INSERT values, VALUES rows, set operations, column aliases.
     Arity,
     /// A column listed twice (INSERT, UPDATE).
@@ -110,7 +113,7 @@ pub(crate) fn unknown_relation<'a>(
     match elsewhere {
         [] => format!(
             "relation `{name}` does not exist{}",
-            suggest::did_you_mean(name, candidates)
+            suggest::did_you_mean_or_renamed(name, candidates)
         ),
         [one, ..] => format!(
             "relation `{name}` is not on the search path; it is in schema `{one}`: write \
@@ -125,7 +128,7 @@ pub(crate) fn unknown_column<'a>(
     table: Option<&str>,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> String {
-    let hint = suggest::did_you_mean(column, candidates);
+    let hint = suggest::did_you_mean_or_renamed(column, candidates);
     match table {
         Some(t) => format!("`{t}` has no column `{column}`{hint}"),
         None => format!("column `{column}` does not exist{hint}"),

@@ -178,13 +178,21 @@ impl<'a> Analyzer<'a> {
             let (l, r) = match (l.as_slice(), r.as_slice()) {
                 ([l], [r]) => (*l, *r),
                 (ls, rs) => {
-                    let side = if ls.len() != 1 { ("left", ls.len()) } else { ("right", rs.len()) };
-                    let what = if side.1 == 0 { "does not exist in" } else { "is ambiguous in" };
-                    self.report(
-                        FindingKind::UnknownColumn,
-                        span.clone(),
-                        format!("column `{name}` of USING {what} the {} side of the join", side.0),
-                    );
+                    let (side, found, items) = if ls.len() != 1 {
+                        ("left", ls.len(), left)
+                    } else {
+                        ("right", rs.len(), right)
+                    };
+                    let message = if found == 0 {
+                        let names: Vec<&str> = visible_cols(items).map(|c| c.name.as_str()).collect();
+                        format!(
+                            "column `{name}` of USING does not exist on the {side} side of the join{}",
+                            crate::suggest::did_you_mean_or_renamed(name, names)
+                        )
+                    } else {
+                        format!("column `{name}` of USING is ambiguous on the {side} side of the join")
+                    };
+                    self.report(FindingKind::UnknownColumn, span.clone(), message);
                     continue;
                 }
             };
@@ -196,6 +204,7 @@ impl<'a> Analyzer<'a> {
                 }
                 _ => None,
             };
+            self.references.extend(l.origin.into_iter().chain(r.origin));
             let (null, origin) = match outer {
                 // Equal values are not NULL.
                 Outer::None => (Nullability::NotNull, l.origin),
@@ -209,6 +218,7 @@ impl<'a> Analyzer<'a> {
                 null,
                 origin,
                 hidden: false,
+                qualifier: None,
             });
         }
         let merged = |c: &&Col<'a>| !using.iter().any(|(n, _)| *n == c.name);
@@ -367,6 +377,7 @@ impl<'a> Analyzer<'a> {
                             column: &c.name,
                         }),
                         hidden: false,
+                        qualifier: None,
                     })
                     .collect();
                 if !matches!(t.kind, crate::snapshot::RelationKind::View) {
@@ -414,6 +425,7 @@ impl<'a> Analyzer<'a> {
             },
             origin: None,
             hidden: false,
+            qualifier: None,
         }
     }
 
@@ -421,6 +433,9 @@ impl<'a> Analyzer<'a> {
     pub fn apply_alias(&mut self, item: &mut Item<'a>, alias: Option<&TableAlias>) {
         let Some(alias) = alias else { return };
         item.name = Some(fold(&alias.name));
+        for c in &mut item.cols {
+            c.qualifier = item.name.clone();
+        }
         let visible = item.cols.iter().filter(|c| !c.hidden).count();
         if alias.columns.len() > visible && !item.open {
             let span = self.ident_span(&alias.name);
@@ -469,6 +484,7 @@ impl<'a> Analyzer<'a> {
                 null: c.null,
                 origin: c.origin,
                 hidden: false,
+                qualifier: None,
             })
             .collect();
         let mut item = Item::new(None, ItemKind::Subquery, cols, span);
@@ -545,6 +561,7 @@ impl<'a> Analyzer<'a> {
                         null,
                         origin: None,
                         hidden: false,
+                        qualifier: None,
                     })
                     .collect(),
             );
@@ -560,6 +577,7 @@ impl<'a> Analyzer<'a> {
             null,
             origin: None,
             hidden: false,
+            qualifier: None,
         }])
     }
 
@@ -571,6 +589,7 @@ impl<'a> Analyzer<'a> {
             null: Nullability::NotNull,
             origin: None,
             hidden: false,
+            qualifier: None,
         })
     }
 
@@ -605,6 +624,7 @@ impl<'a> Analyzer<'a> {
                     null: Nullability::Nullable,
                     origin: None,
                     hidden: false,
+                    qualifier: None,
                 }
             })
             .collect();

@@ -99,6 +99,7 @@ mod env;
 mod expr;
 mod findings;
 mod from;
+mod literal;
 mod ops;
 mod overload;
 mod params;
@@ -150,6 +151,7 @@ impl<'s> Checker<'s> {
                 columns: Vec::new(),
                 columns_known: true,
                 params: Vec::new(),
+                references: Vec::new(),
             },
             Parsed::Failed { finding, .. } => Analysis {
                 kind: StatementKind::Select,
@@ -157,6 +159,7 @@ impl<'s> Checker<'s> {
                 columns: Vec::new(),
                 columns_known: false,
                 params: Vec::new(),
+                references: Vec::new(),
             },
         }
     }
@@ -196,16 +199,15 @@ impl<'s> Checker<'s> {
                     name: o.name,
                     ty: o.ty.map(|ty| env.sql_type(ty)),
                     nullability: o.null,
-                    origin: o.origin.map(|g| ColumnOrigin {
-                        schema: g.schema.to_owned(),
-                        table: g.table.to_owned(),
-                        column: g.column.to_owned(),
-                    }),
+                    origin: o.origin.map(origin),
                     span: o.span,
                 }
             })
             .collect();
         let columns_known = a.columns_known;
+        let mut references: Vec<ColumnOrigin> = a.references.iter().copied().map(origin).collect();
+        references.sort();
+        references.dedup();
         let (params, gaps) = a.params.finish(env);
         let mut findings = a.findings;
         findings.extend(gaps);
@@ -217,7 +219,16 @@ impl<'s> Checker<'s> {
             columns,
             columns_known,
             params,
+            references,
         }
+    }
+}
+
+fn origin(g: scope::Origin<'_>) -> ColumnOrigin {
+    ColumnOrigin {
+        schema: g.schema.to_owned(),
+        table: g.table.to_owned(),
+        column: g.column.to_owned(),
     }
 }
 

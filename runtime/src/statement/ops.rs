@@ -9,6 +9,7 @@ use super::analysis::Nullability;
 use super::analyzer::{Analyzer, TypeState, Typed};
 use super::catalog::CastContext;
 use super::findings::FindingKind;
+use super::overload::NoMatch;
 use super::types::{ArgTy, Ty};
 
 /// Operators that can yield NULL from non-NULL operands (a missing key or path).
@@ -143,7 +144,7 @@ impl<'a> Analyzer<'a> {
             None => None,
         };
         match self.env.resolve_operator(name, l, r) {
-            Some(res) => {
+            Ok(res) => {
                 let operands: Vec<&Typed<'a>> = left.into_iter().chain([right]).collect();
                 for (t, target) in operands.into_iter().zip(&res.args) {
                     if let Some(target) = target {
@@ -157,29 +158,58 @@ impl<'a> Analyzer<'a> {
                 };
                 Typed::known(res.ret, null, span)
             }
-            None => {
-                if let Some(l) = left {
-                    self.param_mismatch(name, l, right);
+            Err(NoMatch::NoCandidate) => {
+                let param = left.is_some_and(|l| self.param_mismatch(name, l, right));
+                if !param {
+                    self.no_operator(name, left, right, span.clone());
                 }
                 Typed::new(TypeState::Untyped, null, span)
             }
+            Err(NoMatch::Undecided) => Typed::new(TypeState::Untyped, null, span),
         }
     }
 
-    /// A comparison with no operator because a parameter already has another type: PostgreSQL
-    /// rejects it ("operator does not exist: text = integer").
-    fn param_mismatch(&mut self, name: &str, l: &Typed<'a>, r: &Typed<'a>) {
-        if !matches!(name, "=" | "<>" | "<" | ">" | "<=" | ">=") {
+    /// An operator no built-in fits, between plain built-in types (or enums): PostgreSQL fails
+    /// with "operator does not exist". Anything else (a composite, a range, a type of an
+    /// extension the engine does not know) may have an operator the snapshot does not show.
+    fn no_operator(&mut self, name: &str, left: Option<&Typed<'a>>, right: &Typed<'a>, span: Range<usize>) {
+        if !self.env.unknown_extensions.is_empty() {
             return;
         }
-        let (Some(lt), Some(rt)) = (l.ty(), r.ty()) else { return };
+        let operands: Vec<&Typed<'a>> = left.into_iter().chain([right]).collect();
+        let mut shown = Vec::new();
+        for t in &operands {
+            match &t.ty {
+                TypeState::Known(ty) if self.plain(*ty) => shown.push(format!("`{}`", self.env.display(*ty))),
+                TypeState::Unknown(_) => shown.push("an untyped literal".to_owned()),
+                _ => return,
+            }
+        }
+        let takes = shown.join(" and ");
+        self.report(
+            FindingKind::TypeMismatch,
+            span,
+            format!(
+                "no operator `{name}` takes {takes}: PostgreSQL fails with \"operator does not \
+                 exist\"; cast an operand so the types match"
+            ),
+        );
+    }
+
+    /// A comparison with no operator because a parameter already has another type: PostgreSQL
+    /// rejects it ("operator does not exist: text = integer"). True when reported.
+    fn param_mismatch(&mut self, name: &str, l: &Typed<'a>, r: &Typed<'a>) -> bool {
+        if !matches!(name, "=" | "<>" | "<" | ">" | "<=" | ">=") {
+            return false;
+        }
+        let (Some(lt), Some(rt)) = (l.ty(), r.ty()) else { return false };
         let (param, this, other) = match (l.param, r.param) {
             (Some(n), _) => (n, lt, rt),
             (_, Some(n)) => (n, rt, lt),
-            _ => return,
+            _ => return false,
         };
         if !(self.judgeable(this) && self.judgeable(other)) {
-            return;
+            return false;
         }
         let env = self.env;
         let (a, b) = (env.base_type(this), env.base_type(other));
@@ -187,7 +217,7 @@ impl<'a> Analyzer<'a> {
             || env.coerces(a, b, CastContext::Implicit)
             || env.coerces(b, a, CastContext::Implicit)
         {
-            return;
+            return false;
         }
         let message = format!(
             "parameter `${param}` is `{}` (from its first use) but is compared with `{}` here; \
@@ -197,6 +227,7 @@ impl<'a> Analyzer<'a> {
         );
         let span = if l.param.is_some() { l.span.clone() } else { r.span.clone() };
         self.report(FindingKind::ParamConflict, span, message);
+        true
     }
 
     /// `x IN (a, b, ...)` (`transformAExprIn`): the items without column references are
@@ -353,7 +384,7 @@ impl<'a> Analyzer<'a> {
             TypeState::Unknown(_) => ArgTy::Unknown,
             TypeState::Untyped => return,
         };
-        let Some(res) = self.env.resolve_operator(name, Some(la), element) else {
+        let Ok(res) = self.env.resolve_operator(name, Some(la), element) else {
             return;
         };
         if let Some(target) = res.args[0] {

@@ -21,6 +21,15 @@ pub(crate) struct Resolved<'s> {
     pub func: Option<&'static Func>,
 }
 
+/// Why no function or operator was chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NoMatch {
+    /// No candidate takes these argument types, even with implicit casts.
+    NoCandidate,
+    /// Several do and the rules cannot choose, or a polymorphic type stays open.
+    Undecided,
+}
+
 /// How a function is called: positional arguments, then named ones.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct CallShape<'n> {
@@ -53,7 +62,7 @@ impl<'s> Env<'s> {
                 func: Some(f),
             })
             .collect();
-        let chosen = self.choose(inputs, candidates)?;
+        let chosen = self.choose(inputs, candidates).ok()?;
         self.finish(inputs, chosen)
     }
 
@@ -63,7 +72,7 @@ impl<'s> Env<'s> {
         name: &str,
         left: Option<ArgTy<'s>>,
         right: ArgTy<'s>,
-    ) -> Option<Resolved<'s>> {
+    ) -> Result<Resolved<'s>, NoMatch> {
         let ops: Vec<&'static Oper> = self
             .cat
             .opers(name)
@@ -71,15 +80,14 @@ impl<'s> Env<'s> {
             .filter(|o| self.section_active(o.section) && o.left.is_some() == left.is_some())
             .collect();
         if ops.is_empty() {
-            return None;
+            return Err(NoMatch::NoCandidate);
         }
         let inputs: Vec<ArgTy<'s>> = left.into_iter().chain([right]).collect();
-        if let Some(op) = self.exact_operator(&ops, left, right) {
-            return self.finish(&inputs, op_candidate(op));
-        }
-        let candidates = ops.into_iter().map(op_candidate).collect();
-        let chosen = self.choose(&inputs, candidates)?;
-        self.finish(&inputs, chosen)
+        let chosen = match self.exact_operator(&ops, left, right) {
+            Some(op) => op_candidate(op),
+            None => self.choose(&inputs, ops.into_iter().map(op_candidate).collect())?,
+        };
+        self.finish(&inputs, chosen).ok_or(NoMatch::Undecided)
     }
 
     /// `binary_oper_exact`: an unknown side is assumed to be the other side's type (or its base
@@ -117,7 +125,7 @@ impl<'s> Env<'s> {
         &self,
         inputs: &[ArgTy<'s>],
         candidates: Vec<Candidate<'c>>,
-    ) -> Option<Candidate<'c>> {
+    ) -> Result<Candidate<'c>, NoMatch> {
         // An exact match wins outright.
         if let Some(i) = candidates.iter().position(|c| {
             c.args
@@ -125,16 +133,16 @@ impl<'s> Env<'s> {
                 .zip(inputs)
                 .all(|(d, i)| i.known().is_some_and(|t| t.matches(*d)))
         }) {
-            return candidates.into_iter().nth(i);
+            return candidates.into_iter().nth(i).ok_or(NoMatch::Undecided);
         }
         let mut fitting: Vec<Candidate<'c>> = candidates
             .into_iter()
             .filter(|c| self.can_coerce(inputs, &c.args))
             .collect();
         match fitting.len() {
-            0 => None,
-            1 => fitting.pop(),
-            _ => self.select_candidate(inputs, fitting),
+            0 => Err(NoMatch::NoCandidate),
+            1 => fitting.pop().ok_or(NoMatch::Undecided),
+            _ => self.select_candidate(inputs, fitting).ok_or(NoMatch::Undecided),
         }
     }
 

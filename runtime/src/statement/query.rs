@@ -575,6 +575,7 @@ pub(crate) fn col_of(o: OutCol<'_>) -> Col<'_> {
         null: o.null,
         origin: o.origin,
         hidden: false,
+        qualifier: None,
     }
 }
 

@@ -25,6 +25,8 @@ pub(crate) struct Col<'a> {
     pub origin: Option<Origin<'a>>,
     /// A system column (`ctid`, `xmin`, ...): found by name, never by `*`.
     pub hidden: bool,
+    /// The name of the FROM item it came from, for messages (`e.id` or `f.id`?).
+    pub qualifier: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,7 +63,17 @@ pub(crate) struct Item<'a> {
 }
 
 impl<'a> Item<'a> {
-    pub fn new(name: Option<String>, kind: ItemKind, cols: Vec<Col<'a>>, span: Range<usize>) -> Self {
+    pub fn new(
+        name: Option<String>,
+        kind: ItemKind,
+        mut cols: Vec<Col<'a>>,
+        span: Range<usize>,
+    ) -> Self {
+        if let Some(n) = &name {
+            for c in &mut cols {
+                c.qualifier.get_or_insert_with(|| n.clone());
+            }
+        }
         Item {
             name,
             schema: None,
@@ -193,7 +205,10 @@ impl<'a> Scopes<'a> {
                 }
                 many => {
                     return Err(Miss::Ambiguous {
-                        items: many.iter().map(|(i, _)| i.label()).collect(),
+                        items: many
+                            .iter()
+                            .map(|(i, c)| c.qualifier.clone().unwrap_or_else(|| i.label()))
+                            .collect(),
                     });
                 }
             }
@@ -297,5 +312,6 @@ fn untyped<'a>(name: &str) -> Col<'a> {
         null: Nullability::Unknown,
         origin: None,
         hidden: false,
+        qualifier: None,
     }
 }

@@ -1,0 +1,153 @@
+//! The statement engine against real PostgreSQL servers.
+//!
+//! For every statement of three corpora (`../shared/corpora/docs.rs` on PostgreSQL 15, the
+//! writeros example's statements on 16 with pgvector, `statements/corpus.sql` on 15), the
+//! server prepares it on a database migrated to the same schema the engine reads (the snapshot
+//! is introspected from that very database) and the verdicts are compared; where the engine
+//! types a result column or a parameter, the type is compared with the server's description.
+//!
+//! ```text
+//! cargo test -p schemalock-tests --test statement_differential -- --nocapture
+//! ```
+
+mod statement_harness;
+
+use schemalock_runtime::introspect;
+use schemalock_runtime::snapshot::Snapshot;
+use schemalock_runtime::statement::{Checker, ColumnOrigin, Options};
+use schemalock_tests::pg::Cluster;
+
+use statement_harness::corpus::{self, Corpus, Stmt};
+use statement_harness::mutate::{self, MutationTally};
+use statement_harness::server;
+use statement_harness::tally::{self, Tally};
+
+/// What one corpus gave: the figures, the statements both sides accept with the columns each
+/// names, and the snapshot.
+struct Run {
+    tally: Tally,
+    accepted: Vec<(Stmt, Vec<ColumnOrigin>)>,
+    snapshot: Snapshot,
+}
+
+/// Every statement of a corpus: the engine's analysis and the server's verdict.
+fn verdicts(pg: &Cluster, c: &Corpus) -> Run {
+    let mut client = pg.connect(&c.db);
+    let snapshot = introspect::postgres::snapshot(&mut client, None).expect("introspect");
+    server::bounded(&mut client);
+    let checker = Checker::new(&snapshot, &Options::default());
+    let mut t = Tally::default();
+    let mut accepted = Vec::new();
+    for stmt in &c.statements {
+        let a = checker.analyze(&stmt.sql);
+        let v = server::judge(&mut client, &stmt.sql, a.kind, tally::stage_needed(&a));
+        tally::compare(&mut t, stmt, &a, &v);
+        if v.accepted() && a.findings.is_empty() {
+            accepted.push((stmt.clone(), a.references.clone()));
+        }
+    }
+    Run {
+        tally: t,
+        accepted,
+        snapshot,
+    }
+}
+
+#[test]
+fn engine_agrees_with_postgresql() {
+    let Some(corpora) = corpus::shared_corpora() else {
+        return;
+    };
+    let Some(pg15) = Cluster::start(15) else { return };
+    let Some(pg16) = Cluster::start(16) else { return };
+    assert!(pg15.has_extension("fuzzystrmatch"), "docs.rs needs fuzzystrmatch");
+    assert!(pg16.has_extension("vector"), "writeros needs pgvector");
+
+    let sets = [
+        (&pg15, corpus::docs_rs(&pg15, &corpora)),
+        (&pg16, corpus::writeros(&pg16)),
+        (&pg15, corpus::constructs(&pg15)),
+    ];
+    let mut total = Tally::default();
+    let mut issue_corpus = Tally::default();
+    let mut mutations: Vec<(&str, &str, MutationTally)> = Vec::new();
+    for (pg, c) in &sets {
+        let run = verdicts(pg, c);
+        let t = run.tally;
+        println!("{} (PostgreSQL {}):\n{t}", c.name, c.version);
+        for (kind, m) in mutate::mutations(pg, c, &run.accepted, &run.snapshot) {
+            mutations.push((c.name, kind, m));
+        }
+        if c.name != "constructs" {
+            issue_corpus.add(Tally {
+                statements: t.statements,
+                columns: t.columns,
+                typed: t.typed,
+                ..Tally::default()
+            });
+        }
+        total.add(t);
+    }
+    println!("all corpora:\n{total}");
+    let mut mutation_failures = 0;
+    for (corpus, kind, m) in &mutations {
+        let v = &m.verdicts;
+        println!(
+            "mutation {kind} on {corpus}: {} applied ({} not applicable); statements checked {}: \
+             both reject {}, both accept {}, engine rejects what the server accepts {}, engine \
+             accepts what the server rejects {}, type disagreements {}{}",
+            m.applied,
+            m.not_applicable.len(),
+            v.statements,
+            v.both_reject,
+            v.both_accept,
+            v.false_rejections.len(),
+            v.missed.len(),
+            v.type_disagreements.len() + v.param_disagreements.len(),
+            match *kind {
+                "rename" => format!(
+                    "; rejections naming the new column {} of {} (and {} where the name became \
+                     ambiguous)",
+                    m.suggested,
+                    m.suggested + m.unsuggested.len(),
+                    m.ambiguous
+                ),
+                "retype" => format!(
+                    "; rejected by the server through a function call the engine does not judge {}",
+                    m.function_calls.len()
+                ),
+                _ => String::new(),
+            }
+        );
+        if *kind != "retype" {
+            for s in &m.server_accepts {
+                println!("    server still accepts: {s}");
+            }
+        }
+        for s in &m.function_calls {
+            println!("    function call: {s}");
+        }
+        for s in m.unsuggested.iter().chain(&v.false_rejections).chain(&v.missed).chain(&v.type_disagreements).chain(&v.param_disagreements) {
+            println!("    {s}");
+        }
+        mutation_failures += m.unsuggested.len()
+            + v.false_rejections.len()
+            + v.missed.len()
+            + v.type_disagreements.len()
+            + v.param_disagreements.len();
+    }
+    println!(
+        "goals: engine rejects what the server accepts: {} (goal 0); type disagreements: {} \
+         (goal 0); result columns typed on docs.rs + writeros: {:.1} % (goal >= 95 %)",
+        total.false_rejections.len(),
+        total.type_disagreements.len() + total.param_disagreements.len(),
+        issue_corpus.typed_percent()
+    );
+    assert!(total.corpus_errors.is_empty(), "the corpus marks statements the server accepts as rejected");
+    assert!(total.false_rejections.is_empty(), "the engine rejects statements the server accepts");
+    assert!(total.type_disagreements.is_empty(), "result types disagree");
+    assert!(total.param_disagreements.is_empty(), "parameter types disagree");
+    assert!(total.name_disagreements.is_empty(), "result column names disagree");
+    assert!(issue_corpus.typed_percent() >= 95.0, "too few result columns typed");
+    assert_eq!(mutation_failures, 0, "after a mutation, the engine and the server disagree");
+}
