@@ -14,12 +14,13 @@ mod statement_harness;
 
 use schemalock_runtime::introspect;
 use schemalock_runtime::snapshot::Snapshot;
-use schemalock_runtime::statement::{Checker, ColumnOrigin, Options};
+use schemalock_runtime::statement::{Analysis, Checker, ColumnOrigin, Options};
 use schemalock_tests::pg::Cluster;
 
 use statement_harness::corpus::{self, Corpus, Stmt};
 use statement_harness::mutate::{self, MutationTally};
-use statement_harness::server;
+use statement_harness::nulls::{self, NullTally};
+use statement_harness::server::{self, Described, Verdict};
 use statement_harness::tally::{self, Tally};
 
 /// What one corpus gave: the figures, the statements both sides accept with the columns each
@@ -27,6 +28,7 @@ use statement_harness::tally::{self, Tally};
 struct Run {
     tally: Tally,
     accepted: Vec<(Stmt, Vec<ColumnOrigin>)>,
+    described: Vec<(Stmt, Analysis, Described)>,
     snapshot: Snapshot,
 }
 
@@ -38,17 +40,22 @@ fn verdicts(pg: &Cluster, c: &Corpus) -> Run {
     let checker = Checker::new(&snapshot, &Options::default());
     let mut t = Tally::default();
     let mut accepted = Vec::new();
+    let mut described = Vec::new();
     for stmt in &c.statements {
         let a = checker.analyze(&stmt.sql);
         let v = server::judge(&mut client, &stmt.sql, a.kind, tally::stage_needed(&a));
         tally::compare(&mut t, stmt, &a, &v);
-        if v.accepted() && a.findings.is_empty() {
+        if let (Verdict::Accepted(d), true) = (&v, a.findings.is_empty()) {
             accepted.push((stmt.clone(), a.references.clone()));
+            if let Some(d) = d {
+                described.push((stmt.clone(), a, d.clone()));
+            }
         }
     }
     Run {
         tally: t,
         accepted,
+        described,
         snapshot,
     }
 }
@@ -58,9 +65,16 @@ fn engine_agrees_with_postgresql() {
     let Some(corpora) = corpus::shared_corpora() else {
         return;
     };
-    let Some(pg15) = Cluster::start(15) else { return };
-    let Some(pg16) = Cluster::start(16) else { return };
-    assert!(pg15.has_extension("fuzzystrmatch"), "docs.rs needs fuzzystrmatch");
+    let Some(pg15) = Cluster::start(15) else {
+        return;
+    };
+    let Some(pg16) = Cluster::start(16) else {
+        return;
+    };
+    assert!(
+        pg15.has_extension("fuzzystrmatch"),
+        "docs.rs needs fuzzystrmatch"
+    );
     assert!(pg16.has_extension("vector"), "writeros needs pgvector");
 
     let sets = [
@@ -71,10 +85,34 @@ fn engine_agrees_with_postgresql() {
     let mut total = Tally::default();
     let mut issue_corpus = Tally::default();
     let mut mutations: Vec<(&str, &str, MutationTally)> = Vec::new();
+    let mut nulls_total: Vec<NullTally> = Vec::new();
     for (pg, c) in &sets {
         let run = verdicts(pg, c);
         let t = run.tally;
         println!("{} (PostgreSQL {}):\n{t}", c.name, c.version);
+        let data = format!("{}_data", c.db);
+        pg.psql(
+            "postgres",
+            &format!("CREATE DATABASE {data} TEMPLATE {}", c.db),
+        );
+        let n = nulls::check(&mut pg.connect(&data), &run.snapshot, &run.described);
+        println!(
+            "  NOT NULL ground truth: {} rows in the tables ({} tables left empty: {}); {} columns \
+             called NOT NULL, {} of them seen in rows of {} runs ({} runs refused); NULLs found in \
+             them: {}",
+            n.rows,
+            n.empty_tables.len(),
+            n.empty_tables.join(", "),
+            n.not_null,
+            n.exercised,
+            n.runs,
+            n.failed_runs,
+            n.violations.len()
+        );
+        for v in &n.violations {
+            println!("    {v}");
+        }
+        nulls_total.push(n);
         for (kind, m) in mutate::mutations(pg, c, &run.accepted, &run.snapshot) {
             mutations.push((c.name, kind, m));
         }
@@ -127,7 +165,14 @@ fn engine_agrees_with_postgresql() {
         for s in &m.function_calls {
             println!("    function call: {s}");
         }
-        for s in m.unsuggested.iter().chain(&v.false_rejections).chain(&v.missed).chain(&v.type_disagreements).chain(&v.param_disagreements) {
+        for s in m
+            .unsuggested
+            .iter()
+            .chain(&v.false_rejections)
+            .chain(&v.missed)
+            .chain(&v.type_disagreements)
+            .chain(&v.param_disagreements)
+        {
             println!("    {s}");
         }
         mutation_failures += m.unsuggested.len()
@@ -143,11 +188,31 @@ fn engine_agrees_with_postgresql() {
         total.type_disagreements.len() + total.param_disagreements.len(),
         issue_corpus.typed_percent()
     );
-    assert!(total.corpus_errors.is_empty(), "the corpus marks statements the server accepts as rejected");
-    assert!(total.false_rejections.is_empty(), "the engine rejects statements the server accepts");
+    assert!(
+        total.corpus_errors.is_empty(),
+        "the corpus marks statements the server accepts as rejected"
+    );
+    assert!(
+        total.false_rejections.is_empty(),
+        "the engine rejects statements the server accepts"
+    );
     assert!(total.type_disagreements.is_empty(), "result types disagree");
-    assert!(total.param_disagreements.is_empty(), "parameter types disagree");
-    assert!(total.name_disagreements.is_empty(), "result column names disagree");
-    assert!(issue_corpus.typed_percent() >= 95.0, "too few result columns typed");
-    assert_eq!(mutation_failures, 0, "after a mutation, the engine and the server disagree");
+    assert!(
+        total.param_disagreements.is_empty(),
+        "parameter types disagree"
+    );
+    assert!(
+        total.name_disagreements.is_empty(),
+        "result column names disagree"
+    );
+    assert!(
+        issue_corpus.typed_percent() >= 95.0,
+        "too few result columns typed"
+    );
+    assert_eq!(
+        mutation_failures, 0,
+        "after a mutation, the engine and the server disagree"
+    );
+    let violations: usize = nulls_total.iter().map(|n| n.violations.len()).sum();
+    assert_eq!(violations, 0, "a column called NOT NULL held NULL");
 }

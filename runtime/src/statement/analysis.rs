@@ -74,11 +74,13 @@ impl Nullability {
     /// NULL in gives NULL out: the result of combining values of these nullabilities with a
     /// strict operator or function.
     pub fn strict<I: IntoIterator<Item = Nullability>>(inputs: I) -> Nullability {
-        inputs.into_iter().fold(Nullability::NotNull, |acc, n| match (acc, n) {
-            (Nullability::Nullable, _) | (_, Nullability::Nullable) => Nullability::Nullable,
-            (Nullability::Unknown, _) | (_, Nullability::Unknown) => Nullability::Unknown,
-            _ => Nullability::NotNull,
-        })
+        inputs
+            .into_iter()
+            .fold(Nullability::NotNull, |acc, n| match (acc, n) {
+                (Nullability::Nullable, _) | (_, Nullability::Nullable) => Nullability::Nullable,
+                (Nullability::Unknown, _) | (_, Nullability::Unknown) => Nullability::Unknown,
+                _ => Nullability::NotNull,
+            })
     }
 
     /// NULL only if every input is NULL (`coalesce`, `greatest`).

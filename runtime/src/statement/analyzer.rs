@@ -136,7 +136,13 @@ impl<'a> Analyzer<'a> {
     }
 
     /// Reports a reference that did not resolve.
-    pub fn report_miss(&mut self, miss: Miss, span: Range<usize>, table: Option<&str>, column: &str) {
+    pub fn report_miss(
+        &mut self,
+        miss: Miss,
+        span: Range<usize>,
+        table: Option<&str>,
+        column: &str,
+    ) {
         let (kind, message) = match miss {
             Miss::NoColumn { candidates } => (
                 FindingKind::UnknownColumn,
@@ -168,9 +174,7 @@ impl<'a> Analyzer<'a> {
                 let t = table.unwrap_or(column);
                 (
                     FindingKind::InvalidReference,
-                    format!(
-                        "`{t}` is named `{alias}` in this query; write `{alias}.{column}`"
-                    ),
+                    format!("`{t}` is named `{alias}` in this query; write `{alias}.{column}`"),
                 )
             }
             Miss::NotVisible => {
@@ -198,20 +202,24 @@ impl<'a> Analyzer<'a> {
     /// label), a parameter takes the type. A known parameter is checked against `target`.
     pub fn coerce(&mut self, t: &Typed<'a>, target: Ty<'a>, context: CastContext) {
         match &t.ty {
-            TypeState::Unknown(Unk::Literal(text)) => self.check_literal(text, target, t.span.clone()),
+            TypeState::Unknown(Unk::Literal(text)) => {
+                self.check_literal(text, target, t.span.clone())
+            }
             TypeState::Unknown(Unk::Param(n)) => self.params.fix(*n, target),
-            TypeState::Known(p) if t.param.is_some() => {
-                if self.judgeable(*p) && self.judgeable(target) && !self.env.coerces(*p, target, context)
-                {
-                    let n = t.param.unwrap_or(0);
-                    let message = format!(
-                        "parameter `${n}` is used as `{}` elsewhere in the statement but as `{}` \
-                         here; PostgreSQL gives a parameter one type",
-                        self.env.display(*p),
-                        self.env.display(target)
-                    );
-                    self.report(FindingKind::ParamConflict, t.span.clone(), message);
-                }
+            TypeState::Known(p)
+                if t.param.is_some()
+                    && self.judgeable(*p)
+                    && self.judgeable(target)
+                    && !self.env.coerces(*p, target, context) =>
+            {
+                let n = t.param.unwrap_or(0);
+                let message = format!(
+                    "parameter `${n}` is used as `{}` elsewhere in the statement but as `{}` \
+                     here; PostgreSQL gives a parameter one type",
+                    self.env.display(*p),
+                    self.env.display(target)
+                );
+                self.report(FindingKind::ParamConflict, t.span.clone(), message);
             }
             _ => {}
         }
@@ -229,7 +237,10 @@ impl<'a> Analyzer<'a> {
 
     /// Types the engine reasons about (not known only by name).
     pub fn judgeable(&self, ty: Ty<'a>) -> bool {
-        !matches!(self.env.base_type(ty).base, Base::Other(_) | Base::Composite(_))
+        !matches!(
+            self.env.base_type(ty).base,
+            Base::Other(_) | Base::Composite(_)
+        )
     }
 
     /// A string literal coerced to `target` is read as a value of it when PostgreSQL prepares

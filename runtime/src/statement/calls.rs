@@ -191,7 +191,11 @@ impl<'a> Analyzer<'a> {
         windowed: bool,
         span: Range<usize>,
     ) -> Typed<'a> {
-        let Some(inputs) = args.iter().map(Typed::arg).collect::<Option<Vec<ArgTy<'a>>>>() else {
+        let Some(inputs) = args
+            .iter()
+            .map(Typed::arg)
+            .collect::<Option<Vec<ArgTy<'a>>>>()
+        else {
             return Typed::untyped(span);
         };
         let shape = CallShape { names };
@@ -257,14 +261,25 @@ impl<'a> Analyzer<'a> {
 
     /// Calls of syntax (`EXTRACT`, `POSITION`, `AT TIME ZONE`, ...) that PostgreSQL turns into
     /// function calls.
-    pub(super) fn special_call(&mut self, name: &str, args: &[&Expr], span: Range<usize>) -> Typed<'a> {
+    pub(super) fn special_call(
+        &mut self,
+        name: &str,
+        args: &[&Expr],
+        span: Range<usize>,
+    ) -> Typed<'a> {
         let typed: Vec<Typed<'a>> = args.iter().map(|e| self.expr(e)).collect();
         self.resolved_call(name, typed, span)
     }
 
-    pub(super) fn resolved_call(&mut self, name: &str, args: Vec<Typed<'a>>, span: Range<usize>) -> Typed<'a> {
+    pub(super) fn resolved_call(
+        &mut self,
+        name: &str,
+        args: Vec<Typed<'a>>,
+        span: Range<usize>,
+    ) -> Typed<'a> {
         let names = vec![None; args.len()];
-        self.call_resolved(name, &args, &names, false, span).named(name, 2)
+        self.call_resolved(name, &args, &names, false, span)
+            .named(name, 2)
     }
 
     pub(super) fn substring(
@@ -313,7 +328,12 @@ impl<'a> Analyzer<'a> {
 
     /// `COALESCE`, `GREATEST`, `LEAST`, `NULLIF`, `ROW`: typed by PostgreSQL itself, not by
     /// `pg_proc`.
-    fn special_form(&mut self, name: &str, args: &[Typed<'a>], span: Range<usize>) -> Option<Typed<'a>> {
+    fn special_form(
+        &mut self,
+        name: &str,
+        args: &[Typed<'a>],
+        span: Range<usize>,
+    ) -> Option<Typed<'a>> {
         match name {
             "coalesce" | "greatest" | "least" => {
                 let t = self.common(args, span.clone());
@@ -382,7 +402,7 @@ impl<'a> Analyzer<'a> {
                 Some(s) => {
                     self.operator("=", Some(s), &c, c.span.clone());
                 }
-                None => self.to_bool(&c),
+                None => self.coerce_bool(&c),
             }
         }
         // PostgreSQL puts ELSE first when it chooses the common type.

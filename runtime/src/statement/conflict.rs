@@ -134,7 +134,10 @@ impl<'a> Analyzer<'a> {
         let same = |k: &UniqueKey<'_>| {
             k.columns.len() == names.len() && names.iter().all(|n| k.columns.contains(&n.as_str()))
         };
-        if keys.iter().any(|k| same(k) && (!k.partial || has_predicate)) {
+        if keys
+            .iter()
+            .any(|k| same(k) && (!k.partial || has_predicate))
+        {
             return;
         }
         let span = match (columns.first(), columns.last()) {

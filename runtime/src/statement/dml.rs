@@ -5,8 +5,8 @@
 use std::ops::Range;
 
 use sqlparser::ast::{
-    Assignment, AssignmentTarget, Delete, Expr, FromTable, Insert, ObjectName, SelectItem,
-    SetExpr, Statement, TableFactor, TableObject, Update, UpdateTableFromKind,
+    Assignment, AssignmentTarget, Delete, Expr, FromTable, Insert, ObjectName, SelectItem, SetExpr,
+    Statement, TableFactor, TableObject, Update, UpdateTableFromKind,
 };
 
 use super::analyzer::{Analyzer, Typed};
@@ -48,7 +48,11 @@ impl<'a> Analyzer<'a> {
     }
 
     /// Resolves the written relation and puts it in scope.
-    fn target(&mut self, name: &ObjectName, alias: Option<&sqlparser::ast::TableAlias>) -> Target<'a> {
+    fn target(
+        &mut self,
+        name: &ObjectName,
+        alias: Option<&sqlparser::ast::TableAlias>,
+    ) -> Target<'a> {
         let span = self.span_of(name);
         let item = self.relation_item(name, alias, span.clone());
         let parts = name_parts(name).unwrap_or_default();
@@ -100,12 +104,15 @@ impl<'a> Analyzer<'a> {
         // The target is not visible to the VALUES or SELECT that feeds it.
         let target_item = self.scopes.top().items.pop();
         let columns = self.insert_columns(&target, &i.columns);
-        let overriding_system = matches!(i.overriding, Some(sqlparser::ast::InsertOverriding::System));
+        let overriding_system =
+            matches!(i.overriding, Some(sqlparser::ast::InsertOverriding::System));
         let write = Write::Insert { overriding_system };
         let mut written: Vec<&'a Column> = Vec::new();
         match i.source.as_deref() {
             None => {}
-            Some(q) => written = self.insert_source(&target, &columns, q, write, !i.columns.is_empty()),
+            Some(q) => {
+                written = self.insert_source(&target, &columns, q, write, !i.columns.is_empty())
+            }
         }
         if let Some(t) = target.table {
             self.missing_values(t, &written, &target);
@@ -120,7 +127,11 @@ impl<'a> Analyzer<'a> {
     }
 
     /// The columns an INSERT writes: those listed, else all of the table in order.
-    fn insert_columns(&mut self, target: &Target<'a>, listed: &[ObjectName]) -> Vec<Option<&'a Column>> {
+    fn insert_columns(
+        &mut self,
+        target: &Target<'a>,
+        listed: &[ObjectName],
+    ) -> Vec<Option<&'a Column>> {
         let Some(table) = target.table else {
             return vec![None; listed.len()];
         };
@@ -255,7 +266,13 @@ impl<'a> Analyzer<'a> {
                 (Some(Generated::Stored | Generated::Virtual), _, _) => Some(
                     "a generated column; PostgreSQL computes it: leave it out or write `DEFAULT`",
                 ),
-                (_, Some(Identity::Always), Write::Insert { overriding_system: false }) => Some(
+                (
+                    _,
+                    Some(Identity::Always),
+                    Write::Insert {
+                        overriding_system: false,
+                    },
+                ) => Some(
                     "`GENERATED ALWAYS AS IDENTITY`: leave it out, write `DEFAULT`, or add \
                      `OVERRIDING SYSTEM VALUE`",
                 ),
@@ -330,7 +347,7 @@ impl<'a> Analyzer<'a> {
         self.scopes.top().items[idx].lateral_only = true;
         match &u.from {
             Some(UpdateTableFromKind::BeforeSet(f)) | Some(UpdateTableFromKind::AfterSet(f)) => {
-                self.from_clause(f)
+                self.read_from(f)
             }
             None => {}
         }
@@ -365,7 +382,9 @@ impl<'a> Analyzer<'a> {
             for (i, n) in names.iter().enumerate() {
                 let span = self.span_of(*n);
                 let parts = name_parts(n).unwrap_or_default();
-                let Some(col) = parts.first().cloned() else { continue };
+                let Some(col) = parts.first().cloned() else {
+                    continue;
+                };
                 if seen.contains(&col) {
                     self.report(
                         FindingKind::DuplicateColumn,
@@ -400,7 +419,7 @@ impl<'a> Analyzer<'a> {
         };
         self.target(name, alias.as_ref());
         if let Some(using) = &d.using {
-            self.from_clause(using);
+            self.read_from(using);
         }
         if let Some(w) = &d.selection {
             self.condition(w);
@@ -428,7 +447,10 @@ impl<'a> Analyzer<'a> {
             .iter()
             .map(|c| super::scope::Col {
                 name: c.name.clone(),
-                ty: Some(self.env.declared_type(&c.type_schema, &c.type_name, c.array)),
+                ty: Some(
+                    self.env
+                        .declared_type(&c.type_schema, &c.type_name, c.array),
+                ),
                 null: if c.nullable {
                     super::analysis::Nullability::Nullable
                 } else {

@@ -29,14 +29,6 @@ impl<'s> RelRef<'s> {
             RelRef::System(q, _) => q,
         }
     }
-
-    pub fn describe(self) -> &'static str {
-        match self {
-            RelRef::Table(_, t) => t.kind.describe(),
-            RelRef::Sequence(_) => "sequence",
-            RelRef::System(..) => "system relation",
-        }
-    }
 }
 
 #[derive(Debug)]
@@ -128,7 +120,13 @@ impl<'s> Env<'s> {
         let system = ["pg_catalog", "information_schema"];
         if let Some(&s) = system.iter().find(|s| **s == schema) {
             if let Some((k, r)) = self.cat.relation_entry(s, name) {
-                return Some(RelRef::System(Qn { schema: k.0, name: k.1 }, r));
+                return Some(RelRef::System(
+                    Qn {
+                        schema: k.0,
+                        name: k.1,
+                    },
+                    r,
+                ));
             }
         }
         None

@@ -81,7 +81,7 @@ impl<'a> Analyzer<'a> {
             | Expr::IsUnknown(x)
             | Expr::IsNotUnknown(x) => {
                 let t = self.expr(x);
-                self.to_bool(&t);
+                self.coerce_bool(&t);
                 self.boolean(Nullability::NotNull, span)
             }
             Expr::Exists { subquery, .. } => {
@@ -131,20 +131,44 @@ impl<'a> Analyzer<'a> {
                 expr,
                 pattern,
                 escape_char,
-            } => self.like(["~~", "!~~"], *negated, *any, expr, pattern, escape_char.as_deref(), span),
+            } => self.like(
+                ["~~", "!~~"],
+                *negated,
+                *any,
+                expr,
+                pattern,
+                escape_char.as_deref(),
+                span,
+            ),
             Expr::ILike {
                 negated,
                 any,
                 expr,
                 pattern,
                 escape_char,
-            } => self.like(["~~*", "!~~*"], *negated, *any, expr, pattern, escape_char.as_deref(), span),
+            } => self.like(
+                ["~~*", "!~~*"],
+                *negated,
+                *any,
+                expr,
+                pattern,
+                escape_char.as_deref(),
+                span,
+            ),
             Expr::SimilarTo {
                 negated,
                 expr,
                 pattern,
                 escape_char,
-            } => self.like(["~", "!~"], *negated, false, expr, pattern, escape_char.as_deref(), span),
+            } => self.like(
+                ["~", "!~"],
+                *negated,
+                false,
+                expr,
+                pattern,
+                escape_char.as_deref(),
+                span,
+            ),
             Expr::AnyOp {
                 left,
                 compare_op,
@@ -173,13 +197,24 @@ impl<'a> Analyzer<'a> {
                 substring_from,
                 substring_for,
                 ..
-            } => self.substring(expr, substring_from.as_deref(), substring_for.as_deref(), span),
+            } => self.substring(
+                expr,
+                substring_from.as_deref(),
+                substring_for.as_deref(),
+                span,
+            ),
             Expr::Trim {
                 trim_where,
                 trim_what,
                 expr,
                 trim_characters,
-            } => self.trim(trim_where.as_ref(), trim_what.as_deref(), expr, trim_characters.as_deref(), span),
+            } => self.trim(
+                trim_where.as_ref(),
+                trim_what.as_deref(),
+                expr,
+                trim_characters.as_deref(),
+                span,
+            ),
             Expr::Overlay {
                 expr,
                 overlay_what,
@@ -204,14 +239,14 @@ impl<'a> Analyzer<'a> {
     }
 
     /// Coerces a condition to `boolean` (`WHERE`, `AND`, `CASE WHEN`, ...).
-    pub fn to_bool(&mut self, t: &Typed<'a>) {
+    pub fn coerce_bool(&mut self, t: &Typed<'a>) {
         let b = Ty::cat(self.env.cat.known.bool);
         self.coerce(t, b, CastContext::Implicit);
     }
 
     pub fn condition(&mut self, e: &Expr) {
         let t = self.expr(e);
-        self.to_bool(&t);
+        self.coerce_bool(&t);
     }
 
     fn literal(&mut self, v: &Value, span: Range<usize>) -> Typed<'a> {
@@ -358,8 +393,7 @@ impl<'a> Analyzer<'a> {
         };
         let column = names.last().cloned().unwrap_or_default();
         match result {
-            Ok(found) => {
-                let col = found.col;
+            Ok(col) => {
                 self.references.extend(col.origin);
                 let ty = match col.ty {
                     Some(t) => TypeState::Known(t),
@@ -460,10 +494,16 @@ impl<'a> Analyzer<'a> {
                 let schema = self.env.snap.schemas.get(q.schema)?;
                 if let Some(c) = schema.composites.get(q.name) {
                     let a = c.attributes.iter().find(|a| a.name == field)?;
-                    Some(self.env.declared_type(&a.type_schema, &a.type_name, a.array))
+                    Some(
+                        self.env
+                            .declared_type(&a.type_schema, &a.type_name, a.array),
+                    )
                 } else {
                     let col = schema.tables.get(q.name)?.column(field)?;
-                    Some(self.env.declared_type(&col.type_schema, &col.type_name, col.array))
+                    Some(
+                        self.env
+                            .declared_type(&col.type_schema, &col.type_name, col.array),
+                    )
                 }
             }
             _ => None,

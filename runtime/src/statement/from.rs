@@ -11,10 +11,8 @@ use sqlparser::ast::{
 
 use super::analysis::Nullability;
 use super::analyzer::{Analyzer, Typed};
-use super::catalog::CTy;
-use super::env::RelRef;
-use super::findings::{self, FindingKind};
-use super::scope::{Col, Item, ItemKind, Origin};
+use super::findings::FindingKind;
+use super::scope::{Col, Item, ItemKind};
 use super::typename::{fold, name_parts};
 use super::types::Ty;
 
@@ -27,28 +25,12 @@ enum Outer {
     Full,
 }
 
-/// System columns every table has, found by name only.
-const SYSTEM_COLUMNS: &[(&str, &str)] = &[
-    ("tableoid", "oid"),
-    ("xmin", "xid"),
-    ("cmin", "cid"),
-    ("xmax", "xid"),
-    ("cmax", "cid"),
-    ("ctid", "tid"),
-];
-
-const SEQUENCE_COLUMNS: &[(&str, &str)] = &[
-    ("last_value", "int8"),
-    ("log_cnt", "int8"),
-    ("is_called", "bool"),
-];
-
 impl<'a> Analyzer<'a> {
     /// Reads a FROM list into the current query level.
-    pub fn from_clause(&mut self, from: &[TableWithJoins]) {
+    pub fn read_from(&mut self, from: &[TableWithJoins]) {
         let start = self.scopes.top().items.len();
         for twj in from {
-            let ns = self.from_joined(twj);
+            let ns = self.joined_item(twj);
             for mut item in ns {
                 item.lateral_only = true;
                 self.scopes.top().items.push(item);
@@ -86,8 +68,8 @@ impl<'a> Analyzer<'a> {
         }
     }
 
-    fn from_joined(&mut self, twj: &TableWithJoins) -> Vec<Item<'a>> {
-        let mut ns = self.from_factor(&twj.relation);
+    fn joined_item(&mut self, twj: &TableWithJoins) -> Vec<Item<'a>> {
+        let mut ns = self.table_factor(&twj.relation);
         for j in &twj.joins {
             ns = self.join(ns, j);
         }
@@ -97,7 +79,9 @@ impl<'a> Analyzer<'a> {
     fn join(&mut self, left: Vec<Item<'a>>, j: &Join) -> Vec<Item<'a>> {
         use JoinOperator as J;
         let (outer, constraint) = match &j.join_operator {
-            J::Join(c) | J::Inner(c) | J::CrossJoin(c) | J::StraightJoin(c) => (Outer::None, Some(c)),
+            J::Join(c) | J::Inner(c) | J::CrossJoin(c) | J::StraightJoin(c) => {
+                (Outer::None, Some(c))
+            }
             J::Left(c) | J::LeftOuter(c) => (Outer::Left, Some(c)),
             J::Right(c) | J::RightOuter(c) => (Outer::Right, Some(c)),
             J::FullOuter(c) => (Outer::Full, Some(c)),
@@ -110,7 +94,7 @@ impl<'a> Analyzer<'a> {
             item.lateral_only = true;
             self.scopes.top().items.push(item);
         }
-        let mut right = self.from_factor(&j.relation);
+        let mut right = self.table_factor(&j.relation);
         self.scopes.top().items.truncate(level_len);
         let mut left = left;
         if matches!(outer, Outer::Right | Outer::Full) {
@@ -184,13 +168,16 @@ impl<'a> Analyzer<'a> {
                         ("right", rs.len(), right)
                     };
                     let message = if found == 0 {
-                        let names: Vec<&str> = visible_cols(items).map(|c| c.name.as_str()).collect();
+                        let names: Vec<&str> =
+                            visible_cols(items).map(|c| c.name.as_str()).collect();
                         format!(
                             "column `{name}` of USING does not exist on the {side} side of the join{}",
                             crate::suggest::did_you_mean_or_renamed(name, names)
                         )
                     } else {
-                        format!("column `{name}` of USING is ambiguous on the {side} side of the join")
+                        format!(
+                            "column `{name}` of USING is ambiguous on the {side} side of the join"
+                        )
                     };
                     self.report(FindingKind::UnknownColumn, span.clone(), message);
                     continue;
@@ -230,14 +217,20 @@ impl<'a> Analyzer<'a> {
         item
     }
 
-    fn from_factor(&mut self, tf: &TableFactor) -> Vec<Item<'a>> {
+    fn table_factor(&mut self, tf: &TableFactor) -> Vec<Item<'a>> {
         let span = self.span_of(tf);
         match tf {
             TableFactor::Table {
-                name, alias, args, with_ordinality, ..
+                name,
+                alias,
+                args,
+                with_ordinality,
+                ..
             } => match args {
                 None => vec![self.relation_item(name, alias.as_ref(), span)],
-                Some(a) => vec![self.function_item(name, &a.args, *with_ordinality, alias.as_ref(), span)],
+                Some(a) => {
+                    vec![self.function_item(name, &a.args, *with_ordinality, alias.as_ref(), span)]
+                }
             },
             TableFactor::Function {
                 name,
@@ -262,7 +255,7 @@ impl<'a> Analyzer<'a> {
                 table_with_joins,
                 alias,
             } => {
-                let ns = self.from_joined(table_with_joins);
+                let ns = self.joined_item(table_with_joins);
                 match alias {
                     None => ns,
                     Some(a) => {
@@ -283,184 +276,6 @@ impl<'a> Analyzer<'a> {
                 let mut item = Item::new(name, ItemKind::Subquery, Vec::new(), span);
                 item.open = true;
                 vec![item]
-            }
-        }
-    }
-
-    /// A relation or CTE by name, as a FROM item (also the target of INSERT/UPDATE/DELETE).
-    pub fn relation_item(
-        &mut self,
-        name: &ObjectName,
-        alias: Option<&TableAlias>,
-        span: Range<usize>,
-    ) -> Item<'a> {
-        let parts = name_parts(name).unwrap_or_default();
-        let (schema, rel) = match parts.as_slice() {
-            [r] => (None, r.clone()),
-            [s, r] => (Some(s.clone()), r.clone()),
-            [_, s, r] => (Some(s.clone()), r.clone()),
-            _ => (None, String::new()),
-        };
-        let mut item = match (schema.as_deref(), self.scopes.cte(&rel)) {
-            (None, Some(cte)) => Item::new(Some(rel.clone()), ItemKind::Cte, cte.cols.clone(), span.clone()),
-            _ => self.named_relation(schema.as_deref(), &rel, span.clone()),
-        };
-        if alias.is_some() {
-            item.hidden_name = item.name.clone();
-            item.schema = None;
-        }
-        self.apply_alias(&mut item, alias);
-        item
-    }
-
-    fn named_relation(&mut self, schema: Option<&str>, rel: &str, span: Range<usize>) -> Item<'a> {
-        let env = self.env;
-        let found = match schema {
-            Some(s) => env.relation_in(s, rel),
-            None => env.relation(rel),
-        };
-        let open_item = |cols: Vec<Col<'a>>| {
-            let mut item = Item::new(Some(rel.to_owned()), ItemKind::Relation, cols, span.clone());
-            item.open = true;
-            item
-        };
-        let Some(found) = found else {
-            if rel.ends_with("_seq") {
-                // A sequence the snapshot cannot list: its columns are always these.
-                return open_item(self.fixed_cols(SEQUENCE_COLUMNS));
-            }
-            match schema {
-                Some(s) if !env.has_schema(s) => self.report(
-                    FindingKind::UnknownSchema,
-                    span.clone(),
-                    format!(
-                        "schema `{s}` does not exist{}",
-                        crate::suggest::did_you_mean(s, env.snap.schemas.keys().map(String::as_str))
-                    ),
-                ),
-                Some(s) => {
-                    let message = findings::unknown_relation(
-                        &format!("{s}.{rel}"),
-                        env.relation_names_in(s),
-                        &[],
-                    );
-                    self.report(FindingKind::UnknownRelation, span.clone(), message);
-                }
-                None => {
-                    let mut candidates = env.visible_relation_names();
-                    candidates.extend(self.scopes.cte_names());
-                    let elsewhere = env.schemas_with_relation(rel);
-                    let message = findings::unknown_relation(rel, candidates, &elsewhere);
-                    self.report(FindingKind::UnknownRelation, span.clone(), message);
-                }
-            }
-            return open_item(Vec::new());
-        };
-        let qn = found.qn();
-        let (cols, open) = match found {
-            RelRef::Table(q, t) => {
-                let tracks = t.kind.tracks_nullability();
-                let mut cols: Vec<Col<'a>> = t
-                    .columns
-                    .iter()
-                    .map(|c| Col {
-                        name: c.name.clone(),
-                        ty: Some(env.declared_type(&c.type_schema, &c.type_name, c.array)),
-                        null: match (tracks, c.nullable) {
-                            (false, _) => Nullability::Unknown,
-                            (true, true) => Nullability::Nullable,
-                            (true, false) => Nullability::NotNull,
-                        },
-                        origin: Some(Origin {
-                            schema: q.schema,
-                            table: q.name,
-                            column: &c.name,
-                        }),
-                        hidden: false,
-                        qualifier: None,
-                    })
-                    .collect();
-                if !matches!(t.kind, crate::snapshot::RelationKind::View) {
-                    let mut system = self.fixed_cols(SYSTEM_COLUMNS);
-                    for c in &mut system {
-                        c.hidden = true;
-                    }
-                    cols.extend(system);
-                }
-                (cols, false)
-            }
-            RelRef::Sequence(_) => (self.fixed_cols(SEQUENCE_COLUMNS), false),
-            RelRef::System(_, r) => {
-                let cols = r
-                    .columns
-                    .iter()
-                    .map(|c| self.cat_col(c.name, c.ty, c.not_null))
-                    .collect();
-                (cols, true)
-            }
-        };
-        let mut item = Item::new(Some(qn.name.to_owned()), ItemKind::Relation, cols, span);
-        item.schema = Some(qn.schema);
-        item.open = open;
-        item
-    }
-
-    fn fixed_cols(&self, cols: &[(&str, &str)]) -> Vec<Col<'a>> {
-        cols.iter()
-            .filter_map(|(n, t)| {
-                let id = self.env.cat.type_named(0, t)?;
-                Some(self.cat_col(n, CTy { id, array: false }, true))
-            })
-            .collect()
-    }
-
-    fn cat_col(&self, name: &str, ty: CTy, not_null: bool) -> Col<'a> {
-        Col {
-            name: name.to_owned(),
-            ty: Some(ty.into()),
-            null: if not_null {
-                Nullability::NotNull
-            } else {
-                Nullability::Nullable
-            },
-            origin: None,
-            hidden: false,
-            qualifier: None,
-        }
-    }
-
-    /// Renames an item (and its first columns) as `AS alias(a, b)` says.
-    pub fn apply_alias(&mut self, item: &mut Item<'a>, alias: Option<&TableAlias>) {
-        let Some(alias) = alias else { return };
-        item.name = Some(fold(&alias.name));
-        for c in &mut item.cols {
-            c.qualifier = item.name.clone();
-        }
-        let visible = item.cols.iter().filter(|c| !c.hidden).count();
-        if alias.columns.len() > visible && !item.open {
-            let span = self.ident_span(&alias.name);
-            let name = item.name.clone().unwrap_or_default();
-            self.report(
-                FindingKind::Arity,
-                span,
-                format!(
-                    "`{name}` has {visible} columns but the alias names {}",
-                    alias.columns.len()
-                ),
-            );
-        }
-        let mut cols = item.cols.iter_mut().filter(|c| !c.hidden);
-        for a in &alias.columns {
-            match cols.next() {
-                Some(c) => {
-                    c.name = fold(&a.name);
-                    if let Some(dt) = &a.data_type {
-                        if let super::typename::TypeName::Found { ty, .. } = self.env.type_name(dt) {
-                            c.ty = Some(ty);
-                        }
-                    }
-                }
-                None => break,
             }
         }
     }
@@ -537,9 +352,9 @@ impl<'a> Analyzer<'a> {
         alias: Option<&TableAlias>,
     ) -> Option<Vec<Col<'a>>> {
         let inputs = args.iter().map(Typed::arg).collect::<Option<Vec<_>>>()?;
-        let res = self
-            .env
-            .resolve_function(fname, &inputs, super::overload::CallShape { names })?;
+        let res =
+            self.env
+                .resolve_function(fname, &inputs, super::overload::CallShape { names })?;
         for (t, target) in args.iter().zip(&res.args) {
             if let Some(target) = target {
                 self.coerce(t, *target, super::catalog::CastContext::Implicit);

@@ -57,7 +57,11 @@ fn number(t: &str) -> bool {
     };
     let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || c == '_');
     let mantissa_ok = match mantissa.split_once('.') {
-        Some((a, b)) => (digits(a) || a.is_empty()) && (digits(b) || b.is_empty()) && !(a.is_empty() && b.is_empty()),
+        Some((a, b)) => {
+            (digits(a) || a.is_empty())
+                && (digits(b) || b.is_empty())
+                && !(a.is_empty() && b.is_empty())
+        }
         None => digits(mantissa),
     };
     let exponent_ok = exponent.is_none_or(|e| digits(e.strip_prefix(['-', '+']).unwrap_or(e)));
@@ -149,7 +153,11 @@ pub(crate) fn array_elements(text: &str) -> Option<Vec<String>> {
 }
 
 fn push_element(out: &mut Vec<String>, raw: &str, quoted: bool) {
-    let v = if quoted { raw.to_owned() } else { raw.trim().to_owned() };
+    let v = if quoted {
+        raw.to_owned()
+    } else {
+        raw.trim().to_owned()
+    };
     // An unquoted NULL is SQL NULL, which any array may hold.
     if quoted || !v.eq_ignore_ascii_case("null") {
         out.push(v);
@@ -188,8 +196,14 @@ mod tests {
         for bad in ["o", "maybe", "2"] {
             assert_eq!(valid("bool", bad), Some(false), "{bad}");
         }
-        assert_eq!(valid("uuid", "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"), Some(true));
-        assert_eq!(valid("uuid", "{a0eebc999c0b4ef8bb6d6bb9bd380a11}"), Some(true));
+        assert_eq!(
+            valid("uuid", "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"),
+            Some(true)
+        );
+        assert_eq!(
+            valid("uuid", "{a0eebc999c0b4ef8bb6d6bb9bd380a11}"),
+            Some(true)
+        );
         assert_eq!(valid("uuid", "a0eebc99-9c0b"), Some(false));
         assert_eq!(valid("text", "anything"), None);
     }

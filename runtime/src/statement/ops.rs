@@ -93,8 +93,8 @@ impl<'a> Analyzer<'a> {
     ) -> Typed<'a> {
         if matches!(op, BinaryOperator::And | BinaryOperator::Or) {
             let (l, r) = (self.expr(left), self.expr(right));
-            self.to_bool(&l);
-            self.to_bool(&r);
+            self.coerce_bool(&l);
+            self.coerce_bool(&r);
             return self.boolean(Nullability::strict([l.null, r.null]), span);
         }
         let (l, r) = (self.expr(left), self.expr(right));
@@ -104,11 +104,16 @@ impl<'a> Analyzer<'a> {
         }
     }
 
-    pub(super) fn unary(&mut self, op: &UnaryOperator, expr: &Expr, span: Range<usize>) -> Typed<'a> {
+    pub(super) fn unary(
+        &mut self,
+        op: &UnaryOperator,
+        expr: &Expr,
+        span: Range<usize>,
+    ) -> Typed<'a> {
         let t = self.expr(expr);
         let name = match op {
             UnaryOperator::Not => {
-                self.to_bool(&t);
+                self.coerce_bool(&t);
                 return self.boolean(t.null, span);
             }
             UnaryOperator::Minus => "-",
@@ -172,7 +177,13 @@ impl<'a> Analyzer<'a> {
     /// An operator no built-in fits, between plain built-in types (or enums): PostgreSQL fails
     /// with "operator does not exist". Anything else (a composite, a range, a type of an
     /// extension the engine does not know) may have an operator the snapshot does not show.
-    fn no_operator(&mut self, name: &str, left: Option<&Typed<'a>>, right: &Typed<'a>, span: Range<usize>) {
+    fn no_operator(
+        &mut self,
+        name: &str,
+        left: Option<&Typed<'a>>,
+        right: &Typed<'a>,
+        span: Range<usize>,
+    ) {
         if !self.env.unknown_extensions.is_empty() {
             return;
         }
@@ -180,7 +191,9 @@ impl<'a> Analyzer<'a> {
         let mut shown = Vec::new();
         for t in &operands {
             match &t.ty {
-                TypeState::Known(ty) if self.plain(*ty) => shown.push(format!("`{}`", self.env.display(*ty))),
+                TypeState::Known(ty) if self.plain(*ty) => {
+                    shown.push(format!("`{}`", self.env.display(*ty)))
+                }
                 TypeState::Unknown(_) => shown.push("an untyped literal".to_owned()),
                 _ => return,
             }
@@ -202,7 +215,9 @@ impl<'a> Analyzer<'a> {
         if !matches!(name, "=" | "<>" | "<" | ">" | "<=" | ">=") {
             return false;
         }
-        let (Some(lt), Some(rt)) = (l.ty(), r.ty()) else { return false };
+        let (Some(lt), Some(rt)) = (l.ty(), r.ty()) else {
+            return false;
+        };
         let (param, this, other) = match (l.param, r.param) {
             (Some(n), _) => (n, lt, rt),
             (_, Some(n)) => (n, rt, lt),
@@ -225,7 +240,11 @@ impl<'a> Analyzer<'a> {
             env.display(this),
             env.display(other)
         );
-        let span = if l.param.is_some() { l.span.clone() } else { r.span.clone() };
+        let span = if l.param.is_some() {
+            l.span.clone()
+        } else {
+            r.span.clone()
+        };
         self.report(FindingKind::ParamConflict, span, message);
         true
     }
@@ -243,7 +262,8 @@ impl<'a> Analyzer<'a> {
             .collect();
         let mut null = vec![l.null];
         let consts: Vec<&Typed<'a>> = items.iter().filter(|(_, v)| !v).map(|(t, _)| t).collect();
-        let mut one_by_one: Vec<&Typed<'a>> = items.iter().filter(|(_, v)| *v).map(|(t, _)| t).collect();
+        let mut one_by_one: Vec<&Typed<'a>> =
+            items.iter().filter(|(_, v)| *v).map(|(t, _)| t).collect();
         if consts.len() > 1 {
             let args: Option<Vec<ArgTy<'a>>> = std::iter::once(&l)
                 .chain(consts.iter().copied())
@@ -299,7 +319,13 @@ impl<'a> Analyzer<'a> {
         );
     }
 
-    pub(super) fn between(&mut self, expr: &Expr, low: &Expr, high: &Expr, span: Range<usize>) -> Typed<'a> {
+    pub(super) fn between(
+        &mut self,
+        expr: &Expr,
+        low: &Expr,
+        high: &Expr,
+        span: Range<usize>,
+    ) -> Typed<'a> {
         let x = self.expr(expr);
         let lo = self.expr(low);
         let hi = self.expr(high);

@@ -142,7 +142,9 @@ impl<'s> Env<'s> {
         match fitting.len() {
             0 => Err(NoMatch::NoCandidate),
             1 => fitting.pop().ok_or(NoMatch::Undecided),
-            _ => self.select_candidate(inputs, fitting).ok_or(NoMatch::Undecided),
+            _ => self
+                .select_candidate(inputs, fitting)
+                .ok_or(NoMatch::Undecided),
         }
     }
 

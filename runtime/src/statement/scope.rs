@@ -94,7 +94,9 @@ impl<'a> Item<'a> {
     }
 
     pub fn label(&self) -> String {
-        self.name.clone().unwrap_or_else(|| "(unnamed join)".to_owned())
+        self.name
+            .clone()
+            .unwrap_or_else(|| "(unnamed join)".to_owned())
     }
 }
 
@@ -115,14 +117,6 @@ pub(crate) struct Level<'a> {
     pub lateral_active: bool,
 }
 
-/// Where a column reference resolved.
-#[derive(Debug, Clone)]
-pub(crate) struct Found<'a> {
-    pub col: Col<'a>,
-    /// 0 for the current level, 1 for its parent, ...
-    pub depth: usize,
-}
-
 /// Why a reference did not resolve.
 #[derive(Debug, Clone)]
 pub(crate) enum Miss {
@@ -131,7 +125,10 @@ pub(crate) enum Miss {
     /// In more than one item of the same level.
     Ambiguous { items: Vec<String> },
     /// The table exists but has no such column.
-    NoSuchColumn { table: String, candidates: Vec<String> },
+    NoSuchColumn {
+        table: String,
+        candidates: Vec<String>,
+    },
     /// No FROM item of that name; the visible ones, for suggestions.
     NoTable { candidates: Vec<String> },
     /// The table is in the FROM clause under an alias.
@@ -166,42 +163,40 @@ impl<'a> Scopes<'a> {
         &mut self.levels[last]
     }
 
-    /// The items a lookup may see at each level, innermost first, with their depth.
-    fn visible(&self) -> impl Iterator<Item = (usize, &Item<'a>)> {
-        self.levels.iter().rev().enumerate().flat_map(|(depth, level)| {
+    /// The items a lookup may see, innermost level first.
+    fn visible(&self) -> impl Iterator<Item = &Item<'a>> {
+        self.levels.iter().rev().flat_map(|level| {
             level
                 .items
                 .iter()
                 .filter(move |i| !i.lateral_only || level.lateral_active)
-                .map(move |i| (depth, i))
         })
     }
 
     /// An unqualified column name (`colNameToVar`).
-    pub fn column(&self, name: &str) -> Result<Found<'a>, Miss> {
-        for (depth, level) in self.levels.iter().rev().enumerate() {
+    pub fn column(&self, name: &str) -> Result<Col<'a>, Miss> {
+        for level in self.levels.iter().rev() {
             let mut hits: Vec<(&Item<'a>, &Col<'a>)> = Vec::new();
             let mut open = false;
             for item in &level.items {
                 if !item.cols_visible || (item.lateral_only && !level.lateral_active) {
                     continue;
                 }
-                hits.extend(item.cols.iter().filter(|c| c.name == name).map(|c| (item, c)));
+                hits.extend(
+                    item.cols
+                        .iter()
+                        .filter(|c| c.name == name)
+                        .map(|c| (item, c)),
+                );
                 open |= item.open;
             }
             match hits.as_slice() {
                 [] if open => {
-                    return Ok(Found {
-                        col: untyped(name),
-                        depth,
-                    });
+                    return Ok(untyped(name));
                 }
                 [] => continue,
                 [(_, col)] => {
-                    return Ok(Found {
-                        col: (*col).clone(),
-                        depth,
-                    });
+                    return Ok((*col).clone());
                 }
                 many => {
                     return Err(Miss::Ambiguous {
@@ -215,15 +210,15 @@ impl<'a> Scopes<'a> {
         }
         let candidates = self
             .visible()
-            .filter(|(_, i)| i.cols_visible)
-            .flat_map(|(_, i)| i.star().map(|c| c.name.clone()))
+            .filter(|i| i.cols_visible)
+            .flat_map(|i| i.star().map(|c| c.name.clone()))
             .collect();
         Err(Miss::NoColumn { candidates })
     }
 
-    /// The FROM item a qualifier names (`refnameNamespaceItem`), with its depth.
-    pub fn item(&self, schema: Option<&str>, name: &str) -> Result<(usize, &Item<'a>), Miss> {
-        for (depth, level) in self.levels.iter().rev().enumerate() {
+    /// The FROM item a qualifier names (`refnameNamespaceItem`).
+    pub fn item(&self, schema: Option<&str>, name: &str) -> Result<&Item<'a>, Miss> {
+        for level in self.levels.iter().rev() {
             let mut found: Option<&Item<'a>> = None;
             for item in &level.items {
                 if !item.rel_visible || item.name.as_deref() != Some(name) {
@@ -241,7 +236,7 @@ impl<'a> Scopes<'a> {
                 found = Some(item);
             }
             if let Some(item) = found {
-                return Ok((depth, item));
+                return Ok(item);
             }
         }
         let all = self.levels.iter().flat_map(|l| l.items.iter());
@@ -254,8 +249,8 @@ impl<'a> Scopes<'a> {
         }
         let candidates = self
             .visible()
-            .filter(|(_, i)| i.rel_visible)
-            .filter_map(|(_, i)| i.name.clone())
+            .filter(|i| i.rel_visible)
+            .filter_map(|i| i.name.clone())
             .collect();
         Err(Miss::NoTable { candidates })
     }
@@ -266,18 +261,12 @@ impl<'a> Scopes<'a> {
         schema: Option<&str>,
         table: &str,
         column: &str,
-    ) -> Result<Found<'a>, Miss> {
-        let (depth, item) = self.item(schema, table)?;
+    ) -> Result<Col<'a>, Miss> {
+        let item = self.item(schema, table)?;
         let hits: Vec<&Col<'a>> = item.cols.iter().filter(|c| c.name == column).collect();
         match hits.as_slice() {
-            [col] => Ok(Found {
-                col: (*col).clone(),
-                depth,
-            }),
-            [] if item.open => Ok(Found {
-                col: untyped(column),
-                depth,
-            }),
+            [col] => Ok((*col).clone()),
+            [] if item.open => Ok(untyped(column)),
             [] => Err(Miss::NoSuchColumn {
                 table: table.to_owned(),
                 candidates: item.star().map(|c| c.name.clone()).collect(),

@@ -34,10 +34,7 @@ impl<'t> Source<'t> {
         let start = *self.line_starts.get(line)?;
         let col = usize::try_from(loc.column).ok()?.checked_sub(1)?;
         let rest = &self.text[start..];
-        let within = rest
-            .char_indices()
-            .nth(col)
-            .map_or(rest.len(), |(i, _)| i);
+        let within = rest.char_indices().nth(col).map_or(rest.len(), |(i, _)| i);
         Some(start + within)
     }
 
@@ -260,7 +257,13 @@ mod tests {
     fn offsets_count_characters_per_line() {
         let src = Source::new("SELECT 'é',\n  x");
         assert_eq!(src.offset(Location { line: 1, column: 8 }), Some(7));
-        assert_eq!(src.offset(Location { line: 1, column: 11 }), Some(11));
+        assert_eq!(
+            src.offset(Location {
+                line: 1,
+                column: 11
+            }),
+            Some(11)
+        );
         assert_eq!(src.offset(Location { line: 2, column: 3 }), Some(15));
     }
 

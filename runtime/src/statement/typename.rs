@@ -90,7 +90,8 @@ impl<'s> Env<'s> {
                 _ => "time",
             }),
             DataType::Float(info) => {
-                let small = matches!(info, sqlparser::ast::ExactNumberInfo::Precision(p) if *p <= 24);
+                let small =
+                    matches!(info, sqlparser::ast::ExactNumberInfo::Precision(p) if *p <= 24);
                 builtin(if small { "float4" } else { "float8" })
             }
             other => match simple_type_name(other) {
@@ -155,21 +156,35 @@ impl<'s> Env<'s> {
                 let found = sch
                     .enums
                     .get_key_value(name)
-                    .map(|(n, _)| Base::Enum(Qn { schema: sk, name: n }))
-                    .or_else(|| {
-                        sch.domains
-                            .get_key_value(name)
-                            .map(|(n, _)| Base::Domain(Qn { schema: sk, name: n }))
+                    .map(|(n, _)| {
+                        Base::Enum(Qn {
+                            schema: sk,
+                            name: n,
+                        })
                     })
                     .or_else(|| {
-                        sch.composites
-                            .get_key_value(name)
-                            .map(|(n, _)| Base::Composite(Qn { schema: sk, name: n }))
+                        sch.domains.get_key_value(name).map(|(n, _)| {
+                            Base::Domain(Qn {
+                                schema: sk,
+                                name: n,
+                            })
+                        })
                     })
                     .or_else(|| {
-                        sch.tables
-                            .get_key_value(name)
-                            .map(|(n, _)| Base::Composite(Qn { schema: sk, name: n }))
+                        sch.composites.get_key_value(name).map(|(n, _)| {
+                            Base::Composite(Qn {
+                                schema: sk,
+                                name: n,
+                            })
+                        })
+                    })
+                    .or_else(|| {
+                        sch.tables.get_key_value(name).map(|(n, _)| {
+                            Base::Composite(Qn {
+                                schema: sk,
+                                name: n,
+                            })
+                        })
                     });
                 if found.is_some() {
                     return found;

@@ -57,7 +57,9 @@ const UTILITY_KEYWORDS: &[Keyword] = &[
 
 /// True when the tokens open a utility statement (for text the parser could not read).
 pub(crate) fn is_utility(tokens: &[TokenWithSpan]) -> bool {
-    let first = tokens.iter().find(|t| !matches!(t.token, Token::Whitespace(_)));
+    let first = tokens
+        .iter()
+        .find(|t| !matches!(t.token, Token::Whitespace(_)));
     matches!(first, Some(TokenWithSpan { token: Token::Word(w), .. }) if UTILITY_KEYWORDS.contains(&w.keyword))
 }
 

@@ -3,5 +3,6 @@
 
 pub mod corpus;
 pub mod mutate;
+pub mod nulls;
 pub mod server;
 pub mod tally;

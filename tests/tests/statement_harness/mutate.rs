@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use schemalock_runtime::introspect;
 use postgres::Transaction;
+use schemalock_runtime::introspect;
 use schemalock_runtime::snapshot::{RelationKind, Snapshot};
 use schemalock_runtime::statement::{Checker, ColumnOrigin, FindingKind, Options};
 use schemalock_tests::pg::{Cluster, quote_ident};
@@ -84,8 +84,14 @@ fn ddl(m: Mutation, c: &ColumnOrigin, snapshot: &Snapshot) -> Option<String> {
             ) && !col.array;
             let to = if stringy { "integer" } else { "text" };
             let alter = format!("ALTER TABLE {rel} ALTER COLUMN {column}");
-            let first = if col.identity.is_some() { "DROP IDENTITY" } else { "DROP DEFAULT" };
-            Some(format!("{alter} {first}; {alter} TYPE {to} USING NULL::{to}"))
+            let first = if col.identity.is_some() {
+                "DROP IDENTITY"
+            } else {
+                "DROP DEFAULT"
+            };
+            Some(format!(
+                "{alter} {first}; {alter} TYPE {to} USING NULL::{to}"
+            ))
         }
         _ => None,
     }
@@ -107,7 +113,11 @@ fn snapshot_in(tx: &mut Transaction<'_>) -> Snapshot {
     let schemas: Option<Vec<String>> = None;
     let catalog = introspect::QUERIES
         .iter()
-        .map(|q| sp.query_one(q.sql, &[&schemas]).expect("catalog query").get(0))
+        .map(|q| {
+            sp.query_one(q.sql, &[&schemas])
+                .expect("catalog query")
+                .get(0)
+        })
         .collect();
     drop(sp);
     introspect::assemble(&introspect::Results {
@@ -140,7 +150,9 @@ pub fn mutations(
             let tally = out.entry(m.name()).or_default();
             let what = format!("{} {}.{}", m.name(), col.table, col.column);
             let Some(sql) = ddl(m, col, base) else {
-                tally.not_applicable.push(format!("{what}: not applicable to this relation"));
+                tally
+                    .not_applicable
+                    .push(format!("{what}: not applicable to this relation"));
                 continue;
             };
             let mut tx = client.transaction().expect("begin");
@@ -179,20 +191,32 @@ fn check(
             tally.server_accepts.push(label.label.clone());
         }
         if let (false, Verdict::Rejected { message, .. }) = (v.accepted(), &v) {
-            if a.findings.is_empty() && message.starts_with("function ") && message.contains("does not exist") {
+            if a.findings.is_empty()
+                && message.starts_with("function ")
+                && message.contains("does not exist")
+            {
                 let missed = tally.verdicts.missed.pop().unwrap_or_default();
                 tally.function_calls.push(missed);
             }
         }
         if m == Mutation::Rename && !a.findings.is_empty() {
             let new = renamed(&col.column);
-            if a.findings.iter().any(|f| f.kind == FindingKind::AmbiguousColumn) {
+            if a.findings
+                .iter()
+                .any(|f| f.kind == FindingKind::AmbiguousColumn)
+            {
                 tally.ambiguous += 1;
-            } else if a.findings.iter().any(|f| f.message.contains(&format!("`{new}`"))) {
+            } else if a
+                .findings
+                .iter()
+                .any(|f| f.message.contains(&format!("`{new}`")))
+            {
                 tally.suggested += 1;
             } else {
                 let f: Vec<&str> = a.findings.iter().map(|f| f.message.as_str()).collect();
-                tally.unsuggested.push(format!("{}: {}", label.label, f.join(" | ")));
+                tally
+                    .unsuggested
+                    .push(format!("{}: {}", label.label, f.join(" | ")));
             }
         }
     }

@@ -30,7 +30,10 @@ pub enum Verdict {
     /// Prepared and planned (and run, when asked); `None` for a utility statement, which is run
     /// in a rolled-back transaction instead.
     Accepted(Option<Described>),
-    Rejected { stage: Stage, message: String },
+    Rejected {
+        stage: Stage,
+        message: String,
+    },
 }
 
 impl Verdict {
@@ -57,7 +60,12 @@ fn error_text(e: &postgres::Error) -> String {
 /// [`Stage::Execute`], runs the statement with sample parameters. Everything happens in a
 /// transaction (a savepoint, inside one) that is rolled back, so `client` may be a transaction
 /// holding a schema mutation. A NOT NULL violation (23502) is a rejection at execution.
-pub fn judge<C: GenericClient>(client: &mut C, sql: &str, kind: StatementKind, stage: Stage) -> Verdict {
+pub fn judge<C: GenericClient>(
+    client: &mut C,
+    sql: &str,
+    kind: StatementKind,
+    stage: Stage,
+) -> Verdict {
     let mut tx = client.transaction().expect("savepoint");
     if kind == StatementKind::Utility {
         return match tx.batch_execute(sql) {
@@ -101,7 +109,11 @@ fn plan_and_run<C: GenericClient>(
     stage: Stage,
 ) -> Option<Verdict> {
     let nulls = vec!["NULL"; described.params.len()].join(", ");
-    let args = if nulls.is_empty() { String::new() } else { format!("({nulls})") };
+    let args = if nulls.is_empty() {
+        String::new()
+    } else {
+        format!("({nulls})")
+    };
     let mut tx = client.transaction().expect("savepoint");
     let plan = format!("PREPARE harness_stmt AS {sql}; EXPLAIN EXECUTE harness_stmt{args}");
     if let Err(e) = tx.batch_execute(&plan) {
@@ -158,7 +170,11 @@ fn sample<C: GenericClient>(tx: &mut C, t: &Ty3) -> String {
                 .ok()
                 .flatten()
                 .is_some();
-            let ty = format!("\"{}\".\"{}\"", schema.replace('"', "\"\""), name.replace('"', "\"\""));
+            let ty = format!(
+                "\"{}\".\"{}\"",
+                schema.replace('"', "\"\""),
+                name.replace('"', "\"\"")
+            );
             return if is_enum {
                 format!("enum_first(NULL::{ty})")
             } else {

@@ -63,9 +63,13 @@ impl Tally {
 /// The deepest stage the engine's findings claim PostgreSQL fails at (what the server must be
 /// asked to go through), `Stage::Plan` when there is none.
 pub fn stage_needed(a: &Analysis) -> Stage {
-    let execute_only = !a.findings.is_empty()
-        && a.findings.iter().all(|f| f.kind.stage() == Stage::Execute);
-    if execute_only { Stage::Execute } else { Stage::Plan }
+    let execute_only =
+        !a.findings.is_empty() && a.findings.iter().all(|f| f.kind.stage() == Stage::Execute);
+    if execute_only {
+        Stage::Execute
+    } else {
+        Stage::Plan
+    }
 }
 
 fn short(sql: &str) -> String {
@@ -93,10 +97,11 @@ pub fn compare(t: &mut Tally, stmt: &Stmt, a: &Analysis, v: &Verdict) {
         (true, Verdict::Rejected { .. }) => t.both_reject += 1,
         (true, Verdict::Accepted(_)) => {
             let f: Vec<String> = a.findings.iter().map(|f| f.message.clone()).collect();
-            t.false_rejections.push(format!("{what}\n      engine: {}", f.join(" | ")));
+            t.false_rejections
+                .push(format!("{what}\n      engine: {}", f.join(" | ")));
         }
-        (false, Verdict::Rejected { message, .. }) => {
-            t.missed.push(format!("{what}\n      server: {message}"));
+        (false, Verdict::Rejected { stage, message }) => {
+            t.missed.push(format!("{what}\n      server ({stage:?}): {message}"));
         }
         (false, Verdict::Accepted(d)) => {
             t.both_accept += 1;
@@ -120,8 +125,11 @@ fn describe(t: &mut Tally, stmt: &Stmt, a: &Analysis, d: &Described, what: &str)
         for (i, (ours, (name, ty))) in a.columns.iter().zip(&d.columns).enumerate() {
             t.columns += 1;
             if ours.name != *name {
-                t.name_disagreements
-                    .push(format!("{what}\n      column {}: engine `{}`, server `{name}`", i + 1, ours.name));
+                t.name_disagreements.push(format!(
+                    "{what}\n      column {}: engine `{}`, server `{name}`",
+                    i + 1,
+                    ours.name
+                ));
             }
             if let Some(et) = &ours.ty {
                 t.typed += 1;
@@ -135,9 +143,13 @@ fn describe(t: &mut Tally, stmt: &Stmt, a: &Analysis, d: &Described, what: &str)
             }
             if ours.nullability == Nullability::NotNull {
                 t.not_null += 1;
-                let sqlx = stmt.sqlx.as_ref().and_then(|s| s.nullable.get(i).copied().flatten());
+                let sqlx = stmt
+                    .sqlx
+                    .as_ref()
+                    .and_then(|s| s.nullable.get(i).copied().flatten());
                 if sqlx == Some(true) {
-                    t.sqlx_says_nullable.push(format!("{what}\n      column `{name}`"));
+                    t.sqlx_says_nullable
+                        .push(format!("{what}\n      column `{name}`"));
                 }
             }
         }
@@ -197,7 +209,10 @@ impl fmt::Display for Tally {
             ("type disagreement", &self.type_disagreements),
             ("name disagreement", &self.name_disagreements),
             ("parameter disagreement", &self.param_disagreements),
-            ("NOT NULL where sqlx says nullable", &self.sqlx_says_nullable),
+            (
+                "NOT NULL where sqlx says nullable",
+                &self.sqlx_says_nullable,
+            ),
             ("marked reject but the server accepts", &self.corpus_errors),
         ];
         for (title, items) in lists {

@@ -105,29 +105,15 @@ pub(crate) struct Section {
 /// Types the engine names directly.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Known {
-    pub unknown: TypeId,
     pub text: TypeId,
-    pub varchar: TypeId,
     pub bpchar: TypeId,
-    pub name: TypeId,
     pub bool: TypeId,
-    pub int2: TypeId,
     pub int4: TypeId,
     pub int8: TypeId,
     pub numeric: TypeId,
-    pub float8: TypeId,
-    pub date: TypeId,
-    pub time: TypeId,
-    pub timetz: TypeId,
-    pub timestamp: TypeId,
-    pub timestamptz: TypeId,
     pub interval: TypeId,
     pub record: TypeId,
-    pub json: TypeId,
-    pub jsonb: TypeId,
-    pub oid: TypeId,
     pub bit: TypeId,
-    pub bytea: TypeId,
     pub any: TypeId,
     pub anyelement: TypeId,
     pub anyarray: TypeId,
@@ -199,14 +185,6 @@ impl Catalog {
         let (s, rels) = self.relations.get_key_value(schema)?;
         let (n, r) = rels.get_key_value(name)?;
         Some(((*s, *n), r))
-    }
-
-    /// Names of the system relations of `schema`, for suggestions.
-    pub fn relation_names<'a>(&'a self, schema: &'a str) -> impl Iterator<Item = &'static str> + 'a {
-        self.relations
-            .get(schema)
-            .into_iter()
-            .flat_map(|rels| rels.keys().copied())
     }
 
     pub fn section_named(&self, name: &str) -> Option<SectionId> {
@@ -396,29 +374,15 @@ impl Parser {
                 .unwrap_or_else(|| panic!("statement/catalog/pg.txt lacks type `{name}`"))
         };
         let known = Known {
-            unknown: id("unknown"),
             text: id("text"),
-            varchar: id("varchar"),
             bpchar: id("bpchar"),
-            name: id("name"),
             bool: id("bool"),
-            int2: id("int2"),
             int4: id("int4"),
             int8: id("int8"),
             numeric: id("numeric"),
-            float8: id("float8"),
-            date: id("date"),
-            time: id("time"),
-            timetz: id("timetz"),
-            timestamp: id("timestamp"),
-            timestamptz: id("timestamptz"),
             interval: id("interval"),
             record: id("record"),
-            json: id("json"),
-            jsonb: id("jsonb"),
-            oid: id("oid"),
             bit: id("bit"),
-            bytea: id("bytea"),
             any: id("any"),
             anyelement: id("anyelement"),
             anyarray: id("anyarray"),
@@ -455,8 +419,14 @@ mod tests {
         assert_eq!(c.ty(int4).category, b'N');
         assert!(c.ty(c.known.text).preferred);
         let sums: Vec<_> = c.funcs("sum").iter().map(|f| (f.args[0], f.ret)).collect();
-        let i4 = CTy { id: int4, array: false };
-        let i8 = CTy { id: c.known.int8, array: false };
+        let i4 = CTy {
+            id: int4,
+            array: false,
+        };
+        let i8 = CTy {
+            id: c.known.int8,
+            array: false,
+        };
         assert!(sums.contains(&(i4, i8)));
         assert_eq!(
             c.cast(i4, i8),
@@ -465,10 +435,22 @@ mod tests {
         );
         assert_eq!(c.cast(i8, i4), Some(CastContext::Assignment));
         let (_, class) = c.relation_entry("pg_catalog", "pg_class").unwrap();
-        assert!(class.columns.iter().any(|col| col.name == "relname" && col.not_null));
+        assert!(
+            class
+                .columns
+                .iter()
+                .any(|col| col.name == "relname" && col.not_null)
+        );
         let each = &c.funcs("jsonb_each")[0];
-        assert_eq!(each.out.iter().map(|o| o.0).collect::<Vec<_>>(), ["key", "value"]);
-        let interval = c.funcs("make_interval").iter().find(|f| f.defaults == 7).unwrap();
+        assert_eq!(
+            each.out.iter().map(|o| o.0).collect::<Vec<_>>(),
+            ["key", "value"]
+        );
+        let interval = c
+            .funcs("make_interval")
+            .iter()
+            .find(|f| f.defaults == 7)
+            .unwrap();
         assert_eq!(interval.arg_names.last(), Some(&"secs"));
     }
 }
