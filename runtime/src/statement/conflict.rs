@@ -34,6 +34,14 @@ fn unique_keys(t: &Table) -> Vec<UniqueKey<'_>> {
             });
         }
     }
+    // A constraint and the index behind it are one key.
+    let mut seen: Vec<(Vec<&str>, bool)> = Vec::new();
+    keys.retain(|k| {
+        let id = (k.columns.clone(), k.partial);
+        let new = !seen.contains(&id);
+        seen.push(id);
+        new
+    });
     keys
 }
 

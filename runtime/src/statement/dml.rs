@@ -114,7 +114,9 @@ impl<'a> Analyzer<'a> {
                 written = self.insert_source(&target, &columns, q, write, !i.columns.is_empty())
             }
         }
-        if let Some(t) = target.table {
+        // A listed column that does not exist already has its finding; the columns it may have
+        // meant are not "left out".
+        if let (Some(t), true) = (target.table, columns.iter().all(Option::is_some)) {
             self.missing_values(t, &written, &target);
         }
         if let Some(item) = target_item {

@@ -101,7 +101,8 @@ pub fn compare(t: &mut Tally, stmt: &Stmt, a: &Analysis, v: &Verdict) {
                 .push(format!("{what}\n      engine: {}", f.join(" | ")));
         }
         (false, Verdict::Rejected { stage, message }) => {
-            t.missed.push(format!("{what}\n      server ({stage:?}): {message}"));
+            t.missed
+                .push(format!("{what}\n      server ({stage:?}): {message}"));
         }
         (false, Verdict::Accepted(d)) => {
             t.both_accept += 1;
