@@ -15,7 +15,7 @@ mod statement_harness;
 use schemalock_runtime::introspect;
 use schemalock_runtime::snapshot::Snapshot;
 use schemalock_runtime::statement::{Analysis, Checker, ColumnOrigin, Options};
-use schemalock_tests::pg::Cluster;
+use schemalock_tests::pg::{Cluster, workspace_root};
 
 use statement_harness::corpus::{self, Corpus, Stmt};
 use statement_harness::mutate::{self, MutationTally};
@@ -60,6 +60,32 @@ fn verdicts(pg: &Cluster, c: &Corpus) -> Run {
     }
 }
 
+/// The unit tests' snapshot (`runtime/src/statement/tests/constructs.json`) is the constructs
+/// database's.
+const FIXTURE: &str = "runtime/src/statement/tests/constructs.json";
+const REGENERATE: &str =
+    "cargo test -p schemalock-tests --test statement_differential -- --ignored";
+
+fn check_fixture(live: &Snapshot) {
+    let path = workspace_root().join(FIXTURE);
+    let committed = Snapshot::load(&path).expect("read the constructs snapshot");
+    let mut live = live.clone();
+    live.server_version = committed.server_version.clone();
+    assert!(
+        live == committed,
+        "{FIXTURE} is not the snapshot of statements/schema.sql; regenerate it with `{REGENERATE}`"
+    );
+}
+
+#[test]
+#[ignore = "writes runtime/src/statement/tests/constructs.json; run to regenerate it"]
+fn regenerate_constructs_snapshot() {
+    let Some(pg) = Cluster::start(15) else { return };
+    let c = corpus::constructs(&pg);
+    let snapshot = introspect::postgres::snapshot(&mut pg.connect(&c.db), None).expect("introspect");
+    snapshot.save(&workspace_root().join(FIXTURE)).expect("write");
+}
+
 #[test]
 fn engine_agrees_with_postgresql() {
     let Some(corpora) = corpus::shared_corpora() else {
@@ -88,6 +114,9 @@ fn engine_agrees_with_postgresql() {
     let mut nulls_total: Vec<NullTally> = Vec::new();
     for (pg, c) in &sets {
         let run = verdicts(pg, c);
+        if c.name == "constructs" {
+            check_fixture(&run.snapshot);
+        }
         let t = run.tally;
         println!("{} (PostgreSQL {}):\n{t}", c.name, c.version);
         let data = format!("{}_data", c.db);

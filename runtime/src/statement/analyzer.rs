@@ -104,6 +104,8 @@ pub(crate) struct Analyzer<'a> {
     pub columns_known: bool,
     /// The table columns the statement names.
     pub references: Vec<Origin<'a>>,
+    /// An `ON CONFLICT` target of expressions, which the parser did not read.
+    pub conflict_target: Option<super::prepass::ConflictTarget>,
 }
 
 impl<'a> Analyzer<'a> {
@@ -116,6 +118,7 @@ impl<'a> Analyzer<'a> {
             scopes: Scopes::default(),
             columns_known: true,
             references: Vec::new(),
+            conflict_target: None,
         }
     }
 

@@ -45,14 +45,6 @@ fn unique_keys(t: &Table) -> Vec<UniqueKey<'_>> {
     keys
 }
 
-/// Whether a table has unique indexes on expressions, which a conflict target of expressions
-/// may match (the engine does not compare expressions).
-fn has_expression_keys(t: &Table) -> bool {
-    t.indexes
-        .iter()
-        .any(|i| i.unique && i.keys.iter().any(|k| k.expression.is_some()))
-}
-
 impl<'a> Analyzer<'a> {
     pub fn on_conflict(&mut self, target: &Target<'a>, oc: &OnConflict) {
         match &oc.conflict_target {
@@ -100,6 +92,7 @@ impl<'a> Analyzer<'a> {
                     }
                 }
             }
+            None if self.conflict_target.is_some() => self.expression_target(target),
             None => {
                 if matches!(oc.action, OnConflictAction::DoUpdate(_)) {
                     self.report(
@@ -125,6 +118,40 @@ impl<'a> Analyzer<'a> {
             if pushed {
                 self.scopes.top().items.pop();
             }
+        }
+    }
+
+    /// A conflict target with expressions (`ON CONFLICT (vault_id, lower(name))`), cut out of
+    /// the text before parsing: its column references are checked; it must find a unique index
+    /// with expression keys of its width (the expressions themselves are not compared).
+    fn expression_target(&mut self, target: &Target<'a>) {
+        let Some(ct) = self.conflict_target.take() else {
+            return;
+        };
+        let span = match (ct.elements.first().and_then(|e| e.first()), ct.elements.last().and_then(|e| e.last())) {
+            (Some(a), Some(b)) => self.src.range(a.span).start..self.src.range(b.span).end,
+            _ => target.span.clone(),
+        };
+        for e in ct.elements.iter().filter_map(|tokens| parse_expr(tokens)) {
+            self.expr(&e);
+        }
+        if let Some(p) = ct.predicate.as_deref().and_then(parse_expr) {
+            self.condition(&p);
+        }
+        let Some(t) = target.table else { return };
+        let width = ct.elements.len();
+        let fits = t.indexes.iter().any(|i| {
+            (i.unique || i.primary) && i.keys.len() == width && i.keys.iter().any(|k| k.expression.is_some())
+        });
+        if !fits {
+            let keys = if width == 1 { "key" } else { "keys" };
+            let message = format!(
+                "no unique index of `{}` has {width} {keys} with expressions: PostgreSQL fails with \
+                 \"there is no unique or exclusion constraint matching the ON CONFLICT \
+                 specification\"; create the index, or name the columns of a unique key",
+                target.name
+            );
+            self.report(FindingKind::OnConflict, span, message);
         }
     }
 
@@ -175,9 +202,16 @@ impl<'a> Analyzer<'a> {
             target.name,
             names.join(", ")
         );
-        if has_expression_keys(t) && names.is_empty() {
-            return;
-        }
         self.report(FindingKind::OnConflict, span, message);
     }
+}
+
+/// One expression from its tokens (an index element may go on with a collation or operator
+/// class, which is left unread).
+fn parse_expr(tokens: &[sqlparser::tokenizer::TokenWithSpan]) -> Option<sqlparser::ast::Expr> {
+    let dialect = sqlparser::dialect::PostgreSqlDialect {};
+    sqlparser::parser::Parser::new(&dialect)
+        .with_tokens_with_locations(tokens.to_vec())
+        .parse_expr()
+        .ok()
 }

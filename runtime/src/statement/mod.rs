@@ -104,6 +104,7 @@ mod literal;
 mod ops;
 mod overload;
 mod params;
+mod prepass;
 mod query;
 mod relation;
 mod scope;
@@ -126,6 +127,7 @@ use crate::snapshot::Snapshot;
 use analyzer::{Analyzer, Typed};
 use env::Env;
 use query::Unknowns;
+use prepass::Extracted;
 use source::{Parsed, Source};
 
 /// Checks statements against one snapshot. Building it indexes the snapshot once (sequences,
@@ -146,7 +148,7 @@ impl<'s> Checker<'s> {
     pub fn analyze(&self, sql: &str) -> Analysis {
         let src = Source::new(sql);
         match source::parse(&src) {
-            Parsed::One(stmt) => self.statement(&src, &stmt),
+            Parsed::One(stmt, extracted) => self.statement(&src, &stmt, extracted),
             Parsed::Failed { tokens, .. } if utility::is_utility(&tokens) => Analysis {
                 kind: StatementKind::Utility,
                 findings: Vec::new(),
@@ -166,9 +168,10 @@ impl<'s> Checker<'s> {
         }
     }
 
-    fn statement(&self, src: &Source<'_>, stmt: &Statement) -> Analysis {
+    fn statement(&self, src: &Source<'_>, stmt: &Statement, extracted: Extracted) -> Analysis {
         let env: &Env<'_> = &self.env;
         let mut a = Analyzer::new(env, src);
+        a.conflict_target = extracted.conflict;
         a.scopes.push();
         let (kind, outs): (StatementKind, Vec<Typed<'_>>) = match stmt {
             Statement::Query(q) => {

@@ -13,6 +13,7 @@ use sqlparser::parser::{Parser, ParserError};
 use sqlparser::tokenizer::{Location, Span, Token, TokenWithSpan, Tokenizer};
 
 use super::findings::{Finding, FindingKind, SKIP_HELP};
+use super::prepass::{Extracted, prepass};
 
 /// The text with its line starts, to turn `sqlparser` locations into byte offsets.
 #[derive(Debug)]
@@ -56,7 +57,8 @@ impl<'t> Source<'t> {
 
 /// The parsed statement, or why there is none.
 pub(crate) enum Parsed {
-    One(Box<Statement>),
+    /// The statement, and what the pre-pass cut out of it for the analysis.
+    One(Box<Statement>, Extracted),
     /// The text does not parse; the tokens are kept for statements recognised without the
     /// parser.
     Failed {
@@ -77,10 +79,13 @@ pub(crate) fn parse(src: &Source<'_>) -> Parsed {
             };
         }
     };
-    let mut parser = Parser::new(&dialect).with_tokens_with_locations(tokens.clone());
+    let (rewritten, extracted) = prepass(tokens.clone());
+    let mut parser = Parser::new(&dialect).with_tokens_with_locations(rewritten);
     let result = parser.parse_statements();
     match result {
-        Ok(mut statements) if statements.len() == 1 => Parsed::One(Box::new(statements.remove(0))),
+        Ok(mut statements) if statements.len() == 1 => {
+            Parsed::One(Box::new(statements.remove(0)), extracted)
+        }
         Ok(statements) if statements.is_empty() => Parsed::Failed {
             finding: Finding::new(
                 FindingKind::Syntax,
@@ -275,11 +280,11 @@ mod tests {
         assert_eq!(pg_split("<=>"), ["<=>"]);
         assert!(matches!(
             parse(&Source::new("SELECT a <+> b FROM t")),
-            Parsed::One(_)
+            Parsed::One(..)
         ));
         assert!(matches!(
             parse(&Source::new("SELECT a<-1 FROM t")),
-            Parsed::One(_)
+            Parsed::One(..)
         ));
     }
 }

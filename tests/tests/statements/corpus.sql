@@ -133,6 +133,12 @@ SELECT name FROM entities INTERSECT SELECT predicate FROM facts EXCEPT SELECT 'x
 SELECT DISTINCT ON (vault_id) vault_id, name FROM entities ORDER BY vault_id, mention_count DESC
 -- @ limit, offset, fetch and locks
 SELECT id FROM entities ORDER BY id LIMIT $1 OFFSET $2 FOR UPDATE SKIP LOCKED
+-- @ row locks sqlparser does not read, and BETWEEN SYMMETRIC
+SELECT id FROM entities WHERE mention_count BETWEEN SYMMETRIC $1 AND $2 FOR NO KEY UPDATE SKIP LOCKED
+-- @ key share lock
+SELECT id FROM entities FOR KEY SHARE
+-- @ TABLE
+TABLE audit.log
 -- @ grouping sets
 SELECT vault_id, entity_type, count(*) FROM entities GROUP BY ROLLUP (vault_id, entity_type)
 -- @ current user and session functions
@@ -157,6 +163,8 @@ INSERT INTO vaults (id, slug, name) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTH
 INSERT INTO facts (subject_id, predicate, tag) VALUES ($1, $2, 't') ON CONFLICT (subject_id, predicate) WHERE canon_layer = 'PRIMARY' DO UPDATE SET weight = excluded.weight
 -- @ on conflict on constraint
 INSERT INTO entities AS e (vault_id, name, entity_type) VALUES ($1, $2, 'ITEM') ON CONFLICT ON CONSTRAINT entities_vault_id_name_entity_type_key DO UPDATE SET canon_layer = 'ALTERNATE' WHERE e.canon_layer <> 'RETCONNED'
+-- @ on conflict on a unique index of expressions
+INSERT INTO entities (vault_id, name, entity_type) VALUES ($1, $2, 'ITEM') ON CONFLICT (vault_id, lower(name)) DO UPDATE SET mention_count = entities.mention_count + 1
 -- @ on conflict without target
 INSERT INTO vaults (slug, name) VALUES ($1, $2) ON CONFLICT DO NOTHING
 -- @ update with from and returning
@@ -232,6 +240,8 @@ INSERT INTO entities (vault_id, name, entity_type) VALUES ($1, $2, 'ITEM') ON CO
 INSERT INTO facts (subject_id, predicate, tag) VALUES ($1, $2, 't') ON CONFLICT (subject_id, predicate) DO NOTHING
 -- @ reject on conflict on an unknown constraint
 INSERT INTO entities (vault_id, name, entity_type) VALUES ($1, $2, 'ITEM') ON CONFLICT ON CONSTRAINT entities_name_key DO NOTHING
+-- @ reject on conflict on expressions no unique index has
+INSERT INTO facts (subject_id, predicate, tag) VALUES ($1, 'x', 'y') ON CONFLICT ((lower(predicate))) DO NOTHING
 -- @ reject do update without a conflict target
 INSERT INTO vaults (slug, name) VALUES ($1, $2) ON CONFLICT DO UPDATE SET name = excluded.name
 -- @ reject excluded column that does not exist
