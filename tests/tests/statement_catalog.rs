@@ -35,11 +35,17 @@ fn section(client: &mut postgres::Client, ext: Option<&str>) -> String {
         .expect("read catalog.sql");
     let version: String = match ext {
         None => client
-            .query_one("SELECT split_part(current_setting('server_version'), ' ', 1)", &[])
+            .query_one(
+                "SELECT split_part(current_setting('server_version'), ' ', 1)",
+                &[],
+            )
             .expect("server_version")
             .get(0),
         Some(e) => client
-            .query_one("SELECT extversion FROM pg_extension WHERE extname = $1", &[&e])
+            .query_one(
+                "SELECT extversion FROM pg_extension WHERE extname = $1",
+                &[&e],
+            )
             .expect("extension version")
             .get(0),
     };
@@ -56,7 +62,10 @@ fn section(client: &mut postgres::Client, ext: Option<&str>) -> String {
 fn generate() -> Option<String> {
     let pg15 = Cluster::start(15)?;
     let pg16 = Cluster::start(16)?;
-    assert!(pg16.has_extension("vector"), "PostgreSQL 16 has no pgvector");
+    assert!(
+        pg16.has_extension("vector"),
+        "PostgreSQL 16 has no pgvector"
+    );
     pg15.create_database("catalog");
     let mut client = pg15.connect("catalog");
     let mut text = String::from(
@@ -73,7 +82,9 @@ fn generate() -> Option<String> {
     }
     pg16.create_database("catalog");
     let mut client = pg16.connect("catalog");
-    client.batch_execute("CREATE EXTENSION vector").expect("CREATE EXTENSION vector");
+    client
+        .batch_execute("CREATE EXTENSION vector")
+        .expect("CREATE EXTENSION vector");
     text.push_str(&section(&mut client, Some("vector")));
     Some(text)
 }

@@ -82,8 +82,11 @@ fn check_fixture(live: &Snapshot) {
 fn regenerate_constructs_snapshot() {
     let Some(pg) = Cluster::start(15) else { return };
     let c = corpus::constructs(&pg);
-    let snapshot = introspect::postgres::snapshot(&mut pg.connect(&c.db), None).expect("introspect");
-    snapshot.save(&workspace_root().join(FIXTURE)).expect("write");
+    let snapshot =
+        introspect::postgres::snapshot(&mut pg.connect(&c.db), None).expect("introspect");
+    snapshot
+        .save(&workspace_root().join(FIXTURE))
+        .expect("write");
 }
 
 #[test]

@@ -133,7 +133,7 @@ impl<'a> Analyzer<'a> {
         let typed = if !plain || (star && name != "count") {
             Typed::untyped(span.clone())
         } else {
-            self.call_resolved(&name, &args, &names, f.over.is_some(), span.clone())
+            self.call_resolved(&name, &args, &names, span.clone())
         };
         typed.named(&name, 2)
     }
@@ -188,7 +188,6 @@ impl<'a> Analyzer<'a> {
         name: &str,
         args: &[Typed<'a>],
         names: &[Option<String>],
-        windowed: bool,
         span: Range<usize>,
     ) -> Typed<'a> {
         let Some(inputs) = args
@@ -224,7 +223,6 @@ impl<'a> Analyzer<'a> {
             FuncKind::Aggregate => Nullability::Nullable,
             FuncKind::Window if WINDOW_NOT_NULL.contains(&name) => Nullability::NotNull,
             FuncKind::Window => Nullability::Nullable,
-            FuncKind::Normal if windowed => Nullability::Nullable,
             FuncKind::Normal if NEVER_NULL.contains(&name) => Nullability::NotNull,
             FuncKind::Normal if may_return_null(func) => Nullability::Nullable,
             FuncKind::Normal if func.strict => Nullability::strict(args.iter().map(|a| a.null)),
@@ -278,8 +276,7 @@ impl<'a> Analyzer<'a> {
         span: Range<usize>,
     ) -> Typed<'a> {
         let names = vec![None; args.len()];
-        self.call_resolved(name, &args, &names, false, span)
-            .named(name, 2)
+        self.call_resolved(name, &args, &names, span).named(name, 2)
     }
 
     pub(super) fn substring(

@@ -63,7 +63,7 @@ impl<'a> Analyzer<'a> {
                     self.condition(p);
                 }
                 if let (Some(t), true) = (target.table, all_found) {
-                    self.arbiter(t, target, &names, predicate.is_some(), columns);
+                    self.arbiter(t, target, &names, predicate.as_ref(), columns);
                 }
             }
             Some(ConflictTarget::OnConstraint(name)) => {
@@ -128,7 +128,10 @@ impl<'a> Analyzer<'a> {
         let Some(ct) = self.conflict_target.take() else {
             return;
         };
-        let span = match (ct.elements.first().and_then(|e| e.first()), ct.elements.last().and_then(|e| e.last())) {
+        let span = match (
+            ct.elements.first().and_then(|e| e.first()),
+            ct.elements.last().and_then(|e| e.last()),
+        ) {
             (Some(a), Some(b)) => self.src.range(a.span).start..self.src.range(b.span).end,
             _ => target.span.clone(),
         };
@@ -141,7 +144,9 @@ impl<'a> Analyzer<'a> {
         let Some(t) = target.table else { return };
         let width = ct.elements.len();
         let fits = t.indexes.iter().any(|i| {
-            (i.unique || i.primary) && i.keys.len() == width && i.keys.iter().any(|k| k.expression.is_some())
+            (i.unique || i.primary)
+                && i.keys.len() == width
+                && i.keys.iter().any(|k| k.expression.is_some())
         });
         if !fits {
             let keys = if width == 1 { "key" } else { "keys" };
@@ -162,7 +167,7 @@ impl<'a> Analyzer<'a> {
         t: &'a Table,
         target: &Target<'a>,
         names: &[String],
-        has_predicate: bool,
+        predicate: Option<&sqlparser::ast::Expr>,
         columns: &[sqlparser::ast::Ident],
     ) {
         let keys = unique_keys(t);
@@ -171,7 +176,7 @@ impl<'a> Analyzer<'a> {
         };
         if keys
             .iter()
-            .any(|k| same(k) && (!k.partial || has_predicate))
+            .any(|k| same(k) && (!k.partial || predicate.is_some()))
         {
             return;
         }

@@ -29,10 +29,20 @@ pub(crate) struct Target<'a> {
     pub span: Range<usize>,
 }
 
-/// How a written value relates to its column.
+/// Whether an INSERT lists its columns (then each row must give them all) or writes the
+/// table's columns in order (then a row may stop early).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ColumnList {
+    Listed,
+    Implicit,
+}
+
+/// How a statement writes a column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Write {
-    Insert { overriding_system: bool },
+    Insert,
+    /// `INSERT ... OVERRIDING SYSTEM VALUE`: `GENERATED ALWAYS` identities may be written.
+    InsertOverridingSystem,
     Update,
 }
 
@@ -104,14 +114,20 @@ impl<'a> Analyzer<'a> {
         // The target is not visible to the VALUES or SELECT that feeds it.
         let target_item = self.scopes.top().items.pop();
         let columns = self.insert_columns(&target, &i.columns);
-        let overriding_system =
-            matches!(i.overriding, Some(sqlparser::ast::InsertOverriding::System));
-        let write = Write::Insert { overriding_system };
+        let write = match i.overriding {
+            Some(sqlparser::ast::InsertOverriding::System) => Write::InsertOverridingSystem,
+            _ => Write::Insert,
+        };
         let mut written: Vec<&'a Column> = Vec::new();
         match i.source.as_deref() {
             None => {}
             Some(q) => {
-                written = self.insert_source(&target, &columns, q, write, !i.columns.is_empty())
+                let list = if i.columns.is_empty() {
+                    ColumnList::Implicit
+                } else {
+                    ColumnList::Listed
+                };
+                written = self.insert_source(&target, &columns, q, write, list)
             }
         }
         // A listed column that does not exist already has its finding; the columns it may have
@@ -194,7 +210,7 @@ impl<'a> Analyzer<'a> {
         columns: &[Option<&'a Column>],
         q: &sqlparser::ast::Query,
         write: Write,
-        listed: bool,
+        list: ColumnList,
     ) -> Vec<&'a Column> {
         let plain_values = q.with.is_none() && q.order_by.is_none() && q.limit_clause.is_none();
         let rows: Vec<Vec<(Typed<'a>, bool)>> = match (&*q.body, plain_values) {
@@ -231,7 +247,7 @@ impl<'a> Analyzer<'a> {
                         columns.len()
                     ),
                 );
-            } else if listed && row.len() < columns.len() {
+            } else if list == ColumnList::Listed && row.len() < columns.len() {
                 self.report(
                     FindingKind::Arity,
                     span,
@@ -243,8 +259,8 @@ impl<'a> Analyzer<'a> {
                 );
             }
             for ((value, default), col) in row.iter().zip(columns) {
-                if let Some(col) = col {
-                    self.write_value(col, value, *default, write);
+                if let (Some(col), false) = (col, *default) {
+                    self.write_value(col, value, write);
                 }
             }
         }
@@ -260,39 +276,29 @@ impl<'a> Analyzer<'a> {
         }
     }
 
-    /// A value written to a column: the column must be writable and take the value's type.
-    pub fn write_value(&mut self, col: &'a Column, value: &Typed<'a>, default: bool, write: Write) {
+    /// A value (not `DEFAULT`) written to a column: the column must be writable and take the
+    /// value's type.
+    pub fn write_value(&mut self, col: &'a Column, value: &Typed<'a>, write: Write) {
         let span = value.span.clone();
-        if !default {
-            let blocked = match (col.generated, col.identity, write) {
-                (Some(Generated::Stored | Generated::Virtual), _, _) => Some(
-                    "a generated column; PostgreSQL computes it: leave it out or write `DEFAULT`",
-                ),
-                (
-                    _,
-                    Some(Identity::Always),
-                    Write::Insert {
-                        overriding_system: false,
-                    },
-                ) => Some(
-                    "`GENERATED ALWAYS AS IDENTITY`: leave it out, write `DEFAULT`, or add \
-                     `OVERRIDING SYSTEM VALUE`",
-                ),
-                (_, Some(Identity::Always), Write::Update) => {
-                    Some("`GENERATED ALWAYS AS IDENTITY`: it can only be set to `DEFAULT`")
-                }
-                _ => None,
-            };
-            if let Some(why) = blocked {
-                self.report(
-                    FindingKind::NotWritable,
-                    span.clone(),
-                    format!("column `{}` is {why}", col.name),
-                );
+        let blocked = match (col.generated, col.identity, write) {
+            (Some(Generated::Stored | Generated::Virtual), _, _) => {
+                Some("a generated column; PostgreSQL computes it: leave it out or write `DEFAULT`")
             }
-        }
-        if default {
-            return;
+            (_, Some(Identity::Always), Write::Insert) => Some(
+                "`GENERATED ALWAYS AS IDENTITY`: leave it out, write `DEFAULT`, or add \
+                 `OVERRIDING SYSTEM VALUE`",
+            ),
+            (_, Some(Identity::Always), Write::Update) => {
+                Some("`GENERATED ALWAYS AS IDENTITY`: it can only be set to `DEFAULT`")
+            }
+            _ => None,
+        };
+        if let Some(why) = blocked {
+            self.report(
+                FindingKind::NotWritable,
+                span.clone(),
+                format!("column `{}` is {why}", col.name),
+            );
         }
         let ty: Ty<'a> = self
             .env
@@ -402,8 +408,8 @@ impl<'a> Analyzer<'a> {
                 if parts.len() > 1 {
                     continue;
                 }
-                if let Some((v, default)) = values.get(i) {
-                    self.write_value(column, v, *default, write);
+                if let Some((v, false)) = values.get(i) {
+                    self.write_value(column, v, write);
                 }
             }
         }

@@ -126,49 +126,50 @@ impl<'a> Analyzer<'a> {
                 expr, low, high, ..
             } => self.between(expr, low, high, span),
             Expr::Like {
+                any: true,
+                expr,
+                pattern,
+                ..
+            }
+            | Expr::ILike {
+                any: true,
+                expr,
+                pattern,
+                ..
+            } => {
+                self.expr(expr);
+                self.expr(pattern);
+                self.boolean(Nullability::Unknown, span)
+            }
+            Expr::Like {
                 negated,
-                any,
                 expr,
                 pattern,
                 escape_char,
-            } => self.like(
-                ["~~", "!~~"],
-                *negated,
-                *any,
-                expr,
-                pattern,
-                escape_char.as_deref(),
-                span,
-            ),
+                ..
+            } => {
+                let op = if *negated { "!~~" } else { "~~" };
+                self.like(op, expr, pattern, escape_char.as_deref(), span)
+            }
             Expr::ILike {
                 negated,
-                any,
                 expr,
                 pattern,
                 escape_char,
-            } => self.like(
-                ["~~*", "!~~*"],
-                *negated,
-                *any,
-                expr,
-                pattern,
-                escape_char.as_deref(),
-                span,
-            ),
+                ..
+            } => {
+                let op = if *negated { "!~~*" } else { "~~*" };
+                self.like(op, expr, pattern, escape_char.as_deref(), span)
+            }
             Expr::SimilarTo {
                 negated,
                 expr,
                 pattern,
                 escape_char,
-            } => self.like(
-                ["~", "!~"],
-                *negated,
-                false,
-                expr,
-                pattern,
-                escape_char.as_deref(),
-                span,
-            ),
+            } => {
+                let op = if *negated { "!~" } else { "~" };
+                self.like(op, expr, pattern, escape_char.as_deref(), span)
+            }
             Expr::AnyOp {
                 left,
                 compare_op,

@@ -229,7 +229,12 @@ impl<'a> Analyzer<'a> {
             } => match args {
                 None => vec![self.relation_item(name, alias.as_ref(), span)],
                 Some(a) => {
-                    vec![self.function_item(name, &a.args, *with_ordinality, alias.as_ref(), span)]
+                    let mut item = self.function_item(name, &a.args, alias.as_ref(), span);
+                    if *with_ordinality {
+                        self.add_ordinality(&mut item);
+                    }
+                    self.apply_alias(&mut item, alias.as_ref());
+                    vec![item]
                 }
             },
             TableFactor::Function {
@@ -238,19 +243,39 @@ impl<'a> Analyzer<'a> {
                 with_ordinality,
                 alias,
                 ..
-            } => vec![self.function_item(name, args, *with_ordinality, alias.as_ref(), span)],
+            } => {
+                let mut item = self.function_item(name, args, alias.as_ref(), span);
+                if *with_ordinality {
+                    self.add_ordinality(&mut item);
+                }
+                self.apply_alias(&mut item, alias.as_ref());
+                vec![item]
+            }
             TableFactor::Derived {
                 lateral,
                 subquery,
                 alias,
                 ..
-            } => vec![self.subquery_item(subquery, *lateral, alias.as_ref(), span)],
+            } => {
+                let saved = self.scopes.top().lateral_active;
+                self.scopes.top().lateral_active = *lateral;
+                let item = self.subquery_item(subquery, alias.as_ref(), span);
+                self.scopes.top().lateral_active = saved;
+                vec![item]
+            }
             TableFactor::UNNEST {
                 alias,
                 array_exprs,
                 with_ordinality,
                 ..
-            } => vec![self.unnest_item(array_exprs, *with_ordinality, alias.as_ref(), span)],
+            } => {
+                let mut item = self.unnest_item(array_exprs, alias.as_ref(), span);
+                if *with_ordinality {
+                    self.add_ordinality(&mut item);
+                }
+                self.apply_alias(&mut item, alias.as_ref());
+                vec![item]
+            }
             TableFactor::NestedJoin {
                 table_with_joins,
                 alias,
@@ -280,17 +305,14 @@ impl<'a> Analyzer<'a> {
         }
     }
 
+    /// A subquery in FROM; LATERAL or not as the level's `lateral_active` says.
     fn subquery_item(
         &mut self,
         q: &Query,
-        lateral: bool,
         alias: Option<&TableAlias>,
         span: Range<usize>,
     ) -> Item<'a> {
-        let saved = self.scopes.top().lateral_active;
-        self.scopes.top().lateral_active = lateral;
         let cols = self.sublink(q);
-        self.scopes.top().lateral_active = saved;
         let cols = cols
             .into_iter()
             .map(|c| Col {
@@ -307,12 +329,23 @@ impl<'a> Analyzer<'a> {
         item
     }
 
-    /// A set-returning function in FROM (implicitly LATERAL).
+    /// The column `WITH ORDINALITY` adds (before an alias renames the columns).
+    fn add_ordinality(&self, item: &mut Item<'a>) {
+        item.cols.push(Col {
+            name: "ordinality".to_owned(),
+            ty: Some(Ty::cat(self.env.cat.known.int8)),
+            null: Nullability::NotNull,
+            origin: None,
+            hidden: false,
+            qualifier: item.name.clone(),
+        });
+    }
+
+    /// A set-returning function in FROM (implicitly LATERAL), before its alias applies.
     fn function_item(
         &mut self,
         name: &ObjectName,
         args: &[FunctionArg],
-        ordinality: bool,
         alias: Option<&TableAlias>,
         span: Range<usize>,
     ) -> Item<'a> {
@@ -333,13 +366,13 @@ impl<'a> Analyzer<'a> {
         self.scopes.top().lateral_active = saved;
         let cols = self.srf_columns(&fname, &typed, &names, alias);
         let open = cols.is_none();
-        let mut cols = cols.unwrap_or_default();
-        if ordinality {
-            cols.extend(self.ordinality());
-        }
-        let mut item = Item::new(Some(fname), ItemKind::Function, cols, span);
+        let mut item = Item::new(
+            Some(fname),
+            ItemKind::Function,
+            cols.unwrap_or_default(),
+            span,
+        );
         item.open = open;
-        self.apply_alias(&mut item, alias);
         item
     }
 
@@ -396,23 +429,10 @@ impl<'a> Analyzer<'a> {
         }])
     }
 
-    fn ordinality(&self) -> Option<Col<'a>> {
-        let ty: Ty<'a> = Ty::cat(self.env.cat.known.int8);
-        Some(Col {
-            name: "ordinality".to_owned(),
-            ty: Some(ty),
-            null: Nullability::NotNull,
-            origin: None,
-            hidden: false,
-            qualifier: None,
-        })
-    }
-
     /// `UNNEST(a, b, ...)`: one column per array, padded with NULLs.
     fn unnest_item(
         &mut self,
         arrays: &[Expr],
-        ordinality: bool,
         alias: Option<&TableAlias>,
         span: Range<usize>,
     ) -> Item<'a> {
@@ -421,7 +441,7 @@ impl<'a> Analyzer<'a> {
         let typed: Vec<Typed<'a>> = arrays.iter().map(|e| self.expr(e)).collect();
         self.scopes.top().lateral_active = saved;
         let single = typed.len() == 1;
-        let mut cols: Vec<Col<'a>> = typed
+        let cols: Vec<Col<'a>> = typed
             .iter()
             .map(|t| {
                 let ty = t
@@ -443,12 +463,7 @@ impl<'a> Analyzer<'a> {
                 }
             })
             .collect();
-        if ordinality {
-            cols.extend(self.ordinality());
-        }
-        let mut item = Item::new(Some("unnest".to_owned()), ItemKind::Function, cols, span);
-        self.apply_alias(&mut item, alias);
-        item
+        Item::new(Some("unnest".to_owned()), ItemKind::Function, cols, span)
     }
 }
 

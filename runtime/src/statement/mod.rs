@@ -126,8 +126,8 @@ use sqlparser::ast::{SetExpr, Statement};
 use crate::snapshot::Snapshot;
 use analyzer::{Analyzer, Typed};
 use env::Env;
-use query::Unknowns;
 use prepass::Extracted;
+use query::Unknowns;
 use source::{Parsed, Source};
 
 /// Checks statements against one snapshot. Building it indexes the snapshot once (sequences,

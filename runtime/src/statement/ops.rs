@@ -334,12 +334,10 @@ impl<'a> Analyzer<'a> {
         self.boolean(Nullability::strict([x.null, lo.null, hi.null]), span)
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// `x LIKE p [ESCAPE e]` and friends, as the operator `op` (`~~`, `!~~*`, ...).
     pub(super) fn like(
         &mut self,
-        ops: [&str; 2],
-        negated: bool,
-        any: bool,
+        op: &str,
         expr: &Expr,
         pattern: &Expr,
         escape: Option<&Expr>,
@@ -354,11 +352,7 @@ impl<'a> Analyzer<'a> {
             self.coerce(&e, text, CastContext::Implicit);
             p = Typed::known(text, Nullability::strict([p.null, e.null]), p.span.clone());
         }
-        if any {
-            return self.boolean(Nullability::Unknown, span);
-        }
-        let name = ops[usize::from(negated)];
-        let t = self.operator(name, Some(&x), &p, span.clone());
+        let t = self.operator(op, Some(&x), &p, span.clone());
         self.boolean(t.null, span)
     }
 

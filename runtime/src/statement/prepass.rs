@@ -92,7 +92,10 @@ pub(crate) fn prepass(mut tokens: Vec<TokenWithSpan>) -> (Vec<TokenWithSpan>, Ex
                 let a = next(&tokens, i + 1);
                 let b = a.and_then(|a| next(&tokens, a + 1));
                 let c = b.and_then(|b| next(&tokens, b + 1));
-                if is(&tokens, a, Keyword::NO) && is(&tokens, b, Keyword::KEY) && is(&tokens, c, Keyword::UPDATE) {
+                if is(&tokens, a, Keyword::NO)
+                    && is(&tokens, b, Keyword::KEY)
+                    && is(&tokens, c, Keyword::UPDATE)
+                {
                     drop_range(&mut drop, a, c);
                 } else if is(&tokens, a, Keyword::KEY) && is(&tokens, b, Keyword::SHARE) {
                     drop_range(&mut drop, a, b);
@@ -133,7 +136,11 @@ fn drop_range(drop: &mut [bool], from: Option<usize>, to: Option<usize>) {
 
 /// `ON CONFLICT (...)` at `on`, when the list holds more than plain column names: cut out with
 /// its `WHERE`.
-fn conflict_target(tokens: &[TokenWithSpan], on: usize, drop: &mut [bool]) -> Option<ConflictTarget> {
+fn conflict_target(
+    tokens: &[TokenWithSpan],
+    on: usize,
+    drop: &mut [bool],
+) -> Option<ConflictTarget> {
     let conflict = next(tokens, on + 1)?;
     if keyword(&tokens[conflict]) != Some(Keyword::CONFLICT) {
         return None;

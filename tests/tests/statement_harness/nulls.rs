@@ -170,7 +170,11 @@ fn matching(snapshot: &Snapshot, d: &Described) -> Vec<String> {
                 return "NULL".to_owned();
             };
             if *array {
-                format!("ARRAY[{v}]::{}.{}[]", quote_ident(schema), quote_ident(name))
+                format!(
+                    "ARRAY[{v}]::{}.{}[]",
+                    quote_ident(schema),
+                    quote_ident(name)
+                )
             } else {
                 v
             }

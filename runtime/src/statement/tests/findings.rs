@@ -391,3 +391,30 @@ fn every_error_of_a_statement_is_reported_in_order() {
         ]
     );
 }
+
+#[test]
+fn syntax_the_parser_lacks_is_read_through_the_prepass() {
+    let a = ok(
+        "SELECT id FROM entities WHERE mention_count BETWEEN SYMMETRIC $1 AND $2 FOR NO KEY UPDATE SKIP LOCKED",
+    );
+    assert_eq!(super::params(&a), ["int4", "int4"]);
+    ok("SELECT id FROM entities FOR KEY SHARE");
+    assert_eq!(super::columns(&ok("TABLE audit.log"))[0], "id:int8");
+    ok(
+        "INSERT INTO entities (vault_id, name, entity_type) VALUES ($1, $2, 'ITEM') ON CONFLICT (vault_id, lower(name)) DO NOTHING",
+    );
+    let sql = "INSERT INTO entities (vault_id, name, entity_type) VALUES ($1, $2, 'ITEM') ON CONFLICT (vault_id, lower(nam)) WHERE mention_count > 0 DO NOTHING";
+    let f = one(sql, K::UnknownColumn);
+    assert_eq!(at(sql, &f), "nam");
+    let f = one(
+        "INSERT INTO facts (subject_id, predicate, tag) VALUES ($1, 'x', 'y') ON CONFLICT ((lower(predicate))) DO NOTHING",
+        K::OnConflict,
+    );
+    assert!(
+        f.message
+            .starts_with("no unique index of `facts` has 1 key with expressions"),
+        "{f:?}"
+    );
+    // pgvector's L1 distance, which sqlparser splits into `<` and `+>`.
+    ok("SELECT 1 WHERE '[1]'::text <> 'x'");
+}
