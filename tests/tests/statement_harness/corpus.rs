@@ -100,21 +100,8 @@ pub fn docs_rs(pg: &Cluster, corpora: &Path) -> Corpus {
             }
         })
         .collect();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("migrations"))
-        .expect("docs.rs migrations")
-        .map(|e| e.expect("dir entry").path())
-        .filter(|p| p.to_string_lossy().ends_with(".up.sql"))
-        .collect();
-    files.sort();
-    let db = "docsrs";
-    pg.create_database(db);
-    apply_each_in_transaction(pg, db, &files);
-    Corpus {
-        name: "docs.rs",
-        version: pg.version(),
-        statements,
-        db: db.to_owned(),
-    }
+    let files = sql_files(&dir.join("migrations"), ".up.sql");
+    migrated(pg, "docs.rs", "docsrs", statements, &files)
 }
 
 /// The writeros example's statements against its migrations (PostgreSQL 16 with pgvector).
@@ -122,34 +109,48 @@ pub fn writeros(pg: &Cluster) -> Corpus {
     let root = workspace_root();
     let text = std::fs::read_to_string(root.join("tests/tests/statements/writeros.sql"))
         .expect("read writeros.sql");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("examples/writeros/migrations"))
-        .expect("writeros migrations")
-        .map(|e| e.expect("dir entry").path())
-        .collect();
-    files.sort();
-    let db = "writeros";
-    pg.create_database(db);
-    apply_each_in_transaction(pg, db, &files);
-    Corpus {
-        name: "writeros",
-        version: pg.version(),
-        statements: blocks(&text),
-        db: db.to_owned(),
-    }
+    let files = sql_files(&root.join("examples/writeros/migrations"), ".sql");
+    migrated(pg, "writeros", "writeros", blocks(&text), &files)
 }
 
 /// The constructs corpus (`statements/corpus.sql` against `statements/schema.sql`).
 pub fn constructs(pg: &Cluster) -> Corpus {
-    let root = workspace_root();
-    let text = std::fs::read_to_string(root.join("tests/tests/statements/corpus.sql"))
-        .expect("read corpus.sql");
-    let db = "constructs";
+    let dir = workspace_root().join("tests/tests/statements");
+    let text = std::fs::read_to_string(dir.join("corpus.sql")).expect("read corpus.sql");
+    migrated(
+        pg,
+        "constructs",
+        "constructs",
+        blocks(&text),
+        &[dir.join("schema.sql")],
+    )
+}
+
+/// The files of `dir` ending in `suffix`, in name (version) order.
+fn sql_files(dir: &Path, suffix: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("read {}: {e}", dir.display()))
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| p.to_string_lossy().ends_with(suffix))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Creates database `db` migrated by `files`, for `statements`.
+fn migrated(
+    pg: &Cluster,
+    name: &'static str,
+    db: &str,
+    statements: Vec<Stmt>,
+    files: &[PathBuf],
+) -> Corpus {
     pg.create_database(db);
-    apply_each_in_transaction(pg, db, &[root.join("tests/tests/statements/schema.sql")]);
+    apply_each_in_transaction(pg, db, files);
     Corpus {
-        name: "constructs",
+        name,
         version: pg.version(),
-        statements: blocks(&text),
+        statements,
         db: db.to_owned(),
     }
 }
