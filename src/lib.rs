@@ -22,7 +22,7 @@ pub use schemalock_runtime::meta::{
 };
 pub use schemalock_runtime::pgtype::{Accepts, PgCompatible, PgTypeRef};
 pub use schemalock_runtime::snapshot::{Snapshot, SnapshotError};
-pub use schemalock_runtime::{check, pgtype, snapshot, verify};
+pub use schemalock_runtime::{check, ident, pgtype, snapshot, verify};
 
 /// Not public API: the paths generated code uses.
 #[doc(hidden)]

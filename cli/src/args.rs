@@ -2,8 +2,11 @@
 
 use std::ffi::OsString;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::db::connect::{DEFAULT_READ_TIMEOUT, Timeouts};
 
 const ABOUT: &str =
     "Refresh the schemalock snapshot from PostgreSQL or migrations, check drift, diff schemas.";
@@ -28,7 +31,10 @@ Examples:
   cargo schemalock diff schemalock.json postgres://localhost/app_dev
 
 The database URL comes from --database-url, else the DATABASE_URL environment variable, else \
-DATABASE_URL in a .env file in the current directory or a parent. Its password is never printed.
+DATABASE_URL in a .env file in the current directory or a parent. When it has no password, the \
+password comes from PGPASSWORD, else from the password file (PGPASSFILE, default ~/.pgpass), as \
+with psql. No password is ever printed. Every wait on a server is bounded: --connect-timeout \
+(default: the URL's connect_timeout, else 10 s) and --read-timeout (default 60 s).
 
 Exit codes: 0 no differences, 1 differences found, 2 error (bad arguments, unreachable server, \
 failed login, missing database, unreadable snapshot).";
@@ -86,6 +92,9 @@ pub struct Cli {
     /// Also say where the database URL and the snapshot came from, and what was read.
     #[arg(short, long, global = true)]
     pub verbose: bool,
+
+    #[command(flatten)]
+    pub timeouts: TimeoutArgs,
 
     #[command(subcommand)]
     pub command: Command,
@@ -177,6 +186,43 @@ pub struct DatabaseArgs {
     pub database_url: Option<String>,
 }
 
+/// How long to wait for a server; every wait is bounded and, when it runs out, the command
+/// fails (exit 2) saying what it waited for.
+#[derive(Debug, Args)]
+pub struct TimeoutArgs {
+    /// The longest to wait for a server to accept a connection and log us in (every host of
+    /// the URL together). Default: the URL's connect_timeout, else 10.
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
+    pub connect_timeout: Option<Duration>,
+
+    /// The longest reading a live database's schema may take once connected, all its queries
+    /// together (the shadow database of --migrations is not bounded by it yet). Default: 60.
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
+    pub read_timeout: Option<Duration>,
+}
+
+impl TimeoutArgs {
+    pub fn get(&self) -> Timeouts {
+        Timeouts {
+            connect: self.connect_timeout,
+            read: self.read_timeout.unwrap_or(DEFAULT_READ_TIMEOUT),
+        }
+    }
+}
+
+/// A number of seconds, above 0 and at most a day: `30`, `2.5`.
+fn parse_seconds(s: &str) -> Result<Duration, String> {
+    s.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|v| *v > 0.0 && *v <= 86_400.0)
+        .map(Duration::from_secs_f64)
+        .ok_or_else(|| {
+            "expected a number of seconds above 0 and at most 86400, such as `30` or `2.5`"
+                .to_owned()
+        })
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     /// For people: grouped by table, coloured on a terminal, with a summary line.
@@ -236,5 +282,25 @@ mod tests {
         assert_eq!(r.format, Format::Json);
         assert!(Cli::try_parse_from(["x", "refresh", "--format", "json"]).is_err());
         assert!(Cli::try_parse_from(["x", "-q", "-v", "check"]).is_err());
+    }
+
+    #[test]
+    fn timeouts_parse() {
+        let cli = Cli::try_parse_from(["x", "check", "--connect-timeout", "2.5"]).unwrap();
+        assert_eq!(
+            cli.timeouts.get(),
+            Timeouts {
+                connect: Some(Duration::from_millis(2500)),
+                read: DEFAULT_READ_TIMEOUT
+            }
+        );
+        let cli = Cli::try_parse_from(["x", "--read-timeout", "5", "diff", "a", "b"]).unwrap();
+        assert_eq!(cli.timeouts.get().read, Duration::from_secs(5));
+        for bad in ["0", "-1", "x", "NaN", "inf", "100000"] {
+            assert!(
+                Cli::try_parse_from(["x", "check", "--connect-timeout", bad]).is_err(),
+                "{bad}"
+            );
+        }
     }
 }

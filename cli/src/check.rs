@@ -15,7 +15,10 @@ pub fn run(args: &CheckArgs, ui: &Ui, cwd: &Path) -> Result<Outcome, Error> {
     let path = paths::existing_snapshot(args.snapshot.as_deref(), cwd)?;
     let shown = paths::shown(&path, cwd);
     ui.detail(&format!("snapshot `{shown}`"));
-    let expected = schemas::restrict(paths::load(&path, cwd)?, &args.schemas);
+    let committed = paths::load(&path, cwd)?;
+    // Before restricting: an unknown `--schema` is reported with every schema the file has.
+    let in_file = schemas::of(&committed);
+    let expected = schemas::restrict(committed, &args.schemas);
     let db = database::resolve_url(args.database.database_url.as_deref(), cwd)?
         .ok_or_else(database::no_url_error)?;
     let wanted = if args.schemas.is_empty() {
@@ -25,7 +28,7 @@ pub fn run(args: &CheckArgs, ui: &Ui, cwd: &Path) -> Result<Outcome, Error> {
     };
     // Lenient: a schema the database lacks is drift to report, not an error.
     let found = database::snapshot_of(&db, Some(&wanted), true, ui)?;
-    schemas::check_requested(&args.schemas, [&expected, &found])?;
+    schemas::check_requested(&args.schemas, in_file.iter().chain(found.schemas.keys()))?;
     let report = diff(&expected, &found);
     let sides = Sides {
         expected: "snapshot".into(),
@@ -35,7 +38,7 @@ pub fn run(args: &CheckArgs, ui: &Ui, cwd: &Path) -> Result<Outcome, Error> {
         article: true,
         compared: report::contents(&expected),
     };
-    let outcome = report::emit(&report, &sides, args.format, ui);
+    let outcome = report::emit(&report, &sides, args.format, ui)?;
     if outcome == Outcome::Drift {
         ui.info(
             "if the database is right, run `cargo schemalock refresh` and commit the snapshot; \

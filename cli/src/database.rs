@@ -1,12 +1,9 @@
-//! The live database side: where its URL comes from, connecting, and reading a snapshot.
-//!
-//! Every message built here passes the URL and driver text through [`crate::url::redact_in`]: a
-//! driver error may quote the connection string, and the URL is shown to say which server failed.
+//! The live database side: where its URL comes from, and reading a snapshot within the read
+//! deadline. Connecting is [`crate::db::connect`]'s; messages show the URL as
+//! [`DatabaseUrl::shown`], and [`crate::out`] masks any password that still gets into one.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
-use std::time::Duration;
 
 use postgres::error::SqlState;
 use schemalock_runtime::Snapshot;
@@ -15,14 +12,15 @@ use schemalock_runtime::introspect::{
     postgres::{snapshot as introspect_snapshot, snapshot_parallel},
 };
 
+use crate::db::{
+    self,
+    connect::{TimedOut, bounded, error_chain, seconds, timeouts},
+    url::redact,
+};
 use crate::error::Error;
-use crate::url::{redact, redact_in};
 
 /// The environment variable (and `.env` key) holding the database URL.
 pub const DATABASE_URL: &str = "DATABASE_URL";
-
-/// How long to wait for a server that does not answer, unless the URL says otherwise.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A database URL and where it was found.
 #[derive(Clone, PartialEq, Eq)]
@@ -47,9 +45,11 @@ impl DatabaseUrl {
         redact(&self.url)
     }
 
-    /// `text` with this URL and its password masked.
-    pub fn redact_in(&self, text: &str) -> String {
-        redact_in(text, &self.url)
+    fn new(url: String, source: UrlSource) -> Self {
+        // Before anything can print it: a `.env` file is read after the arguments' secrets
+        // were collected.
+        crate::out::add_secrets_in(&url);
+        DatabaseUrl { url, source }
     }
 }
 
@@ -77,16 +77,10 @@ impl fmt::Display for UrlSource {
 /// `.env` file at or above `cwd` that defines it. `None` when there is none anywhere.
 pub fn resolve_url(flag: Option<&str>, cwd: &Path) -> Result<Option<DatabaseUrl>, Error> {
     if let Some(url) = flag {
-        return Ok(Some(DatabaseUrl {
-            url: url.to_owned(),
-            source: UrlSource::Flag,
-        }));
+        return Ok(Some(DatabaseUrl::new(url.to_owned(), UrlSource::Flag)));
     }
     if let Some(url) = std::env::var(DATABASE_URL).ok().filter(|v| !v.is_empty()) {
-        return Ok(Some(DatabaseUrl {
-            url,
-            source: UrlSource::Environment,
-        }));
+        return Ok(Some(DatabaseUrl::new(url, UrlSource::Environment)));
     }
     for dir in cwd.ancestors() {
         let path = dir.join(".env");
@@ -94,10 +88,7 @@ pub fn resolve_url(flag: Option<&str>, cwd: &Path) -> Result<Option<DatabaseUrl>
             continue;
         }
         if let Some(url) = read_dotenv(&path)? {
-            return Ok(Some(DatabaseUrl {
-                url,
-                source: UrlSource::DotEnv(path),
-            }));
+            return Ok(Some(DatabaseUrl::new(url, UrlSource::DotEnv(path))));
         }
     }
     Ok(None)
@@ -172,95 +163,19 @@ pub fn refuse_tls(db: &DatabaseUrl) -> Result<(), Error> {
     }
 }
 
-/// Connects without TLS (see [`refuse_tls`]).
+/// Connects without TLS (see [`refuse_tls`]), through [`db::connect`]: the password from the
+/// URL, `PGPASSWORD` or `~/.pgpass`, the whole connect within the connect deadline.
 pub fn connect(db: &DatabaseUrl) -> Result<postgres::Client, Error> {
     let shown = db.shown();
-    refuse_tls(db)?;
-    let mut config = postgres::Config::from_str(&db.url).map_err(|e| {
-        Error::new(db.redact_in(&format!(
-            "invalid database URL `{shown}`: {}; expected `postgres://user:password@host:port/database`",
-            error_chain(&e)
-        )))
+    let config = db::connect::parse(&db.url).map_err(|e| {
+        Error::new(format!(
+            "invalid database URL `{shown}` (from {}): {e}",
+            db.source
+        ))
     })?;
-    if config.get_connect_timeout().is_none() {
-        config.connect_timeout(CONNECT_TIMEOUT);
-    }
-    if config.get_application_name().is_none() {
-        config.application_name("cargo-schemalock");
-    }
-    config
-        .connect(postgres::NoTls)
-        .map_err(|e| Error::new(db.redact_in(&connect_error(&e, &config, &shown))))
-}
-
-/// What went wrong connecting, and what to try.
-fn connect_error(e: &postgres::Error, config: &postgres::Config, shown: &str) -> String {
-    let user = config.get_user().unwrap_or("(your login name)");
-    let dbname = config.get_dbname().unwrap_or(user);
-    let (what, hint) = if let Some(db) = e.as_db_error() {
-        let code = db.code();
-        if *code == SqlState::INVALID_PASSWORD {
-            (
-                format!("password authentication failed for user `{user}`"),
-                "check the user and password in the URL".to_owned(),
-            )
-        } else if *code == SqlState::INVALID_CATALOG_NAME {
-            (
-                format!("database `{dbname}` does not exist"),
-                format!("create it (`createdb {dbname}`) or fix the database name in the URL"),
-            )
-        } else if *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION {
-            (
-                db.message().to_owned(),
-                "check the user name, and the server's `pg_hba.conf`".to_owned(),
-            )
-        } else if *code == SqlState::CANNOT_CONNECT_NOW {
-            (
-                db.message().to_owned(),
-                "the server is starting or stopping; try again in a moment".to_owned(),
-            )
-        } else if *code == SqlState::TOO_MANY_CONNECTIONS {
-            (
-                db.message().to_owned(),
-                "close other connections or raise `max_connections`".to_owned(),
-            )
-        } else {
-            (
-                db.message().to_owned(),
-                "check the URL and the server log".to_owned(),
-            )
-        }
-    } else {
-        let chain = error_chain(e);
-        let lower = chain.to_ascii_lowercase();
-        let hint = if lower.contains("password missing") {
-            "the server asks for a password and the URL has none: `postgres://user:password@host/db`"
-        } else if lower.contains("refused") {
-            "is PostgreSQL running there, and are the host and port right?"
-        } else if lower.contains("timed out") || lower.contains("timeout") {
-            "the server did not answer; check the host, the port and any firewall"
-        } else if lower.contains("failed to lookup") || lower.contains("name or service") {
-            "the host name does not resolve; check it"
-        } else {
-            "check the URL, and that the server is reachable"
-        };
-        (chain, hint.to_owned())
-    };
-    format!("cannot connect to `{shown}`: {what}; {hint}")
-}
-
-/// An error and its causes, `a: b: c`, without repeats.
-fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts: Vec<String> = vec![e.to_string()];
-    let mut source = e.source();
-    while let Some(s) = source {
-        let text = s.to_string();
-        if !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        source = s.source();
-    }
-    parts.join(": ")
+    refuse_tls(db)?;
+    db::connect::connect(&config)
+        .map_err(|e| Error::new(format!("cannot connect to `{shown}`: {e}")))
 }
 
 /// What [`read`] could not do.
@@ -311,15 +226,15 @@ pub fn read(
             } else {
                 "check the connection and the server log"
             };
-            ReadError::Other(Error::new(db.redact_in(&format!(
+            ReadError::Other(Error::new(format!(
                 "reading the schema of `{}` failed: {what}; {hint}",
                 db.shown()
-            ))))
+            )))
         }
-        other => ReadError::Other(Error::new(db.redact_in(&format!(
+        other => ReadError::Other(Error::new(format!(
             "reading the schema of `{}` failed: {other}",
             db.shown()
-        )))),
+        ))),
     })
 }
 
@@ -345,7 +260,8 @@ pub fn read_lenient(
     }
 }
 
-/// Connects and reads, with progress.
+/// Connects and reads, with progress; the reading (every query, and the second connection)
+/// within the read deadline.
 pub fn snapshot_of(
     db: &DatabaseUrl,
     schemas: Option<&[String]>,
@@ -358,12 +274,25 @@ pub fn snapshot_of(
     let started = std::time::Instant::now();
     let mut client = connect(db)?;
     progress.set(&format!("reading the schema of {shown}"));
-    let snapshot = if lenient {
-        read_lenient(&mut client, db, schemas)?
-    } else {
-        read(&mut client, db, schemas)?
-    };
+    let limit = timeouts().read;
+    let (db_owned, schemas_owned) = (db.clone(), schemas.map(<[String]>::to_vec));
+    let result = bounded(limit, move || {
+        let (db, schemas) = (&db_owned, schemas_owned.as_deref());
+        if lenient {
+            read_lenient(&mut client, db, schemas)
+        } else {
+            read(&mut client, db, schemas).map_err(Error::from)
+        }
+    });
     drop(progress);
+    let snapshot = result.map_err(|TimedOut { after }| {
+        Error::new(format!(
+            "reading the schema of `{shown}` timed out: no answer within {} (the server may be \
+             stopped, overloaded, or waiting on a lock); check the server, or wait longer with \
+             `--read-timeout SECONDS`",
+            seconds(after)
+        ))
+    })??;
     ui.detail(&format!(
         "read {} from `{shown}` in {:.2}s",
         crate::report::contents(&snapshot),

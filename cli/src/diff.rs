@@ -7,10 +7,10 @@ use schemalock_runtime::diff::diff;
 
 use crate::args::DiffArgs;
 use crate::database::{self, DatabaseUrl, UrlSource};
+use crate::db::url::{is_database_url, looks_like_url};
 use crate::error::{Error, Outcome};
 use crate::report::{self, Sides};
 use crate::ui::Ui;
-use crate::url::is_database_url;
 use crate::{paths, schemas};
 
 enum Side {
@@ -19,15 +19,23 @@ enum Side {
 }
 
 impl Side {
-    fn parse(arg: &str, cwd: &Path) -> Side {
+    fn parse(arg: &str, cwd: &Path) -> Result<Side, Error> {
         if is_database_url(arg) {
-            Side::Database(DatabaseUrl {
+            return Ok(Side::Database(DatabaseUrl {
                 url: arg.to_owned(),
                 source: UrlSource::Argument,
-            })
-        } else {
-            Side::File(cwd.join(arg))
+            }));
         }
+        let path = cwd.join(arg);
+        // A misspelt URL would otherwise be "a snapshot file that does not exist".
+        if looks_like_url(arg) && !path.exists() {
+            return Err(Error::new(format!(
+                "`{}` looks like a database URL, but a PostgreSQL URL starts with `postgres://` or \
+                 `postgresql://`; fix it, or give the path of a snapshot file",
+                crate::db::url::redact(arg)
+            )));
+        }
+        Ok(Side::File(path))
     }
 
     fn shown(&self, cwd: &Path) -> String {
@@ -39,14 +47,20 @@ impl Side {
 }
 
 pub fn run(args: &DiffArgs, ui: &Ui, cwd: &Path) -> Result<Outcome, Error> {
-    let a = Side::parse(&args.a, cwd);
-    let b = Side::parse(&args.b, cwd);
+    let a = Side::parse(&args.a, cwd)?;
+    let b = Side::parse(&args.b, cwd)?;
     // Files first: they are cheap and decide which schemas to read from a database.
     let load = |side: &Side| match side {
         Side::File(p) => paths::load(p, cwd).map(Some),
         Side::Database(_) => Ok(None),
     };
     let (file_a, file_b) = (load(&a)?, load(&b)?);
+    // Before restricting: an unknown `--schema` is reported with every schema the files have.
+    let in_files: Vec<String> = [&file_a, &file_b]
+        .into_iter()
+        .flatten()
+        .flat_map(schemas::of)
+        .collect();
     let wanted: Option<Vec<String>> = if !args.schemas.is_empty() {
         Some(args.schemas.clone())
     } else {
@@ -63,7 +77,13 @@ pub fn run(args: &DiffArgs, ui: &Ui, cwd: &Path) -> Result<Outcome, Error> {
     };
     let expected = read(&a, file_a)?;
     let found = read(&b, file_b)?;
-    schemas::check_requested(&args.schemas, [&expected, &found])?;
+    schemas::check_requested(
+        &args.schemas,
+        in_files
+            .iter()
+            .chain(expected.schemas.keys())
+            .chain(found.schemas.keys()),
+    )?;
     let report = diff(&expected, &found);
     let sides = Sides {
         expected: "A".into(),
@@ -74,7 +94,11 @@ pub fn run(args: &DiffArgs, ui: &Ui, cwd: &Path) -> Result<Outcome, Error> {
         compared: report::contents(&expected),
     };
     if !ui.quiet() && args.format == crate::args::Format::Text {
-        println!("A: {}\nB: {}\n", sides.expected_source, sides.found_source);
+        report::print(&format!(
+            "A: {}\nB: {}\n\n",
+            report::escape(&sides.expected_source),
+            report::escape(&sides.found_source)
+        ))?;
     }
-    Ok(report::emit(&report, &sides, args.format, ui))
+    report::emit(&report, &sides, args.format, ui)
 }

@@ -1,12 +1,12 @@
-//! The one error type of the commands: a message for a person, already free of passwords.
+//! The one error type of the commands: a message for a person.
 
 use std::fmt;
 
 /// Something failed; the process exits with code 2 after printing it.
 ///
-/// The message says what failed and what to try. Whoever builds one from text that may quote a
-/// database URL or a driver error redacts it first (`url::redact_in`), because this type cannot
-/// know which URL to look for.
+/// The message says what failed and what to try. It shows a URL as
+/// [`crate::database::DatabaseUrl::shown`] for readability, but need not redact anything else:
+/// it leaves the process through [`crate::out`], which masks every password the inputs held.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error(String);
 

@@ -2,33 +2,46 @@
 //!
 //! Modules and who may touch what:
 //! - `args`: the clap definitions (commands, flags, help text with examples);
-//! - `url`: database URLs and password redaction for every message;
-//! - `database`: where the URL comes from (`--database-url`, `DATABASE_URL`, `.env`), connecting
-//!   and reading a snapshot from a live database;
+//! - `out`: the one place text leaves the process (stdout, stderr, the panic hook); it masks
+//!   every password collected from the raw inputs, so no message needs to redact on its own;
+//! - `db`: URL syntax and display redaction (`db::url`), `PGPASSWORD` and `~/.pgpass`
+//!   (`db::pgpass`), and the one bounded connect with its deadlines and hints (`db::connect`);
+//! - `database`: where the URL comes from (`--database-url`, `DATABASE_URL`, `.env`), and reading
+//!   a snapshot from a live database within the read deadline;
 //! - `paths`: which snapshot file a command means, and loading it;
 //! - `schemas`: which schemas a comparison covers;
 //! - `refresh`, `check`, `diff`: the three commands; `migrations`: `refresh --migrations`;
 //! - `report`: rendering a drift report as text (colour on a terminal) or JSON;
-//! - `ui`: informational lines, `--verbose` details and the progress spinner, all on stderr;
+//! - `ui`: informational lines, `--verbose` details and the progress spinner, all on stderr
+//!   through `out`;
 //! - `error`: the error type and exit codes;
 //! - `shadow`: applying a migrations directory to a fresh temporary database (on a given server,
 //!   or on a throwaway local cluster) and snapshotting it.
 //!
 //! The comparison itself is `schemalock_runtime::diff`, shared with startup verification.
 
+// Text leaves the process through `out` only (tests may print as they like).
+#![cfg_attr(not(test), warn(clippy::print_stdout, clippy::print_stderr))]
+
 pub mod args;
 pub mod check;
 pub mod database;
+pub mod db;
 pub mod diff;
 pub mod error;
 pub mod migrations;
+pub mod out;
 pub mod paths;
 pub mod refresh;
 pub mod report;
 pub mod schemas;
 pub mod shadow;
 pub mod ui;
-pub mod url;
+
+/// `crate::url` is where the shadow module and older code look for URL redaction.
+pub use db::url;
+
+use std::ffi::OsString;
 
 use clap::Parser;
 
@@ -38,22 +51,57 @@ use crate::ui::Ui;
 
 /// Runs the command line; returns the process exit code (0 clean, 1 drift, 2 error).
 pub fn main() -> i32 {
+    out::install_panic_hook();
     let args = args::strip_cargo_subcommand(std::env::args_os().collect());
+    collect_secrets(&args);
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
-            // --help and --version are "errors" to clap; they print to stdout and exit 0.
-            let _ = e.print();
-            return if e.use_stderr() { ERROR_EXIT } else { 0 };
+            // --help and --version are "errors" to clap, printed on stdout with exit code 0.
+            // Rendered here rather than by `e.print()`: clap quotes arguments, which go through
+            // the boundary like everything else.
+            let color = |terminal: bool| terminal && !ui::no_color();
+            return if e.use_stderr() {
+                out::eprint(&render(&e, color(out::stderr_is_terminal())));
+                ERROR_EXIT
+            } else {
+                let _ = out::print(&render(&e, color(out::stdout_is_terminal())));
+                0
+            };
         }
     };
+    db::connect::set_timeouts(cli.timeouts.get());
     let ui = Ui::new(cli.quiet, cli.verbose);
     match run(&cli, &ui) {
         Ok(outcome) => outcome.exit_code(),
         Err(e) => {
-            eprintln!("error: {e}");
+            out::eprintln(&format!("error: {e}"));
             ERROR_EXIT
         }
+    }
+}
+
+/// Every secret the raw inputs may hold, before anything can print them: each argument (any of
+/// them may be a URL, even a misplaced one), `DATABASE_URL` and `PGPASSWORD`. A `.env` file's URL
+/// and a password file's entry join when they are read.
+fn collect_secrets(args: &[OsString]) {
+    for arg in args {
+        out::add_secrets_in(&arg.to_string_lossy());
+    }
+    if let Some(url) = std::env::var_os(database::DATABASE_URL) {
+        out::add_secrets_in(&url.to_string_lossy());
+    }
+    if let Some(password) = std::env::var_os("PGPASSWORD") {
+        out::add_secret(&password.to_string_lossy());
+    }
+}
+
+fn render(e: &clap::Error, color: bool) -> String {
+    let styled = e.render();
+    if color {
+        styled.ansi().to_string()
+    } else {
+        styled.to_string()
     }
 }
 

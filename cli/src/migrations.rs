@@ -63,15 +63,7 @@ pub fn snapshot(
         },
     );
     drop(progress);
-    // The shadow module redacts its messages; redacting again costs nothing and keeps the
-    // promise here too.
-    let snapshot = result.map_err(|e| {
-        let text = e.to_string();
-        Error::new(match db {
-            Some(db) => db.redact_in(&text),
-            None => text,
-        })
-    })?;
+    let snapshot = result.map_err(|e| Error::new(e.to_string()))?;
     ui.detail(&format!(
         "read {} from the migrations in {:.2}s",
         crate::report::contents(&snapshot),

@@ -6,8 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
-use schemalock_runtime::snapshot::{DEFAULT_FILE_NAME, SNAPSHOT_ENV, locate};
-use schemalock_runtime::{Snapshot, SnapshotError};
+use schemalock_runtime::Snapshot;
+use schemalock_runtime::snapshot::{DEFAULT_FILE_NAME, SNAPSHOT_ENV, locate, read_text};
 
 use crate::error::Error;
 
@@ -60,15 +60,7 @@ fn declares_workspace(manifest: &str) -> bool {
 /// is wrong with it and how to get a good one.
 pub fn load(path: &Path, cwd: &Path) -> Result<Snapshot, Error> {
     let named = PathBuf::from(shown(path, cwd));
-    let text = std::fs::read_to_string(path).map_err(|source| {
-        Error::new(
-            SnapshotError::Read {
-                path: named.clone(),
-                source,
-            }
-            .to_string(),
-        )
-    })?;
+    let text = read_text(path).map_err(|e| Error::new(e.with_path(&named).to_string()))?;
     Snapshot::from_json(&text, &named).map_err(|e| Error::new(e.to_string()))
 }
 

@@ -3,8 +3,9 @@
 
 use std::path::Path;
 
-use schemalock_runtime::Snapshot;
 use schemalock_runtime::diff::diff;
+use schemalock_runtime::snapshot::{read_text, remove_stale_temp_files};
+use schemalock_runtime::{Snapshot, SnapshotError};
 
 use crate::args::RefreshArgs;
 use crate::database::{self, DatabaseUrl};
@@ -63,7 +64,7 @@ pub fn run(args: &RefreshArgs, ui: &Ui, cwd: &Path) -> Result<Outcome, Error> {
                 article: true,
                 compared: report::contents(&committed),
             };
-            let outcome = report::emit(&report, &sides, args.format, ui);
+            let outcome = report::emit(&report, &sides, args.format, ui)?;
             if outcome == Outcome::Drift {
                 ui.info(&format!(
                     "`{shown}` is stale; run `cargo schemalock refresh{}` and commit it",
@@ -100,7 +101,18 @@ fn refresh_flags(args: &RefreshArgs, db: Option<&DatabaseUrl>) -> String {
 /// Writes atomically, unless the file already holds exactly these bytes.
 fn write(snapshot: &Snapshot, path: &Path, shown: &str, ui: &Ui) -> Result<(), Error> {
     let text = snapshot.to_json();
-    if std::fs::read_to_string(path).is_ok_and(|old| old == text) {
+    let old = match read_text(path) {
+        Ok(old) => Some(old),
+        // A FIFO would make the write fail later too; say so before writing.
+        Err(e @ SnapshotError::NotRegular { .. }) => {
+            return Err(Error::new(e.with_path(Path::new(shown)).to_string()));
+        }
+        // Missing, unreadable or not UTF-8: replaced below.
+        Err(_) => None,
+    };
+    if old.is_some_and(|old| old == text) {
+        // Nothing to write, but what a killed earlier run left beside it goes.
+        remove_stale_temp_files(path);
         ui.info(&format!(
             "`{shown}` is up to date ({})",
             report::contents(snapshot)

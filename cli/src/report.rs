@@ -1,6 +1,7 @@
 //! A drift report for people (grouped by table, coloured on a terminal, with a summary line) and
 //! for machines (JSON).
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use schemalock_runtime::Snapshot;
@@ -8,7 +9,7 @@ use schemalock_runtime::diff::{Change, Difference, ObjectKind, Report};
 use serde::Serialize;
 
 use crate::args::Format;
-use crate::error::Outcome;
+use crate::error::{Error, Outcome};
 use crate::ui::Ui;
 
 /// What the two sides of a comparison are called.
@@ -180,7 +181,7 @@ pub fn text(report: &Report, sides: &Sides, color: bool) -> String {
     let mut out = String::new();
     let mut current: Option<String> = None;
     for d in &report.differences {
-        let group = group_of(d);
+        let group = escape(&group_of(d)).into_owned();
         if current.as_deref() != Some(&group) {
             let _ = writeln!(out, "{}", paint.wrap(BOLD, &group));
             current = Some(group);
@@ -193,7 +194,7 @@ pub fn text(report: &Report, sides: &Sides, color: bool) -> String {
         let _ = writeln!(
             out,
             "  {}",
-            paint.wrap(colour, &format!("{sign} {}", line(d, sides)))
+            paint.wrap(colour, &format!("{sign} {}", escape(&line(d, sides))))
         );
     }
     if !report.is_empty() {
@@ -209,18 +210,64 @@ pub fn text(report: &Report, sides: &Sides, color: bool) -> String {
 
 /// Prints the report to stdout in `format` and says whether it found drift. With `--quiet`, a
 /// text report without differences prints nothing.
-pub fn emit(report: &Report, sides: &Sides, format: Format, ui: &Ui) -> Outcome {
+pub fn emit(report: &Report, sides: &Sides, format: Format, ui: &Ui) -> Result<Outcome, Error> {
     let out = match format {
         Format::Json => json(report, sides),
         Format::Text if report.is_empty() && ui.quiet() => String::new(),
         Format::Text => text(report, sides, ui.color()),
     };
-    print!("{out}");
-    if report.is_empty() {
+    print(&out)?;
+    Ok(if report.is_empty() {
         Outcome::Clean
     } else {
         Outcome::Drift
+    })
+}
+
+/// Writes a command's result to stdout. A reader that stopped reading (`diff ... | head -2`) is
+/// not a failure: the rest is dropped without a word and the exit code still says what was
+/// found (0 clean, 1 drift), as `git` and `ripgrep` end quietly. Any other write error (a full
+/// disk behind `>`) is one.
+pub fn print(text: &str) -> Result<(), Error> {
+    // Through the output boundary, like every byte the CLI prints.
+    match crate::out::print(text) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::new(format!(
+            "cannot write the report to stdout: {e}"
+        ))),
+        _ => Ok(()),
     }
+}
+
+/// `text` with control characters (ANSI escapes among them) and invisible or direction-changing
+/// characters written as escapes, the way the JSON output writes them (`\u001b`, `\n`), so that
+/// a name from a database cannot move the cursor, clear the screen or reorder what a person
+/// reads. Backslashes are left alone: names rarely hold them, and doubling them would change
+/// every such name.
+pub fn escape(text: &str) -> Cow<'_, str> {
+    let hidden = |c: char| {
+        c.is_control()
+            || matches!(c,
+                '\u{061c}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}'
+                | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+    };
+    if !text.contains(hidden) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if hidden(c) => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
 }
 
 #[derive(Serialize)]
@@ -417,6 +464,43 @@ schema audit
             super::text(&Report::default(), &sides(), false),
             "no differences (2 tables in 1 schema)\n"
         );
+    }
+
+    #[test]
+    fn control_characters_in_names_are_escaped_as_in_json() {
+        let hostile = "evil\x1b[2J\x1b]0;pwned\x07\r\n\u{202e}txt.exe\u{9b}";
+        let report = Report {
+            differences: vec![d(
+                (Some(hostile), Some(hostile)),
+                ObjectKind::Column,
+                hostile,
+                None,
+                Change::Missing,
+                Some(hostile),
+                None,
+            )],
+        };
+        let text = text(&report, &sides(), false);
+        let escaped = "evil\\u001b[2J\\u001b]0;pwned\\u0007\\r\\n\\u202etxt.exe\\u009b";
+        assert_eq!(
+            text,
+            format!(
+                "{escaped}.{escaped}\n  - column `{escaped}`: missing from the database \
+                 (snapshot: {escaped})\n\n1 difference in 1 table\n"
+            )
+        );
+        assert!(
+            !text.chars().any(|c| c.is_control() && c != '\n'),
+            "{text:?}"
+        );
+        // The JSON output spells the C0 characters the same way.
+        let json = json(&report, &sides());
+        assert!(
+            json.contains("evil\\u001b[2J\\u001b]0;pwned\\u0007\\r\\n"),
+            "{json}"
+        );
+        assert_eq!(escape("plain `name`"), "plain `name`");
+        assert!(matches!(escape("ünïcode"), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use schemalock_runtime::Snapshot;
 
 use crate::error::Error;
+use crate::report::escape;
 
 /// `snapshot` with only `schemas` (all of them when empty). Extensions and the migration head
 /// belong to the whole database and are kept.
@@ -19,20 +20,24 @@ pub fn of(snapshot: &Snapshot) -> Vec<String> {
 }
 
 /// Fails when a schema asked for with `--schema` is on neither side: most likely a typo, which
-/// would otherwise compare nothing and pass.
-pub fn check_requested(requested: &[String], sides: [&Snapshot; 2]) -> Result<(), Error> {
+/// would otherwise compare nothing and pass. `known` are the schemas of both sides as read,
+/// before [`restrict`], so that the message lists every schema a file has.
+pub fn check_requested<'a>(
+    requested: &[String],
+    known: impl IntoIterator<Item = &'a String>,
+) -> Result<(), Error> {
+    let mut known: Vec<&String> = known.into_iter().collect();
+    known.sort();
+    known.dedup();
     let unknown: Vec<String> = requested
         .iter()
-        .filter(|s| sides.iter().all(|side| !side.schemas.contains_key(*s)))
-        .map(|s| format!("`{s}`"))
+        .filter(|s| !known.contains(s))
+        .map(|s| format!("`{}`", escape(s)))
         .collect();
     if unknown.is_empty() {
         return Ok(());
     }
-    let mut known: Vec<&String> = sides.iter().flat_map(|s| s.schemas.keys()).collect();
-    known.sort();
-    known.dedup();
-    let known: Vec<String> = known.iter().map(|s| format!("`{s}`")).collect();
+    let known: Vec<String> = known.iter().map(|s| format!("`{}`", escape(s))).collect();
     Err(Error::new(format!(
         "schema{} {} not found on either side; check `--schema` (known: {})",
         if unknown.len() == 1 { "" } else { "s" },
@@ -63,11 +68,18 @@ mod tests {
         let s = restrict(snap(&["a", "b", "c"]), &["a".into(), "c".into()]);
         assert_eq!(of(&s), ["a", "c"]);
         assert_eq!(of(&restrict(snap(&["a"]), &[])), ["a"]);
-        assert!(check_requested(&["b".into()], [&snap(&["a"]), &snap(&["b"])]).is_ok());
-        let err = check_requested(&["x".into()], [&snap(&["a"]), &snap(&["b"])]).unwrap_err();
+        let (a, b) = (snap(&["a"]), snap(&["b"]));
+        let both = || a.schemas.keys().chain(b.schemas.keys());
+        assert!(check_requested(&["b".into()], both()).is_ok());
+        let err = check_requested(&["x".into()], both()).unwrap_err();
         assert_eq!(
             err.to_string(),
             "schema `x` not found on either side; check `--schema` (known: `a`, `b`)"
+        );
+        let err = check_requested(&["y".into()], &["b\x1b[2J".to_owned()]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "schema `y` not found on either side; check `--schema` (known: `b\\u001b[2J`)"
         );
     }
 }

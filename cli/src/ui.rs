@@ -2,13 +2,19 @@
 //! a progress spinner, and whether to colour.
 //!
 //! Results (reports) go to stdout; everything here goes to stderr, so `--format json` output can be
-//! piped while a person still sees progress.
+//! piped while a person still sees progress. Both through [`crate::out`], which masks passwords.
 
-use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
+
+use crate::out;
+
+/// True when `NO_COLOR` asks for no colours (set and not empty).
+pub fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
 
 /// How chatty to be, decided once from the flags and the terminals.
 #[derive(Debug, Clone)]
@@ -21,12 +27,11 @@ pub struct Ui {
 
 impl Ui {
     pub fn new(quiet: bool, verbose: bool) -> Self {
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         Ui {
             quiet,
             verbose: verbose && !quiet,
-            spinner: !quiet && std::io::stderr().is_terminal(),
-            color: !no_color && std::io::stdout().is_terminal(),
+            spinner: !quiet && out::stderr_is_terminal(),
+            color: !no_color() && out::stdout_is_terminal(),
         }
     }
 
@@ -56,9 +61,8 @@ impl Ui {
     /// Prints a line on stderr; on a terminal, first clears a spinner frame that may be there, so
     /// the line does not start after it.
     fn line(&self, message: &str) {
-        let mut err = std::io::stderr().lock();
         let clear = if self.spinner { "\r\x1b[2K" } else { "" };
-        let _ = writeln!(err, "{clear}{message}");
+        out::eprintln(&format!("{clear}{message}"));
     }
 
     /// Starts a progress indicator showing `message`; it disappears when dropped. Does nothing
@@ -97,16 +101,11 @@ impl Progress {
                 let mut frame = 0;
                 while !stop.load(Ordering::Relaxed) {
                     let text = shared.lock().map(|m| m.clone()).unwrap_or_default();
-                    let mut err = std::io::stderr().lock();
-                    let _ = write!(err, "\r\x1b[2K{} {text}", FRAMES[frame % FRAMES.len()]);
-                    let _ = err.flush();
-                    drop(err);
+                    out::eprint(&format!("\r\x1b[2K{} {text}", FRAMES[frame % FRAMES.len()]));
                     frame += 1;
                     std::thread::sleep(Duration::from_millis(80));
                 }
-                let mut err = std::io::stderr().lock();
-                let _ = write!(err, "\r\x1b[2K");
-                let _ = err.flush();
+                out::eprint("\r\x1b[2K");
             })
         };
         Progress {

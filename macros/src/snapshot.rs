@@ -2,7 +2,10 @@
 //!
 //! A compiler process expands every derive of a crate, often hundreds; the snapshot is parsed
 //! once per process and reused while the file's modification time and length are unchanged.
-//! Nothing here touches the network.
+//! Nothing here touches the network, and nothing blocks on the file: `Snapshot::load` refuses a
+//! FIFO or other non-regular file before reading (the `include_bytes!` that tracks the file is
+//! emitted only after it loaded, so only a file swapped for a FIFO in between could still block
+//! the compiler's own read).
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};

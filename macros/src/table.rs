@@ -3,6 +3,7 @@
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use schemalock_runtime::check::{self, At, FieldType};
+use schemalock_runtime::ident;
 use schemalock_runtime::pgtype::{FACT_ARRAY, FACT_CHECK_NULLABILITY, FACT_ENUM, FACT_NULLABLE};
 use schemalock_runtime::snapshot::Snapshot;
 use syn::spanned::Spanned;
@@ -245,7 +246,7 @@ fn check(cx: &Ctxt, model: &Model<'_>, snapshot: &Snapshot) -> TokenStream {
     }
 
     let what = table.kind.describe();
-    let relation = check::qualified(&model.schema, &model.table);
+    let relation = ident::qualified(&model.schema, &model.table);
     let (schema, table_name) = (&model.schema, &model.table);
     for part in &model.flattened {
         let ty = &part.ty;
@@ -293,22 +294,6 @@ fn check(cx: &Ctxt, model: &Model<'_>, snapshot: &Snapshot) -> TokenStream {
         }
     }
     out
-}
-
-/// Quotes a column name for SQL when it is not a plain lower-case identifier.
-fn sql_ident(name: &str) -> String {
-    let plain = name
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$');
-    if plain {
-        name.to_owned()
-    } else {
-        format!("\"{}\"", name.replace('"', "\"\""))
-    }
 }
 
 /// The struct with every lifetime parameter `'static`, nameable from a `const`.
@@ -362,25 +347,25 @@ fn generate(model: &Model<'_>, checks: TokenStream, track: TokenStream) -> Token
     let columns_struct = format_ident!("{}Columns", ident);
     let column_fields = model.fields.iter().map(|f| {
         let id = f.ident;
-        let doc = format!("`{}`", f.column);
+        let doc = format!(
+            "Column `{}`, as SQL: `{}`",
+            f.column,
+            ident::quote_ident(&f.column)
+        );
         quote!(#[doc = #doc] pub #id: &'static str)
     });
     let column_values = model.fields.iter().map(|f| {
         let id = f.ident;
-        let column = &f.column;
+        let column = ident::quote_ident(&f.column);
         quote!(#id: #column)
     });
     let column_list = model
         .fields
         .iter()
-        .map(|f| sql_ident(&f.column))
+        .map(|f| ident::quote_ident(&f.column))
         .collect::<Vec<_>>()
         .join(", ");
-    let qualified_table = if model.schema == "public" {
-        sql_ident(table)
-    } else {
-        format!("{}.{}", sql_ident(schema), sql_ident(table))
-    };
+    let qualified_table = ident::qualified(schema, table);
     let struct_doc = format!("Column names of `{rust_name}`, one field per mapped field.");
 
     quote! {
@@ -410,7 +395,8 @@ fn generate(model: &Model<'_>, checks: TokenStream, track: TokenStream) -> Token
             #[automatically_derived]
             #[allow(dead_code)]
             impl #impl_generics #ident #ty_generics #where_clause {
-                /// Column names, for hand-written SQL: a renamed column breaks the build at each use.
+                /// Column names written as SQL needs them (quoted where PostgreSQL requires), for
+                /// hand-written SQL: a renamed column breaks the build at each use.
                 pub const COLUMNS: #columns_struct = #columns_struct { #(#column_values,)* };
                 /// The table, schema-qualified outside `public`, quoted where SQL needs it.
                 pub const TABLE: &'static str = #qualified_table;

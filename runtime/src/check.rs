@@ -7,6 +7,7 @@
 //! the field types known from [`crate::meta::TableMeta`].
 
 use crate::coverage::{Rule, TableColumn, check_coverage};
+use crate::ident;
 use crate::pgtype::{self, Accepts, ColumnFacts, ColumnType};
 use crate::snapshot::{Column, Identity, RelationKind, Snapshot, Table, TypeKind};
 use crate::suggest::{closest, did_you_mean, one_of};
@@ -120,15 +121,6 @@ impl Finding {
     }
 }
 
-/// `entities`, or `audit.entities` outside `public`.
-pub fn qualified(schema: &str, name: &str) -> String {
-    if schema == "public" {
-        name.to_owned()
-    } else {
-        format!("{schema}.{name}")
-    }
-}
-
 /// [`ColumnFacts`] with owned strings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OwnedFacts {
@@ -167,7 +159,11 @@ pub fn column_facts(
     table: &Table,
     column: &Column,
 ) -> OwnedFacts {
-    let qualified = format!("{}.{}", qualified(schema, table_name), column.name);
+    let qualified = format!(
+        "{}.{}",
+        ident::qualified(schema, table_name),
+        ident::quote_ident(&column.name)
+    );
     let check_nullability = table.kind.tracks_nullability();
     let mut facts = OwnedFacts {
         qualified,
@@ -210,11 +206,12 @@ pub fn column_facts(
     facts
 }
 
+/// A type's name as SQL would write it with the default `search_path`.
 fn pgtype_name(schema: &str, name: &str) -> String {
-    if schema == "public" || schema == "pg_catalog" {
-        name.to_owned()
+    if schema == "pg_catalog" {
+        ident::quote_ident(name).into_owned()
     } else {
-        format!("{schema}.{name}")
+        ident::qualified(schema, name)
     }
 }
 
@@ -283,7 +280,7 @@ pub fn check_table(snapshot: &Snapshot, model: &Model<'_>) -> Vec<Finding> {
         );
         return findings;
     };
-    let rel = qualified(model.schema, model.table);
+    let rel = ident::qualified(model.schema, model.table);
     let what = table.kind.describe();
 
     let claimed: Vec<&str> = model.fields.iter().map(|f| f.column).collect();

@@ -13,6 +13,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::ident;
 use crate::snapshot::{
     Attribute, Check, Column, Composite, Domain, EnumType, Extension, ForeignKey, Generated,
     Identity, Index, IndexKey, KeyConstraint, MigrationHead, Schema, Snapshot, Table,
@@ -478,7 +479,7 @@ impl Differ {
             &expected.labels,
             &found.labels,
             |l: &String| l.as_str(),
-            |l| quote(l),
+            |l| ident::quote_literal(l),
         );
     }
 
@@ -837,9 +838,8 @@ impl Differ {
             &found.references,
             |r| {
                 Some(format!(
-                    "{}.{} {}",
-                    r.schema,
-                    r.table,
+                    "{} {}",
+                    ident::schema_qualified(&r.schema, &r.table),
                     columns_def(&r.columns)
                 ))
             },
@@ -971,19 +971,14 @@ impl<'a> TypeRef<'a> {
         }
         let full = |t: &TypeRef<'_>| {
             format!(
-                "{} ({}.{}{})",
+                "{} ({}{})",
                 t.display,
-                t.schema,
-                t.name,
+                ident::schema_qualified(t.schema, t.name),
                 if t.array { "[]" } else { "" }
             )
         };
         (full(e), full(f))
     }
-}
-
-fn quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
 }
 
 fn null_def(nullable: bool) -> String {
@@ -1027,16 +1022,17 @@ fn column_def(c: &Column) -> String {
 }
 
 fn attribute_def(a: &Attribute) -> String {
-    format!("{} {}", a.name, a.type_display)
+    format!("{} {}", ident::quote_ident(&a.name), a.type_display)
 }
 
 fn columns_def(columns: &[String]) -> String {
+    let columns: Vec<_> = columns.iter().map(|c| ident::quote_ident(c)).collect();
     format!("({})", columns.join(", "))
 }
 
 fn key_def(k: &IndexKey) -> String {
     let mut s = match (&k.column, &k.expression) {
-        (Some(c), _) => c.clone(),
+        (Some(c), _) => ident::quote_ident(c).into_owned(),
         (None, Some(e)) => e.clone(),
         (None, None) => "?".to_owned(),
     };
@@ -1091,10 +1087,9 @@ fn index_def(i: &Index) -> String {
 
 fn foreign_key_def(fk: &ForeignKey) -> String {
     let mut s = format!(
-        "{} REFERENCES {}.{} {}",
+        "{} REFERENCES {} {}",
         columns_def(&fk.columns),
-        fk.references.schema,
-        fk.references.table,
+        ident::schema_qualified(&fk.references.schema, &fk.references.table),
         columns_def(&fk.references.columns)
     );
     if fk.on_delete != "no action" {
@@ -1116,7 +1111,7 @@ fn table_def(t: &Table) -> String {
 }
 
 fn enum_def(e: &EnumType) -> String {
-    let labels: Vec<String> = e.labels.iter().map(|l| quote(l)).collect();
+    let labels: Vec<String> = e.labels.iter().map(|l| ident::quote_literal(l)).collect();
     format!("ENUM ({})", labels.join(", "))
 }
 

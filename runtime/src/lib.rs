@@ -1,6 +1,6 @@
 //! The parts of schemalock that are not macros: the snapshot model and loader, the check engine
-//! shared by the derives, the CLI and startup verification, the type mappings, and the metadata
-//! the derives generate.
+//! shared by the derives, the CLI and startup verification, the type mappings, the metadata
+//! the derives generate, and how PostgreSQL needs names written (`ident`).
 //!
 //! Users depend on `schemalock`, which re-exports what they need from here. This crate carries
 //! no database driver in its default features, so the proc-macro that uses it builds fast.
@@ -8,6 +8,7 @@
 pub mod check;
 pub mod coverage;
 pub mod diff;
+pub mod ident;
 #[cfg(feature = "introspect")]
 pub mod introspect;
 pub mod mappings;

@@ -4,8 +4,10 @@
 //! Each case builds a real crate in a temporary directory with the cargo that runs this test.
 //! The crate's target directory is kept under this workspace's target so dependencies build once.
 
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 const MODEL: &str = r#"
 #[derive(schemalock::Table)]
@@ -68,6 +70,14 @@ impl Project {
 
     /// `cargo check`; returns success and stderr.
     fn check(&self, env: Option<&str>) -> (bool, String) {
+        let out = self.command(env).output().expect("cargo runs");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    fn command(&self, env: Option<&str>) -> Command {
         let target = match std::env::var_os("CARGO_TARGET_DIR") {
             Some(t) => PathBuf::from(t).join("rebuild-probe"),
             None => workspace().join("target/rebuild-probe"),
@@ -81,11 +91,7 @@ impl Project {
         if let Some(value) = env {
             cmd.env("SCHEMALOCK_SNAPSHOT", value);
         }
-        let out = cmd.output().expect("cargo runs");
-        (
-            out.status.success(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
+        cmd
     }
 
     /// Writes a file, making sure its modification time moves past the last build's even on
@@ -151,4 +157,67 @@ fn a_missing_snapshot_says_where_it_looked() {
         "{err}"
     );
     assert!(!err.contains("panicked"), "{err}");
+}
+
+/// A FIFO as the snapshot must fail the build, not block the compiler until something writes to
+/// it. The wait is bounded here, not by the derive: after ten minutes (far more than a build of
+/// this crate takes on a busy machine) the test opens a writer on the FIFO, which releases a
+/// blocked reader, and fails.
+#[test]
+fn a_fifo_as_the_snapshot_is_a_compile_error() {
+    const BLOCKED_AFTER: Duration = Duration::from_secs(600);
+    let p = Project::new();
+    let fifo = p.path().join("pipe.json");
+    let status = Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success());
+    for env in [Some("pipe.json"), None] {
+        if env.is_none() {
+            // Found by walking up, as `schemalock.json`.
+            std::fs::rename(&fifo, p.path().join("schemalock.json")).unwrap();
+        }
+        let fifo = p.path().join(env.unwrap_or("schemalock.json"));
+        let mut child = p
+            .command(env)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("cargo runs");
+        let started = Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            if started.elapsed() > BLOCKED_AFTER {
+                let _ = std::fs::OpenOptions::new()
+                    .read(true)
+                    .write(true)
+                    .open(&fifo);
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!(
+                    "`cargo check` still running after {BLOCKED_AFTER:?}: the derive blocked on the FIFO"
+                );
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        let mut err = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
+        assert!(!status.success(), "{err}");
+        assert!(
+            err.contains(&format!(
+                "snapshot `{}` is a FIFO (named pipe), not a regular file",
+                fifo.display()
+            )),
+            "{err}"
+        );
+        assert!(!err.contains("panicked"), "{err}");
+    }
 }

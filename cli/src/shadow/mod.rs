@@ -25,6 +25,8 @@ use std::time::Duration;
 use schemalock_runtime::Snapshot;
 
 mod apply;
+// Prints only the local cluster's own problems (paths, pg_ctl output), never a URL.
+#[allow(clippy::print_stderr)]
 pub mod cluster;
 pub mod layout;
 pub mod split;
@@ -173,7 +175,7 @@ fn run(dir: &Path, options: &Options<'_>) -> Result<Snapshot, Error> {
         });
     }
     if let Some(url) = options.database_url {
-        let mut config: postgres::Config = url.parse().map_err(|e| {
+        let config: postgres::Config = url.parse().map_err(|e| {
             Error::new(
                 ErrorKind::Connect,
                 format!(
@@ -181,9 +183,6 @@ fn run(dir: &Path, options: &Options<'_>) -> Result<Snapshot, Error> {
                 ),
             )
         })?;
-        if config.get_connect_timeout().is_none() {
-            config.connect_timeout(Duration::from_secs(30));
-        }
         let server = Server {
             admin: config,
             description: format!("the server of {url}"),
@@ -261,12 +260,12 @@ impl Server<'_> {
         if let Some(db) = db {
             config.dbname(db);
         }
-        config.connect(postgres::NoTls).map_err(|e| {
+        // The CLI's one connect: its deadline, `PGPASSWORD` and `~/.pgpass`, its hints.
+        crate::db::connect::connect(&config).map_err(|e| {
             let mut msg = format!(
-                "cannot connect to {}{}: {}; {}",
+                "cannot connect to {}{}: {e}; {}",
                 self.description,
                 db.map(|d| format!(" (database {d})")).unwrap_or_default(),
-                apply::driver_error_text(&e),
                 self.connect_hint
             );
             if let Some(log) = self.server_log {
@@ -357,7 +356,7 @@ impl ShadowDatabase<'_> {
 impl Drop for ShadowDatabase<'_> {
     fn drop(&mut self) {
         if let Err(e) = self.drop_database() {
-            eprintln!("{}", e.redacted(self.redact_url));
+            crate::out::eprintln(&e.redacted(self.redact_url).to_string());
         }
     }
 }

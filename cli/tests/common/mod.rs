@@ -2,8 +2,10 @@
 
 #![allow(dead_code)] // each test file uses a different part
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use schemalock_runtime::Snapshot;
 use schemalock_tests::pg::Cluster;
@@ -45,9 +47,12 @@ pub fn cli(cwd: &Path, args: &[&str]) -> Cli {
         "SCHEMALOCK_SNAPSHOT",
         "NO_COLOR",
         "PGPASSWORD",
+        "RUST_BACKTRACE",
     ] {
         cmd.env_remove(var);
     }
+    // Nor does a password file of the developer's: tests that want one say which.
+    cmd.env("PGPASSFILE", "/nonexistent/schemalock-tests/pgpass");
     Cli { cmd }
 }
 
@@ -55,6 +60,55 @@ impl Cli {
     pub fn env(mut self, key: &str, value: &str) -> Self {
         self.cmd.env(key, value);
         self
+    }
+
+    /// The command itself, for a test that runs it its own way (a timeout, a closed pipe).
+    pub fn into_command(self) -> Command {
+        self.cmd
+    }
+
+    pub fn env_remove(mut self, key: &str) -> Self {
+        self.cmd.env_remove(key);
+        self
+    }
+
+    /// Runs, but kills the process if it has not ended after `limit`: `Err` with what it had
+    /// printed then. For tests of things that used to hang.
+    pub fn run_within(mut self, limit: Duration) -> Result<Run, Run> {
+        let mut child = self
+            .cmd
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run cargo-schemalock");
+        let drain = |mut r: Box<dyn Read + Send>| {
+            std::thread::spawn(move || {
+                let mut buf = Vec::new();
+                let _ = r.read_to_end(&mut buf);
+                String::from_utf8_lossy(&buf).into_owned()
+            })
+        };
+        let out = drain(Box::new(child.stdout.take().unwrap()));
+        let err = drain(Box::new(child.stderr.take().unwrap()));
+        let started = Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break Some(status);
+            }
+            if started.elapsed() > limit {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        let run = Run {
+            code: status.and_then(|s| s.code()).unwrap_or(-1),
+            stdout: out.join().unwrap(),
+            stderr: err.join().unwrap(),
+        };
+        if status.is_some() { Ok(run) } else { Err(run) }
     }
 
     pub fn run(mut self) -> Run {

@@ -101,7 +101,9 @@ fn main() {
     assert_eq!(Entity::COLUMNS.entity_type, "entity_type");
     assert_eq!(Entity::COLUMNS.confidence, "extraction_confidence");
     assert_eq!(Entity::TABLE, "entities");
-    assert_eq!(Vault::COLUMNS.owner_email, "Owner Email");
+    // Written as SQL needs it; the metadata keeps the catalog's name.
+    assert_eq!(Vault::COLUMNS.owner_email, r#""Owner Email""#);
+    assert_eq!(<Vault as Table>::META.columns[2].column, "Owner Email");
     assert_eq!(Vault::COLUMN_LIST, r#"id, name, "Owner Email""#);
     assert_eq!(NewAuditEvent::TABLE, "audit.events");
     let sql = format!(

@@ -5,12 +5,18 @@
 //! depending on `serde_json`'s map implementation (which another crate could switch to insertion
 //! order through feature unification).
 
+mod error;
+mod file;
+#[cfg(test)]
+mod tests;
+
 use std::collections::BTreeMap;
-use std::fmt;
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
+
+pub use error::{Encoding, SnapshotError};
+pub use file::{SnapshotLocation, locate, read_text, remove_stale_temp_files};
 
 /// The format version this crate reads and writes. Bump it on any change an older reader would
 /// misread; readers refuse other versions with a clear error rather than guessing.
@@ -337,6 +343,15 @@ impl Snapshot {
 
     /// Parses a snapshot from JSON text. `path` is only used in error messages.
     pub fn from_json(text: &str, path: &Path) -> Result<Snapshot, SnapshotError> {
+        // JSON (RFC 8259) forbids a byte order mark, and serde_json's "expected value at line 1"
+        // would not say what is wrong. Refused rather than skipped: the file `refresh` writes
+        // has none, and `refresh --check` compares bytes.
+        if text.starts_with('\u{feff}') {
+            return Err(SnapshotError::ByteOrderMark {
+                path: path.to_owned(),
+                encoding: Encoding::Utf8,
+            });
+        }
         match serde_json::from_str::<Snapshot>(text) {
             Ok(s) if s.format_version == FORMAT_VERSION => Ok(s),
             Ok(s) => Err(SnapshotError::Version {
@@ -368,15 +383,6 @@ impl Snapshot {
         }
     }
 
-    /// Reads and parses a snapshot file.
-    pub fn load(path: &Path) -> Result<Snapshot, SnapshotError> {
-        let text = std::fs::read_to_string(path).map_err(|source| SnapshotError::Read {
-            path: path.to_owned(),
-            source,
-        })?;
-        Snapshot::from_json(&text, path)
-    }
-
     /// The canonical text: pretty JSON with sorted keys and a trailing newline. The same schema
     /// always gives the same bytes.
     pub fn to_json(&self) -> String {
@@ -386,43 +392,6 @@ impl Snapshot {
             .expect("snapshot serializes to JSON");
         out.push(b'\n');
         String::from_utf8(out).expect("serde_json writes UTF-8")
-    }
-
-    /// Writes the snapshot atomically: a temporary file in the same directory, flushed to disk,
-    /// then renamed over `path`, so a reader sees the old file or the new one and never a torn
-    /// one.
-    pub fn save(&self, path: &Path) -> std::io::Result<()> {
-        Snapshot::save_json(&self.to_json(), path)
-    }
-
-    /// Like [`Snapshot::save`], for text already made by [`Snapshot::to_json`]: a caller that
-    /// compares the new text with the old file first need not serialize twice (on 1,000 tables
-    /// that is about 12 ms).
-    pub fn save_json(text: &str, path: &Path) -> std::io::Result<()> {
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
-            _ => PathBuf::from("."),
-        };
-        let file_name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| DEFAULT_FILE_NAME.to_owned());
-        let tmp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
-        let result = (|| {
-            let mut f = std::fs::File::create(&tmp)?;
-            f.write_all(text.as_bytes())?;
-            f.sync_all()?;
-            std::fs::rename(&tmp, path)?;
-            // Make the rename itself durable.
-            if let Ok(d) = std::fs::File::open(&dir) {
-                let _ = d.sync_all();
-            }
-            Ok(())
-        })();
-        if result.is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
-        result
     }
 }
 
@@ -524,310 +493,5 @@ fn strip_position(message: &str) -> String {
     match message.rfind(" at line ") {
         Some(i) => message[..i].to_owned(),
         None => message.to_owned(),
-    }
-}
-
-/// Why a snapshot could not be loaded.
-#[derive(Debug)]
-pub enum SnapshotError {
-    /// No snapshot file was found.
-    NotFound {
-        looked_in: Vec<PathBuf>,
-    },
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    Parse {
-        path: PathBuf,
-        line: usize,
-        column: usize,
-        message: String,
-    },
-    Version {
-        path: PathBuf,
-        found: u32,
-    },
-}
-
-impl fmt::Display for SnapshotError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SnapshotError::NotFound { looked_in } => {
-                write!(f, "no `{DEFAULT_FILE_NAME}` found; looked in ")?;
-                match looked_in.as_slice() {
-                    [] => write!(f, "no directory")?,
-                    [one] => write!(f, "`{}`", one.display())?,
-                    [first, .., last] => write!(
-                        f,
-                        "`{}` and its parents up to `{}`",
-                        first.display(),
-                        last.display()
-                    )?,
-                }
-                write!(
-                    f,
-                    "; run `cargo schemalock refresh` to create one, or point `{SNAPSHOT_ENV}` at it"
-                )
-            }
-            SnapshotError::Read { path, source }
-                if source.kind() == std::io::ErrorKind::NotFound =>
-            {
-                write!(
-                    f,
-                    "snapshot `{}` does not exist; create it with `cargo schemalock refresh --snapshot <path>`, or fix the path",
-                    path.display()
-                )
-            }
-            SnapshotError::Read { path, source } => {
-                write!(f, "cannot read snapshot `{}`: {source}", path.display())
-            }
-            SnapshotError::Parse {
-                path,
-                line,
-                column,
-                message,
-            } => write!(
-                f,
-                "snapshot `{}` is not a valid schemalock snapshot: {message} at line {line}, column {column}; \
-                 regenerate it with `cargo schemalock refresh`",
-                path.display()
-            ),
-            SnapshotError::Version { path, found } => write!(
-                f,
-                "snapshot `{}` has format version {found}, but this schemalock reads version {FORMAT_VERSION}; \
-                 regenerate it with `cargo schemalock refresh` or use a matching schemalock",
-                path.display()
-            ),
-        }
-    }
-}
-
-impl std::error::Error for SnapshotError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            SnapshotError::Read { source, .. } => Some(source),
-            _ => None,
-        }
-    }
-}
-
-/// Where a snapshot is looked for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SnapshotLocation {
-    /// Given explicitly (attribute or environment); relative paths are resolved against the
-    /// manifest directory.
-    Explicit(PathBuf),
-    /// Found by walking up from the manifest directory.
-    Found(PathBuf),
-}
-
-impl SnapshotLocation {
-    pub fn path(&self) -> &Path {
-        match self {
-            SnapshotLocation::Explicit(p) | SnapshotLocation::Found(p) => p,
-        }
-    }
-}
-
-/// Resolves which snapshot file applies: `explicit` (an item's attribute) wins over `env` (the
-/// value of `SCHEMALOCK_SNAPSHOT`), which wins over the first `schemalock.json` found walking up
-/// from `manifest_dir`.
-pub fn locate(
-    manifest_dir: &Path,
-    explicit: Option<&str>,
-    env: Option<&str>,
-) -> Result<SnapshotLocation, SnapshotError> {
-    if let Some(p) = explicit.or(env.filter(|v| !v.is_empty())) {
-        return Ok(SnapshotLocation::Explicit(manifest_dir.join(p)));
-    }
-    let mut looked_in = Vec::new();
-    for dir in manifest_dir.ancestors() {
-        let candidate = dir.join(DEFAULT_FILE_NAME);
-        if candidate.is_file() {
-            return Ok(SnapshotLocation::Found(candidate));
-        }
-        looked_in.push(dir.to_owned());
-    }
-    Err(SnapshotError::NotFound { looked_in })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn sample() -> Snapshot {
-        let mut s = Snapshot::new();
-        s.server_version = Some("15.18".into());
-        let mut schema = Schema::default();
-        schema.enums.insert(
-            "canonlayer".into(),
-            EnumType {
-                labels: vec!["PRIMARY".into(), "ALTERNATE".into()],
-            },
-        );
-        schema.tables.insert(
-            "entities".into(),
-            Table {
-                checks: vec![],
-                columns: vec![Column {
-                    array: false,
-                    default: None,
-                    generated: None,
-                    identity: None,
-                    name: "id".into(),
-                    nullable: false,
-                    type_display: "uuid".into(),
-                    type_name: "uuid".into(),
-                    type_schema: "pg_catalog".into(),
-                }],
-                foreign_keys: vec![],
-                indexes: vec![],
-                kind: RelationKind::Table,
-                partitions: vec![],
-                primary_key: None,
-                unique_constraints: vec![],
-            },
-        );
-        s.schemas.insert("public".into(), schema);
-        s
-    }
-
-    #[test]
-    fn to_json_is_serde_json_pretty_printing() {
-        let mut s = sample();
-        // Empty maps and lists print as `{}` and `[]`; the public schema has an empty list too.
-        s.schemas.insert("empty".into(), Schema::default());
-        s.schemas
-            .get_mut("public")
-            .unwrap()
-            .tables
-            .get_mut("entities")
-            .unwrap()
-            .indexes
-            .push(Index {
-                include: vec![],
-                keys: vec![IndexKey {
-                    column: None,
-                    descending: true,
-                    expression: Some("lower(\"name\")\n\t".into()),
-                    nulls_first: Some(false),
-                    opclass: None,
-                }],
-                method: "btree".into(),
-                name: "deep".into(),
-                options: BTreeMap::from([("fillfactor".into(), "70".into())]),
-                predicate: None,
-                primary: false,
-                unique: true,
-            });
-        for s in [Snapshot::new(), sample(), s] {
-            let mut expected = serde_json::to_string_pretty(&s).unwrap();
-            expected.push('\n');
-            assert_eq!(s.to_json(), expected);
-        }
-    }
-
-    fn assert_sorted(v: &serde_json::Value) {
-        match v {
-            serde_json::Value::Object(m) => {
-                let keys: Vec<_> = m.keys().collect();
-                let mut sorted = keys.clone();
-                sorted.sort();
-                assert_eq!(keys, sorted);
-                m.values().for_each(assert_sorted);
-            }
-            serde_json::Value::Array(a) => a.iter().for_each(assert_sorted),
-            _ => {}
-        }
-    }
-
-    #[test]
-    fn canonical_text_is_sorted_pretty_and_stable() {
-        let s = sample();
-        let text = s.to_json();
-        assert!(text.ends_with("}\n"));
-        assert!(text.contains("\n  \"format_version\": 1,"));
-        // Key order as written, read back through a parser that keeps insertion order.
-        let order: Vec<&str> = text
-            .lines()
-            .filter(|l| l.starts_with("  \""))
-            .map(|l| l.trim().split('"').nth(1).unwrap())
-            .collect();
-        assert_eq!(
-            order,
-            ["extensions", "format_version", "schemas", "server_version"]
-        );
-        assert_sorted(&serde_json::from_str(&text).unwrap());
-        let back = Snapshot::from_json(&text, Path::new("x")).unwrap();
-        assert_eq!(back, s);
-        assert_eq!(back.to_json(), text);
-    }
-
-    #[test]
-    fn truncated_file_reports_line_and_column() {
-        let text = sample().to_json();
-        let cut = &text[..text.len() / 2];
-        let err = Snapshot::from_json(cut, Path::new("db/schemalock.json")).unwrap_err();
-        let msg = err.to_string();
-        assert!(
-            matches!(err, SnapshotError::Parse { line, .. } if line > 1),
-            "{msg}"
-        );
-        assert!(
-            msg.starts_with("snapshot `db/schemalock.json` is not a valid"),
-            "{msg}"
-        );
-        assert!(msg.contains(", column "), "{msg}");
-    }
-
-    #[test]
-    fn other_format_version_is_named_even_if_the_shape_differs() {
-        let err = Snapshot::from_json(
-            r#"{"format_version": 9, "tables_v9": []}"#,
-            Path::new("s.json"),
-        )
-        .unwrap_err();
-        assert!(matches!(err, SnapshotError::Version { found: 9, .. }));
-        assert!(err.to_string().contains("format version 9"));
-    }
-
-    #[test]
-    fn save_is_atomic_and_round_trips() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("schemalock.json");
-        sample().save(&path).unwrap();
-        assert_eq!(Snapshot::load(&path).unwrap(), sample());
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(leftovers, vec![std::ffi::OsString::from("schemalock.json")]);
-    }
-
-    #[test]
-    fn locate_prefers_attribute_then_env_then_walk() {
-        let dir = tempfile::tempdir().unwrap();
-        let nested = dir.path().join("a/b");
-        std::fs::create_dir_all(&nested).unwrap();
-        std::fs::write(dir.path().join("a/schemalock.json"), "{}").unwrap();
-        assert_eq!(
-            locate(&nested, None, None).unwrap(),
-            SnapshotLocation::Found(dir.path().join("a/schemalock.json"))
-        );
-        assert_eq!(
-            locate(&nested, None, Some("x.json")).unwrap(),
-            SnapshotLocation::Explicit(nested.join("x.json"))
-        );
-        assert_eq!(
-            locate(&nested, Some("/abs/y.json"), Some("x.json")).unwrap(),
-            SnapshotLocation::Explicit("/abs/y.json".into())
-        );
-        let lonely = tempfile::tempdir().unwrap();
-        let err = locate(lonely.path(), None, Some("")).unwrap_err();
-        assert!(
-            matches!(&err, SnapshotError::NotFound { looked_in } if looked_in[0] == lonely.path())
-        );
-        assert!(err.to_string().contains("cargo schemalock refresh"));
     }
 }

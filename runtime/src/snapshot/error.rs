@@ -1,0 +1,173 @@
+//! Why a snapshot could not be found, read or parsed, in words that say what to do.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use super::{DEFAULT_FILE_NAME, FORMAT_VERSION, SNAPSHOT_ENV};
+
+/// Why a snapshot could not be loaded.
+#[derive(Debug)]
+pub enum SnapshotError {
+    /// No snapshot file was found.
+    NotFound {
+        looked_in: Vec<PathBuf>,
+    },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// A directory, FIFO, socket or device where the snapshot file should be. Refused before
+    /// reading: a FIFO would block the compiler until something writes to it.
+    NotRegular {
+        path: PathBuf,
+        /// What it is instead: `a directory`, `a FIFO (named pipe)`, ...
+        kind: &'static str,
+    },
+    /// The text starts with a byte order mark (JSON allows none).
+    ByteOrderMark {
+        path: PathBuf,
+        encoding: Encoding,
+    },
+    /// The bytes are not UTF-8; the position is of the first invalid byte.
+    NotUtf8 {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+    },
+    Parse {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    Version {
+        path: PathBuf,
+        found: u32,
+    },
+}
+
+/// The encoding a byte order mark announces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Utf16,
+    Utf32,
+}
+
+impl Encoding {
+    pub fn name(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "UTF-8",
+            Encoding::Utf16 => "UTF-16",
+            Encoding::Utf32 => "UTF-32",
+        }
+    }
+}
+
+impl SnapshotError {
+    /// The same error naming the file as `path` (for example relative to the current directory,
+    /// as a person typed it).
+    pub fn with_path(mut self, shown: &Path) -> SnapshotError {
+        match &mut self {
+            SnapshotError::NotFound { .. } => {}
+            SnapshotError::Read { path, .. }
+            | SnapshotError::NotRegular { path, .. }
+            | SnapshotError::ByteOrderMark { path, .. }
+            | SnapshotError::NotUtf8 { path, .. }
+            | SnapshotError::Parse { path, .. }
+            | SnapshotError::Version { path, .. } => *path = shown.to_owned(),
+        }
+        self
+    }
+}
+
+const REGENERATE: &str = "regenerate it with `cargo schemalock refresh`";
+
+impl fmt::Display for SnapshotError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SnapshotError::NotFound { looked_in } => {
+                write!(f, "no `{DEFAULT_FILE_NAME}` found; looked in ")?;
+                match looked_in.as_slice() {
+                    [] => write!(f, "no directory")?,
+                    [one] => write!(f, "`{}`", one.display())?,
+                    [first, .., last] => write!(
+                        f,
+                        "`{}` and its parents up to `{}`",
+                        first.display(),
+                        last.display()
+                    )?,
+                }
+                write!(
+                    f,
+                    "; run `cargo schemalock refresh` to create one, or point `{SNAPSHOT_ENV}` at it"
+                )
+            }
+            SnapshotError::Read { path, source }
+                if source.kind() == std::io::ErrorKind::NotFound =>
+            {
+                write!(
+                    f,
+                    "snapshot `{}` does not exist; create it with `cargo schemalock refresh --snapshot <path>`, or fix the path",
+                    path.display()
+                )
+            }
+            SnapshotError::Read { path, source } => {
+                write!(f, "cannot read snapshot `{}`: {source}", path.display())
+            }
+            SnapshotError::NotRegular { path, kind } => write!(
+                f,
+                "snapshot `{}` is {kind}, not a regular file; point the snapshot path at the file \
+                 `cargo schemalock refresh` writes (a symbolic link to it is fine)",
+                path.display()
+            ),
+            SnapshotError::ByteOrderMark {
+                path,
+                encoding: Encoding::Utf8,
+            } => write!(
+                f,
+                "snapshot `{}` starts with a UTF-8 byte order mark, which JSON does not allow; \
+                 remove it (the first 3 bytes: save as \"UTF-8\", not \"UTF-8 with BOM\") or {REGENERATE}",
+                path.display()
+            ),
+            SnapshotError::ByteOrderMark { path, encoding } => write!(
+                f,
+                "snapshot `{}` starts with a {} byte order mark; snapshots are UTF-8 without one: \
+                 convert it, or {REGENERATE}",
+                path.display(),
+                encoding.name()
+            ),
+            SnapshotError::NotUtf8 { path, line, column } => write!(
+                f,
+                "snapshot `{}` is not UTF-8 text: invalid byte at line {line}, column {column}; {REGENERATE}",
+                path.display()
+            ),
+            SnapshotError::Parse {
+                path,
+                line,
+                column,
+                message,
+            } => write!(
+                f,
+                "snapshot `{}` is not a valid schemalock snapshot: {message} at line {line}, column {column}; \
+                 {REGENERATE}",
+                path.display()
+            ),
+            SnapshotError::Version { path, found } => write!(
+                f,
+                "snapshot `{}` has format version {found}, but this schemalock reads version {FORMAT_VERSION}; \
+                 {REGENERATE} or use a matching schemalock",
+                path.display()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for SnapshotError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            SnapshotError::Read { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
