@@ -73,7 +73,7 @@ pub enum Nullability {
 impl Nullability {
     /// NULL in gives NULL out: the result of combining values of these nullabilities with a
     /// strict operator or function.
-    pub fn strict<I: IntoIterator<Item = Nullability>>(inputs: I) -> Nullability {
+    pub(crate) fn strict<I: IntoIterator<Item = Nullability>>(inputs: I) -> Nullability {
         inputs
             .into_iter()
             .fold(Nullability::NotNull, |acc, n| match (acc, n) {
@@ -84,7 +84,7 @@ impl Nullability {
     }
 
     /// NULL only if every input is NULL (`coalesce`, `greatest`).
-    pub fn any_not_null<I: IntoIterator<Item = Nullability>>(inputs: I) -> Nullability {
+    pub(crate) fn any_not_null<I: IntoIterator<Item = Nullability>>(inputs: I) -> Nullability {
         let mut out = Nullability::Nullable;
         for n in inputs {
             match n {
@@ -97,10 +97,11 @@ impl Nullability {
     }
 }
 
-/// The table column a result column reads directly, if any.
+/// A column of a relation of the snapshot.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ColumnOrigin {
     pub schema: String,
+    /// The table, view or materialized view.
     pub table: String,
     pub column: String,
 }
@@ -131,6 +132,7 @@ pub struct Param {
 /// What kind of statement it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StatementKind {
+    /// A query: SELECT, a set operation, `TABLE`, or `WITH ... SELECT`.
     Select,
     Insert,
     Update,
@@ -145,6 +147,7 @@ pub enum StatementKind {
 /// The outcome of analysing one statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Analysis {
+    /// What the statement is (for `WITH ... INSERT`, the data-modifying statement).
     pub kind: StatementKind,
     /// Every problem found, in the order of the text.
     pub findings: Vec<Finding>,

@@ -73,6 +73,7 @@ pub enum Stage {
 }
 
 impl FindingKind {
+    /// When PostgreSQL reports this kind of problem.
     pub fn stage(self) -> Stage {
         match self {
             FindingKind::Unsupported => Stage::Never,
@@ -93,6 +94,7 @@ impl Finding {
         }
     }
 
+    /// Adds help.
     pub(crate) fn with_help(mut self, help: String) -> Finding {
         self.help = Some(help);
         self

@@ -15,43 +15,58 @@
 //!
 //! # What is checked
 //!
-//! Every finding carries a byte range into the statement, a message, and maybe help.
+//! Every finding carries a byte range into the statement, a [`FindingKind`], a message, and
+//! maybe help; all findings of a statement are reported, in the order of the text. Each kind
+//! says when PostgreSQL itself fails ([`FindingKind::stage`]): most when it prepares the
+//! statement, an `ON CONFLICT` mismatch when it plans it, a missing NOT NULL value when a row is
+//! written.
 //!
 //! - The text parses as one PostgreSQL statement (`sqlparser`'s PostgreSQL dialect, with
-//!   PostgreSQL's own operator lexing). Text the parser cannot read is a [`FindingKind::Syntax`]
-//!   finding whose help says it may be the checker's limitation and that a plain string literal
-//!   skips the check.
+//!   PostgreSQL's own operator lexing, and a pre-pass for what that parser lacks:
+//!   `FOR NO KEY UPDATE`/`FOR KEY SHARE`, `BETWEEN SYMMETRIC`, `TABLE t`, `ON CONFLICT` on
+//!   expressions). Text it still cannot read is a [`FindingKind::Syntax`] finding whose help
+//!   says this may be the checker's limitation and that a plain string literal skips the check.
 //! - Relations exist: tables, views, materialized views, partitioned tables, CTEs (recursive
-//!   too), subquery and `VALUES` aliases, set-returning functions in FROM, sequences named by a
-//!   column default or identity column, system relations of `pg_catalog` and
-//!   `information_schema`; qualified or through the search path (did-you-mean, or the schema
-//!   that has it).
+//!   too), subquery and `VALUES` aliases, set-returning functions in FROM, system relations of
+//!   `pg_catalog` and `information_schema`; qualified or through the search path (did-you-mean,
+//!   or the schema that has it). Sequences are known through column defaults and identity
+//!   columns; since the snapshot does not list sequences, an unknown name ending in `_seq` is
+//!   taken as one (its columns are always `last_value`, `log_cnt`, `is_called`).
 //! - Column references resolve as PostgreSQL resolves them: qualified and unqualified,
 //!   ambiguity, `*` and `t.*`, `USING`/`NATURAL`, LATERAL, correlated subqueries, aliases that
-//!   hide table names, output names in ORDER BY and GROUP BY, `RETURNING`, `EXCLUDED`.
+//!   hide table names, system columns, output names in ORDER BY and GROUP BY, `RETURNING`,
+//!   `EXCLUDED`. A missing name suggests a close one, or one it was renamed to.
 //! - INSERT: listed columns exist, once; each row has as many values as columns; a NOT NULL
-//!   column without default, identity or generation that the INSERT leaves out (the row cannot
-//!   be inserted; a trigger that fills it is not known to the snapshot); generated and
-//!   `GENERATED ALWAYS` identity columns are not written. UPDATE: SET targets exist, once, are
-//!   writable. Values have a type the column takes on assignment.
-//! - `ON CONFLICT (cols) [WHERE ...]` matches a unique index or constraint with exactly those
-//!   columns (a partial one only with a WHERE, whose implication is not weighed);
-//!   `ON CONFLICT ON CONSTRAINT x` names a constraint of the table; `DO UPDATE` has a target.
-//! - A string literal coerced to an enum (compared, assigned, inserted, in `IN (...)`,
-//!   `= ANY('{...}')`, a `CASE` branch, or cast) is one of its labels. Cast types exist.
+//!   column without default, identity or generation that the INSERT leaves out (no row can be
+//!   inserted; a trigger that would fill it is not in the snapshot); generated and
+//!   `GENERATED ALWAYS` identity columns are not written (`OVERRIDING SYSTEM VALUE` allows the
+//!   latter). UPDATE: SET targets exist, once, and are writable; `UPDATE ... FROM`,
+//!   `DELETE ... USING`. Values have a type the column takes on assignment.
+//! - `ON CONFLICT (cols) [WHERE ...]` matches a unique index or constraint on exactly those
+//!   columns (a partial one only with a WHERE, whose implication is not weighed; a target of
+//!   expressions needs a unique index with expression keys of its width);
+//!   `ON CONFLICT ON CONSTRAINT x` names a constraint or index of the table; `DO UPDATE` has a
+//!   target.
+//! - A string literal read as a value of a type is valid for it: an enum label (compared,
+//!   assigned, inserted, in `IN (...)`, `= ANY('{...}')`, a `CASE` branch, `coalesce`, a cast),
+//!   an integer, `numeric`, float, `boolean` or `uuid`. Cast types exist.
+//! - Operators exist for their operands' types, when those are built-in types or enums (an
+//!   operator no built-in fits: "operator does not exist"); `(x).field` needs a composite.
 //! - Parameters are numbered without gaps; a parameter used as two incompatible types is an
 //!   error.
 //! - Set operations and `VALUES` have consistent widths; branches whose types PostgreSQL cannot
-//!   reconcile are an error; a subquery used as a value returns one column.
+//!   reconcile are an error; a subquery used as a value returns one column; ORDER BY positions
+//!   exist, and ORDER BY of a set operation names output columns.
 //!
 //! Statements other than SELECT/INSERT/UPDATE/DELETE/VALUES ([`StatementKind::Utility`]): the
 //! relation (and column) names of `TRUNCATE`, `LOCK`, `COPY` and `REFRESH MATERIALIZED VIEW`
-//! are checked; nothing else is, and a utility statement the parser cannot read is accepted
-//! unchecked.
+//! are checked; nothing else is (a DDL statement names what does not exist yet), and a utility
+//! statement the parser cannot read (`ALTER SEQUENCE`, ...) is accepted unchecked. None can be
+//! prepared. `MERGE` is not checked.
 //!
 //! Not checked: GROUP BY completeness (a column neither grouped nor aggregated), where
-//! aggregates may appear, the validity of literals of types other than enums, function
-//! existence (the snapshot does not list functions), privileges.
+//! aggregates may appear, literals of other types, function calls (the snapshot does not list
+//! functions, so a user-defined overload may exist), privileges.
 //!
 //! # What is typed
 //!
@@ -74,10 +89,10 @@
 //! CTE and subquery columns, columns of set-returning functions in FROM.
 //!
 //! Untyped, hence not judged (never a false error): calls of user-defined functions (the
-//! snapshot does not list them), operators the catalog lacks, fields of composite values not
-//! in the snapshot, columns of a relation the engine does not know, record-returning functions
-//! without a column definition list, functions added after PostgreSQL 15, syntax of other SQL
-//! dialects.
+//! snapshot does not list them), operators on types the catalog does not know, fields of
+//! composite values not in the snapshot, columns of a relation that does not exist, whole-row
+//! references, record-returning functions without a column definition list, ranges, functions
+//! added after PostgreSQL 15, `JSON_TABLE` and other syntax the engine does not model.
 //!
 //! # Nullability
 //!
@@ -138,6 +153,8 @@ pub struct Checker<'s> {
 }
 
 impl<'s> Checker<'s> {
+    /// A checker of statements against `snapshot`, unqualified names looked up through
+    /// `options.search_path`.
     pub fn new(snapshot: &'s Snapshot, options: &Options) -> Checker<'s> {
         Checker {
             env: Env::new(snapshot, &options.search_path),
