@@ -23,8 +23,6 @@ pub enum FindingKind {
     /// The text does not parse as PostgreSQL (or uses syntax the engine's parser cannot read:
     /// the message says both).
     Syntax,
-    /// Valid SQL the engine cannot check; our limitation, never the statement's fault.
-    Unsupported,
     UnknownSchema,
     UnknownRelation,
     UnknownColumn,
@@ -68,15 +66,12 @@ pub enum Stage {
     Plan,
     /// When it runs and writes a row.
     Execute,
-    /// Never: the statement is fine, the engine cannot check it.
-    Never,
 }
 
 impl FindingKind {
     /// When PostgreSQL reports this kind of problem.
     pub fn stage(self) -> Stage {
         match self {
-            FindingKind::Unsupported => Stage::Never,
             FindingKind::OnConflict => Stage::Plan,
             FindingKind::MissingValue => Stage::Execute,
             _ => Stage::Prepare,

@@ -418,3 +418,22 @@ fn syntax_the_parser_lacks_is_read_through_the_prepass() {
     // pgvector's L1 distance, which sqlparser splits into `<` and `+>`.
     ok("SELECT 1 WHERE '[1]'::text <> 'x'");
 }
+
+#[test]
+fn any_prefix_of_a_statement_gives_findings_not_a_panic() {
+    let statements = [
+        "WITH RECURSIVE chain(id, depth) AS (SELECT id, 0 FROM entities WHERE id = $1 UNION ALL SELECT f.object_entity_id, c.depth + 1 FROM chain c JOIN facts f ON f.subject_id = c.id WHERE c.depth < 5) SELECT id, depth FROM chain",
+        "INSERT INTO entities AS e (vault_id, name, entity_type) VALUES ($1, $2, 'ITEM') ON CONFLICT (vault_id, lower(name)) WHERE e.mention_count > 0 DO UPDATE SET canon_layer = 'ALTERNATE' WHERE e.canon_layer <> 'RETCONNED' RETURNING *",
+        "SELECT e.name, (SELECT count(*) FROM facts f WHERE f.subject_id = e.id) AS n, CASE entity_type WHEN 'ITEM' THEN 1 END, aliases[1:2], settings #>> '{a,b}' FROM entities e LEFT JOIN LATERAL unnest(e.aliases) WITH ORDINALITY AS a(x, i) ON true, vaults v WHERE v.id = e.vault_id AND e.name ILIKE $2 ESCAPE '!' GROUP BY ROLLUP (1) ORDER BY 2 DESC NULLS LAST LIMIT $3 FOR NO KEY UPDATE",
+        "UPDATE entities SET (name, confidence) = ($1, DEFAULT) FROM vaults v WHERE v.id = entities.vault_id RETURNING entities.id",
+        "SELECT 'é' || name, E'\\n', $$x$$, U&'d\\0061', B'101', 1.5e3, -2147483648, \"Name\" FROM \"entities\"",
+    ];
+    for sql in statements {
+        for (end, _) in sql.char_indices() {
+            let a = analyze(&sql[..end]);
+            for f in &a.findings {
+                assert!(f.span.end <= end && f.span.start <= f.span.end, "{f:?} in {:?}", &sql[..end]);
+            }
+        }
+    }
+}
