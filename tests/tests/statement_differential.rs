@@ -220,6 +220,28 @@ fn engine_agrees_with_postgresql() {
         total.type_disagreements.len() + total.param_disagreements.len(),
         issue_corpus.typed_percent()
     );
+    let claims: usize = nulls_total.iter().map(|n| n.not_null).sum();
+    let seen: usize = nulls_total.iter().map(|n| n.exercised).sum();
+    let violations: usize = nulls_total.iter().map(|n| n.violations.len()).sum();
+    let (mut server_rejects, mut both_reject, mut named, mut ambiguous, mut renames) =
+        (0, 0, 0, 0, 0);
+    for (_, kind, m) in &mutations {
+        let v = &m.verdicts;
+        server_rejects += v.both_reject + v.missed.len() + m.function_calls.len();
+        both_reject += v.both_reject;
+        if *kind == "rename" {
+            named += m.suggested;
+            ambiguous += m.ambiguous;
+            renames += m.suggested + m.unsuggested.len() + m.ambiguous;
+        }
+    }
+    println!(
+        "goals: columns called NOT NULL {claims} ({seen} seen in rows), holding NULL in a run: \
+         {violations} (goal 0); after a mutation, statements the server rejects {server_rejects}, \
+         the engine too {both_reject} (the rest: function calls the engine does not judge); \
+         rename rejections naming the new column {named} of {renames} ({ambiguous} where the \
+         name became ambiguous instead)"
+    );
     assert!(
         total.corpus_errors.is_empty(),
         "the corpus marks statements the server accepts as rejected"

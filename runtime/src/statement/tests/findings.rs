@@ -432,7 +432,11 @@ fn any_prefix_of_a_statement_gives_findings_not_a_panic() {
         for (end, _) in sql.char_indices() {
             let a = analyze(&sql[..end]);
             for f in &a.findings {
-                assert!(f.span.end <= end && f.span.start <= f.span.end, "{f:?} in {:?}", &sql[..end]);
+                assert!(
+                    f.span.end <= end && f.span.start <= f.span.end,
+                    "{f:?} in {:?}",
+                    &sql[..end]
+                );
             }
         }
     }
