@@ -15,6 +15,8 @@ pub mod mappings;
 pub mod meta;
 pub mod pgtype;
 pub mod snapshot;
+#[cfg(feature = "sql")]
+pub mod statement;
 pub mod suggest;
 pub mod verify;
 

@@ -83,6 +83,30 @@ where
     }
 }
 
+/// Like [`did_you_mean`], and also offering every candidate that holds `wanted` as a whole
+/// `_`-separated affix when a near-typo ranked first: for a name a statement uses, a renamed
+/// column (`id` now `crate_id`) is as likely as a typo (`rid`), so both are worth naming.
+pub fn did_you_mean_or_renamed<'a, I>(wanted: &str, candidates: I) -> String
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let candidates: Vec<&'a str> = candidates.into_iter().collect();
+    let mut close = closest(wanted, candidates.iter().copied());
+    let w = wanted.to_lowercase();
+    for c in &candidates {
+        let l = c.to_lowercase();
+        let affix = l.ends_with(&format!("_{w}")) || l.starts_with(&format!("{w}_"));
+        if affix && !close.contains(c) && close.len() < 3 {
+            close.push(c);
+        }
+    }
+    if close.is_empty() {
+        String::new()
+    } else {
+        format!("; did you mean {}?", one_of(&close))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,6 +139,19 @@ mod tests {
     fn nothing_close_suggests_nothing() {
         assert!(closest("zzz", ["id", "entity_type"]).is_empty());
         assert_eq!(did_you_mean("zzz", ["id"]), "");
+    }
+
+    #[test]
+    fn renames_are_offered_beside_typos() {
+        assert_eq!(
+            did_you_mean_or_renamed("id", ["rid", "renamed_id", "name"]),
+            "; did you mean `rid` or `renamed_id`?"
+        );
+        assert_eq!(
+            did_you_mean_or_renamed("type", ["entity_type", "id"]),
+            "; did you mean `entity_type`?"
+        );
+        assert_eq!(did_you_mean_or_renamed("zzz", ["id"]), "");
     }
 
     #[test]

@@ -1,0 +1,81 @@
+//! Unit tests of the statement engine against `constructs.json`, the snapshot of
+//! `tests/tests/statements/schema.sql` (PostgreSQL 15; `statement_differential.rs` checks it is
+//! current and says how to regenerate it). The same statements against a real server are the
+//! differential harness's business; these pin each rule and each message.
+
+mod findings;
+mod nullability;
+mod types;
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use super::{Analysis, Checker, Finding, FindingKind, Nullability, Options};
+use crate::snapshot::Snapshot;
+
+fn snapshot() -> &'static Snapshot {
+    static SNAPSHOT: OnceLock<Snapshot> = OnceLock::new();
+    SNAPSHOT.get_or_init(|| {
+        Snapshot::from_json(
+            include_str!("constructs.json"),
+            Path::new("statement/tests/constructs.json"),
+        )
+        .expect("constructs.json")
+    })
+}
+
+fn analyze(sql: &str) -> Analysis {
+    Checker::new(snapshot(), &Options::default()).analyze(sql)
+}
+
+/// The analysis of a statement that must have no finding.
+#[track_caller]
+fn ok(sql: &str) -> Analysis {
+    let a = analyze(sql);
+    assert!(a.findings.is_empty(), "{sql}\n{:#?}", a.findings);
+    a
+}
+
+/// The one finding of a statement, which must be of `kind`.
+#[track_caller]
+fn one(sql: &str, kind: FindingKind) -> Finding {
+    let a = analyze(sql);
+    assert_eq!(a.findings.len(), 1, "{sql}\n{:#?}", a.findings);
+    let f = a.findings.into_iter().next().expect("one finding");
+    assert_eq!(f.kind, kind, "{sql}\n{f:#?}");
+    f
+}
+
+/// The text a finding points at.
+fn at<'t>(sql: &'t str, f: &Finding) -> &'t str {
+    &sql[f.span.clone()]
+}
+
+/// Each result column as `name:type` (`?` when untyped), arrays with `[]`.
+fn columns(a: &Analysis) -> Vec<String> {
+    a.columns
+        .iter()
+        .map(|c| {
+            let ty = c.ty.as_ref().map_or("?".to_owned(), |t| {
+                format!("{}{}", t.name, if t.array { "[]" } else { "" })
+            });
+            format!("{}:{ty}", c.name)
+        })
+        .collect()
+}
+
+/// Each parameter's type (`?` when untyped).
+fn params(a: &Analysis) -> Vec<String> {
+    a.params
+        .iter()
+        .map(|p| {
+            p.ty.as_ref().map_or("?".to_owned(), |t| {
+                format!("{}{}", t.name, if t.array { "[]" } else { "" })
+            })
+        })
+        .collect()
+}
+
+fn nulls(a: &Analysis) -> Vec<Nullability> {
+    a.columns.iter().map(|c| c.nullability).collect()
+}
