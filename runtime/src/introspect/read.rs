@@ -290,8 +290,9 @@ fn classify(e: &impl DriverError) -> Class {
         "57014" => Class::Canceled,
         // The catalog functions look objects up by oid in the catalog cache, which sees
         // commits the transaction's snapshot does not: an object dropped after the read began
-        // is still listed, but no longer there to print. The queries name nothing but catalogs,
-        // so a missing relation or object can only be one of those.
+        // is still listed, but no longer there to print. The queries name nothing but catalogs
+        // and the migration table the probe just found, so a missing relation or object can only
+        // be one that was dropped since.
         "42P01" | "42704" => Class::Changed,
         // Internal errors are not translated, so their text can be matched.
         "XX000" => {
