@@ -3,14 +3,45 @@
 
 mod common;
 
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use common::{Cli, Run, any_cluster, cli, expect, fixture, workdir};
+use schemalock_tests::pg::Cluster;
+use tempfile::TempDir;
 
 /// Long enough for any bounded wait here; a command still running then waits without bound.
 const LIMIT: Duration = Duration::from_secs(60);
+
+/// `command` against the snapshot `s.json` in `cwd` and the database `url`, then `extra`.
+fn against(cwd: &Path, command: &[&str], url: &str, extra: &[&str]) -> Cli {
+    let mut args = command.to_vec();
+    args.extend(["--database-url", url, "--snapshot", "s.json"]);
+    args.extend(extra);
+    cli(cwd, &args)
+}
+
+/// A server with the app fixture in database `app` (and `sql` run after it), a work directory, and
+/// `s.json` refreshed from the database by its owner.
+struct App {
+    pg: Cluster,
+    url: String,
+    dir: TempDir,
+}
+
+fn app(sql: &str) -> Option<App> {
+    let pg = any_cluster()?;
+    let url = pg.create_database("app");
+    pg.psql_file("app", &fixture("app.sql"));
+    if !sql.is_empty() {
+        pg.psql("app", sql);
+    }
+    let dir = workdir();
+    expect(0, against(dir.path(), &["refresh"], &url, &[]));
+    Some(App { pg, url, dir })
+}
 
 fn bounded(command: Cli) -> Run {
     match command.run_within(LIMIT) {
@@ -36,20 +67,10 @@ fn assert_locked(run: &Run, pid: i32, timeout: &str) {
 
 #[test]
 fn a_locked_table_is_named_and_the_wait_is_bounded() {
-    let Some(pg) = any_cluster() else {
+    let Some(App { pg, url, dir }) = app("") else {
         return;
     };
-    let url = pg.create_database("app");
-    pg.psql_file("app", &fixture("app.sql"));
-    let dir = workdir();
     let cwd = dir.path();
-    expect(
-        0,
-        cli(
-            cwd,
-            &["refresh", "--database-url", &url, "--snapshot", "s.json"],
-        ),
-    );
 
     // A migration holds `posts` (a partial expression index and a check: both are printed
     // against the table, which takes a share lock).
@@ -70,53 +91,27 @@ fn a_locked_table_is_named_and_the_wait_is_bounded() {
     assert_locked(&run, pid, "5 s");
     assert!(!cwd.join("new.json").exists());
 
-    let run = bounded(cli(
-        cwd,
-        &[
-            "check",
-            "--database-url",
-            &url,
-            "--snapshot",
-            "s.json",
-            "--lock-timeout",
-            "1s",
-        ],
-    ));
+    let run = bounded(against(cwd, &["check"], &url, &["--lock-timeout", "1s"]));
     assert_locked(&run, pid, "1 s");
     let run = bounded(cli(
         cwd,
         &["diff", "s.json", &url, "--lock-timeout", "500ms"],
     ));
     assert_locked(&run, pid, "500 ms");
-    let run = bounded(cli(
+    let run = bounded(against(
         cwd,
-        &[
-            "refresh",
-            "--check",
-            "--database-url",
-            &url,
-            "--snapshot",
-            "s.json",
-            "--lock-timeout",
-            "1s",
-        ],
+        &["refresh", "--check"],
+        &url,
+        &["--lock-timeout", "1s"],
     ));
     assert_locked(&run, pid, "1 s");
 
     // A statement timeout below the lock timeout ends the wait too, and says which to raise.
-    let run = bounded(cli(
+    let run = bounded(against(
         cwd,
-        &[
-            "check",
-            "--database-url",
-            &url,
-            "--snapshot",
-            "s.json",
-            "--lock-timeout",
-            "1m",
-            "--statement-timeout",
-            "300ms",
-        ],
+        &["check"],
+        &url,
+        &["--lock-timeout", "1m", "--statement-timeout", "300ms"],
     ));
     assert_eq!(run.code, 2, "{}", run.all());
     assert!(
@@ -129,23 +124,9 @@ fn a_locked_table_is_named_and_the_wait_is_bounded() {
 
     // Once the migration is done, the same command passes.
     migration.batch_execute("ROLLBACK").unwrap();
-    expect(
-        0,
-        cli(
-            cwd,
-            &[
-                "check",
-                "--database-url",
-                &url,
-                "--snapshot",
-                "s.json",
-                "--lock-timeout",
-                "1s",
-            ],
-        ),
-    );
+    expect(0, against(cwd, &["check"], &url, &["--lock-timeout", "1s"]));
 
-    // Every wait is bounded: no zero, and a unit is required.
+    // Every wait is bounded: no zero, no unknown unit.
     for bad in ["0", "5 weeks"] {
         let run = expect(2, cli(cwd, &["check", "--lock-timeout", bad]));
         assert!(run.stderr.contains("--lock-timeout"), "{}", run.all());
@@ -154,20 +135,10 @@ fn a_locked_table_is_named_and_the_wait_is_bounded() {
 
 #[test]
 fn refresh_during_concurrent_ddl_retries_and_never_fails_raw() {
-    let Some(pg) = any_cluster() else {
+    let Some(App { pg, url, dir }) = app("") else {
         return;
     };
-    let url = pg.create_database("app");
-    pg.psql_file("app", &fixture("app.sql"));
-    let dir = workdir();
     let cwd = dir.path();
-    expect(
-        0,
-        cli(
-            cwd,
-            &["refresh", "--database-url", &url, "--snapshot", "s.json"],
-        ),
-    );
     let committed = std::fs::read_to_string(cwd.join("s.json")).unwrap();
 
     let stop = Arc::new(AtomicBool::new(false));
@@ -189,17 +160,7 @@ fn refresh_during_concurrent_ddl_retries_and_never_fails_raw() {
     const RUNS: usize = 10;
     let mut passed = 0;
     for _ in 0..RUNS {
-        let run = bounded(cli(
-            cwd,
-            &[
-                "refresh",
-                "--check",
-                "--database-url",
-                &url,
-                "--snapshot",
-                "s.json",
-            ],
-        ));
+        let run = bounded(against(cwd, &["refresh", "--check"], &url, &[]));
         match run.code {
             // Drift only in the churn table, caught alive.
             0 | 1 => {
@@ -230,13 +191,7 @@ fn refresh_during_concurrent_ddl_retries_and_never_fails_raw() {
 
 #[test]
 fn a_head_the_role_cannot_read_is_not_drift() {
-    let Some(pg) = any_cluster() else {
-        return;
-    };
-    let url = pg.create_database("app");
-    pg.psql_file("app", &fixture("app.sql"));
-    pg.psql(
-        "app",
+    let Some(App { pg, url, dir }) = app(
         "CREATE TABLE _sqlx_migrations (version bigint PRIMARY KEY, description text NOT NULL,
            success boolean NOT NULL);
          INSERT INTO _sqlx_migrations VALUES (20240101000000, 'init', true);
@@ -245,18 +200,12 @@ fn a_head_the_role_cannot_read_is_not_drift() {
          REVOKE ALL ON SCHEMA public FROM PUBLIC;
          GRANT CONNECT ON DATABASE app TO reader;
          GRANT USAGE ON SCHEMA public, audit TO reader;",
-    );
+    ) else {
+        return;
+    };
     let reader = pg.url_as("reader", "app");
-    let dir = workdir();
     let cwd = dir.path();
     // The owner's snapshot has the head.
-    expect(
-        0,
-        cli(
-            cwd,
-            &["refresh", "--database-url", &url, "--snapshot", "s.json"],
-        ),
-    );
     let committed: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(cwd.join("s.json")).unwrap()).unwrap();
     assert_eq!(
@@ -268,30 +217,10 @@ fn a_head_the_role_cannot_read_is_not_drift() {
                   `_sqlx_migrations` (`GRANT SELECT ON _sqlx_migrations TO reader` lets it); it \
                   is not compared\n";
     // A least-privilege role (CONNECT and USAGE only) checks without false drift, and is told.
-    let run = expect(
-        0,
-        cli(
-            cwd,
-            &["check", "--database-url", &reader, "--snapshot", "s.json"],
-        ),
-    );
+    let run = expect(0, against(cwd, &["check"], &reader, &[]));
     assert!(run.stdout.starts_with("no differences"), "{}", run.all());
     assert_eq!(run.stderr, notice, "{}", run.all());
-    let run = expect(
-        0,
-        cli(
-            cwd,
-            &[
-                "check",
-                "--database-url",
-                &reader,
-                "--snapshot",
-                "s.json",
-                "--format",
-                "json",
-            ],
-        ),
-    );
+    let run = expect(0, against(cwd, &["check"], &reader, &["--format", "json"]));
     let json = run.json();
     assert_eq!(json["differences"], serde_json::json!([]));
     assert_eq!(
@@ -301,54 +230,14 @@ fn a_head_the_role_cannot_read_is_not_drift() {
     let run = expect(0, cli(cwd, &["diff", "s.json", &reader]));
     assert!(run.stderr.contains(notice), "{}", run.all());
     expect(0, cli(cwd, &["diff", &url, &reader]));
-    expect(
-        0,
-        cli(
-            cwd,
-            &[
-                "refresh",
-                "--check",
-                "--database-url",
-                &reader,
-                "--snapshot",
-                "s.json",
-            ],
-        ),
-    );
+    expect(0, against(cwd, &["refresh", "--check"], &reader, &[]));
     // Quiet: nothing but results and errors.
-    let run = expect(
-        0,
-        cli(
-            cwd,
-            &[
-                "check",
-                "-q",
-                "--database-url",
-                &reader,
-                "--snapshot",
-                "s.json",
-            ],
-        ),
-    );
+    let run = expect(0, against(cwd, &["check", "-q"], &reader, &[]));
     assert_eq!((run.stdout.as_str(), run.stderr.as_str()), ("", ""));
 
     // Real drift is still drift, and the head is still not part of it.
     pg.psql("app", "ALTER TABLE users ADD COLUMN nickname text");
-    let run = expect(
-        1,
-        cli(
-            cwd,
-            &[
-                "check",
-                "--database-url",
-                &reader,
-                "--snapshot",
-                "s.json",
-                "--format",
-                "json",
-            ],
-        ),
-    );
+    let run = expect(1, against(cwd, &["check"], &reader, &["--format", "json"]));
     let json = run.json();
     let objects: Vec<&str> = json["differences"]
         .as_array()
