@@ -254,7 +254,7 @@ fn parse_seconds(s: &str) -> Result<Duration, String> {
 pub enum Format {
     /// For people: grouped by table, coloured on a terminal, with a summary line.
     Text,
-    /// For machines: the report's differences and a summary.
+    /// For machines: the report's differences, notices and a summary.
     Json,
 }
 

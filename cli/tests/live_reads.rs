@@ -12,8 +12,9 @@ use common::{Cli, Run, any_cluster, cli, expect, fixture, workdir};
 use schemalock_tests::pg::Cluster;
 use tempfile::TempDir;
 
-/// Long enough for any bounded wait here; a command still running then waits without bound.
-const LIMIT: Duration = Duration::from_secs(60);
+/// Far beyond any wait here (and beyond the 60 s `--read-timeout`, so that without the lock
+/// timeout a locked read fails unnamed rather than killed); a command still running then hangs.
+const LIMIT: Duration = Duration::from_secs(90);
 
 /// `command` against the snapshot `s.json` in `cwd` and the database `url`, then `extra`.
 fn against(cwd: &Path, command: &[&str], url: &str, extra: &[&str]) -> Cli {
