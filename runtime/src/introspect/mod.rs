@@ -1,4 +1,4 @@
-//! Reads a [`Snapshot`] out of a live database's catalogs.
+//! Reads a [`Snapshot`](crate::Snapshot) out of a live database's catalogs.
 //!
 //! The introspection is a fixed, small list of SQL statements that any driver can run, plus
 //! [`assemble`], which turns their text results into a snapshot. The `postgres` feature adds
