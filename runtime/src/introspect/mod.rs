@@ -70,6 +70,7 @@ mod migration;
 mod options;
 #[cfg(feature = "postgres")]
 pub mod postgres;
+mod raw;
 #[cfg(any(feature = "postgres", feature = "tokio-postgres", feature = "sqlx"))]
 pub(crate) mod read;
 mod sql;
