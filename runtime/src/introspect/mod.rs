@@ -145,6 +145,4 @@ pub struct Results {
     pub catalog: Vec<Option<String>>,
     /// The migration head found by step 2 of the protocol, if any.
     pub migration_head: Option<MigrationHead>,
-    /// What step 2 could not see.
-    pub notices: Vec<Notice>,
 }

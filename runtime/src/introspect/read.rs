@@ -227,19 +227,19 @@ async fn read_once<C: Connection>(
     // Read-only: rolling back loses nothing and also undoes the SET LOCALs. If the transaction
     // broke, the rollback error is less interesting than the first one.
     let end = tx.rollback().await;
-    let results = result?;
+    let (results, notices) = result?;
     end.map_err(Failure::Driver)?;
-    let notices = results.notices.clone();
     Ok(Read {
         snapshot: assemble_results(&results, request.missing)?,
         notices,
     })
 }
 
+/// The results, and what the migration head walk could not see.
 async fn statements<T: Transaction>(
     tx: &mut T,
     request: Request<'_>,
-) -> Result<Results, Failure<T::Error>> {
+) -> Result<(Results, Vec<Notice>), Failure<T::Error>> {
     let (migration_head, notices) = match request.head {
         Head::Skip => (None, Vec::new()),
         Head::Read => {
@@ -262,11 +262,13 @@ async fn statements<T: Transaction>(
         .await
         .map_err(Failure::Driver)?;
     let catalog = tx.catalog(request.schemas).await.map_err(Failure::Driver)?;
-    Ok(Results {
-        catalog,
-        migration_head,
+    Ok((
+        Results {
+            catalog,
+            migration_head,
+        },
         notices,
-    })
+    ))
 }
 
 /// What a driver error means for the read.

@@ -29,7 +29,6 @@ fn results(catalog: [Option<&str>; 5]) -> Results {
     Results {
         catalog: catalog.iter().map(|t| t.map(str::to_owned)).collect(),
         migration_head: None,
-        notices: Vec::new(),
     }
 }
 
