@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::db::connect::{DEFAULT_READ_TIMEOUT, Timeouts};
+use crate::db::connect::Timeouts;
 
 const ABOUT: &str =
     "Refresh the schemalock snapshot from PostgreSQL or migrations, check drift, diff schemas.";
@@ -34,10 +34,13 @@ The database URL comes from --database-url, else the DATABASE_URL environment va
 DATABASE_URL in a .env file in the current directory or a parent. When it has no password, the \
 password comes from PGPASSWORD, else from the password file (PGPASSFILE, default ~/.pgpass), as \
 with psql. No password is ever printed. Every wait on a server is bounded: --connect-timeout \
-(default: the URL's connect_timeout, else 10 s) and --read-timeout (default 60 s).
+(default: the URL's connect_timeout, else 10 s) and --read-timeout (default 60 s); inside the \
+read, --lock-timeout (default 5 s) for a table another session has locked (a migration \
+running), which is then named with the session holding it, and --statement-timeout (default \
+60 s) for each query. Durations are seconds (`30`, `2.5`) or have a unit (`500ms`, `5s`, `2m`).
 
 Exit codes: 0 no differences, 1 differences found, 2 error (bad arguments, unreachable server, \
-failed login, missing database, unreadable snapshot).";
+failed login, missing database, unreadable snapshot, a table locked for too long).";
 
 const REFRESH_AFTER_HELP: &str = "\
 Examples:
@@ -199,26 +202,50 @@ pub struct TimeoutArgs {
     /// together (the shadow database of --migrations is not bounded by it yet). Default: 60.
     #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
     pub read_timeout: Option<Duration>,
+
+    /// The longest the read waits for a table another session has locked (a migration
+    /// running); then it stops, naming the table and the session holding it. Default: 5.
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
+    pub lock_timeout: Option<Duration>,
+
+    /// The longest the server may spend on any one query of the read. Default: 60.
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
+    pub statement_timeout: Option<Duration>,
 }
 
 impl TimeoutArgs {
     pub fn get(&self) -> Timeouts {
+        let default = Timeouts::default();
         Timeouts {
             connect: self.connect_timeout,
-            read: self.read_timeout.unwrap_or(DEFAULT_READ_TIMEOUT),
+            read: self.read_timeout.unwrap_or(default.read),
+            lock: self.lock_timeout.unwrap_or(default.lock),
+            statement: self.statement_timeout.unwrap_or(default.statement),
         }
     }
 }
 
-/// A number of seconds, above 0 and at most a day: `30`, `2.5`.
+/// A duration above 0 and at most a day: seconds (`30`, `2.5`), or a number with a unit (`500ms`,
+/// `5s`, `2m`, `1h`).
 fn parse_seconds(s: &str) -> Result<Duration, String> {
-    s.trim()
-        .parse::<f64>()
-        .ok()
+    let t = s.trim();
+    let split = t.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let scale = match unit {
+        "" | "s" => Some(1.0),
+        "ms" => Some(0.001),
+        "m" | "min" => Some(60.0),
+        "h" => Some(3600.0),
+        _ => None,
+    };
+    scale
+        .zip(number.trim().parse::<f64>().ok())
+        .map(|(scale, v)| v * scale)
         .filter(|v| *v > 0.0 && *v <= 86_400.0)
         .map(Duration::from_secs_f64)
         .ok_or_else(|| {
-            "expected a number of seconds above 0 and at most 86400, such as `30` or `2.5`"
+            "expected seconds above 0 and at most a day, such as `30` or `2.5`, or a number with \
+             a unit, such as `500ms`, `5s` or `2m`"
                 .to_owned()
         })
 }
@@ -227,7 +254,7 @@ fn parse_seconds(s: &str) -> Result<Duration, String> {
 pub enum Format {
     /// For people: grouped by table, coloured on a terminal, with a summary line.
     Text,
-    /// For machines: the report's differences and a summary.
+    /// For machines: the report's differences, notices and a summary.
     Json,
 }
 
@@ -291,11 +318,61 @@ mod tests {
             cli.timeouts.get(),
             Timeouts {
                 connect: Some(Duration::from_millis(2500)),
-                read: DEFAULT_READ_TIMEOUT
+                ..Timeouts::default()
             }
         );
         let cli = Cli::try_parse_from(["x", "--read-timeout", "5", "diff", "a", "b"]).unwrap();
         assert_eq!(cli.timeouts.get().read, Duration::from_secs(5));
+        let cli = Cli::try_parse_from([
+            "x",
+            "check",
+            "--lock-timeout",
+            "500ms",
+            "--statement-timeout",
+            "2m",
+        ])
+        .unwrap();
+        let t = cli.timeouts.get();
+        assert_eq!(
+            (t.lock, t.statement),
+            (Duration::from_millis(500), Duration::from_secs(120))
+        );
+        let t = Cli::try_parse_from(["x", "diff", "a", "b", "--lock-timeout", "1.5"])
+            .unwrap()
+            .timeouts
+            .get();
+        assert_eq!(
+            (t.lock, t.statement),
+            (Duration::from_millis(1500), Duration::from_secs(60))
+        );
+        assert_eq!(
+            Cli::try_parse_from(["x", "refresh"])
+                .unwrap()
+                .timeouts
+                .get()
+                .lock,
+            Duration::from_secs(5)
+        );
+        for (good, secs) in [
+            ("1h", 3600.0),
+            ("0.5m", 30.0),
+            (" 7s ", 7.0),
+            ("250 ms", 0.25),
+        ] {
+            assert_eq!(
+                parse_seconds(good),
+                Ok(Duration::from_secs_f64(secs)),
+                "{good}"
+            );
+        }
+        for bad in [
+            "0", "-1", "x", "NaN", "inf", "100000", "0s", "5 weeks", "1e3s", "s", "2d",
+        ] {
+            assert!(
+                Cli::try_parse_from(["x", "check", "--lock-timeout", bad]).is_err(),
+                "{bad}"
+            );
+        }
         for bad in ["0", "-1", "x", "NaN", "inf", "100000"] {
             assert!(
                 Cli::try_parse_from(["x", "check", "--connect-timeout", bad]).is_err(),

@@ -27,9 +27,11 @@ pub fn run(args: &CheckArgs, ui: &Ui, cwd: &Path) -> Result<Outcome, Error> {
         args.schemas.clone()
     };
     // Lenient: a schema the database lacks is drift to report, not an error.
-    let found = database::snapshot_of(&db, Some(&wanted), true, ui)?;
+    let read = database::snapshot_of(&db, Some(&wanted), true, ui)?;
+    let found = &read.snapshot;
     schemas::check_requested(&args.schemas, in_file.iter().chain(found.schemas.keys()))?;
-    let report = diff(&expected, &found);
+    let mut report = diff(&expected, found);
+    let notices = report::leave_out_unread(&mut report, &[&read]);
     let sides = Sides {
         expected: "snapshot".into(),
         expected_source: shown.clone(),
@@ -37,6 +39,7 @@ pub fn run(args: &CheckArgs, ui: &Ui, cwd: &Path) -> Result<Outcome, Error> {
         found_source: db.shown(),
         article: true,
         compared: report::contents(&expected),
+        notices,
     };
     let outcome = report::emit(&report, &sides, args.format, ui)?;
     if outcome == Outcome::Drift {

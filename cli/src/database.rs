@@ -6,11 +6,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use postgres::error::SqlState;
-use schemalock_runtime::Snapshot;
-use schemalock_runtime::introspect::{
-    self,
-    postgres::{snapshot as introspect_snapshot, snapshot_parallel},
-};
+use schemalock_runtime::introspect::{self, Options, Read};
 
 use crate::db::{
     self,
@@ -209,10 +205,13 @@ pub fn read(
     client: &mut postgres::Client,
     db: &DatabaseUrl,
     schemas: Option<&[String]>,
-) -> Result<Snapshot, ReadError> {
+    options: &Options,
+) -> Result<Read, ReadError> {
     let result = match connect(db) {
-        Ok(mut helper) => snapshot_parallel(client, &mut helper, schemas),
-        Err(_) => introspect_snapshot(client, schemas),
+        Ok(mut helper) => {
+            introspect::postgres::read_parallel(client, &mut helper, schemas, options)
+        }
+        Err(_) => introspect::postgres::read(client, schemas, options),
     };
     result.map_err(|e| match e {
         introspect::Error::MissingSchemas(names) => ReadError::MissingSchemas(names),
@@ -231,21 +230,36 @@ pub fn read(
                 db.shown()
             )))
         }
-        other => ReadError::Other(Error::new(format!(
-            "reading the schema of `{}` failed: {other}",
-            db.shown()
-        ))),
+        other => {
+            let hint = match other {
+                introspect::Error::Locked { .. } => {
+                    "; retry when the migration is done, or raise `--lock-timeout`"
+                }
+                introspect::Error::Canceled { .. } => {
+                    "; if the server is just slow, raise `--statement-timeout`"
+                }
+                introspect::Error::SchemaChanged { .. } => "; retry when the migrations are done",
+                _ => "",
+            };
+            // The message names objects of the database: no control characters get through.
+            ReadError::Other(Error::new(format!(
+                "reading the schema of `{}` failed: {}{hint}",
+                db.shown(),
+                crate::report::escape(&other.to_string())
+            )))
+        }
     })
 }
 
 /// Like [`read`], but schemas the database lacks are left out instead of failing, so a comparison
-/// can report them as missing. Returns the snapshot.
+/// can report them as missing.
 pub fn read_lenient(
     client: &mut postgres::Client,
     db: &DatabaseUrl,
     schemas: Option<&[String]>,
-) -> Result<Snapshot, Error> {
-    match read(client, db, schemas) {
+    options: &Options,
+) -> Result<Read, Error> {
+    match read(client, db, schemas, options) {
         Ok(s) => Ok(s),
         Err(ReadError::MissingSchemas(missing)) => {
             let present: Vec<String> = schemas
@@ -254,38 +268,43 @@ pub fn read_lenient(
                 .filter(|s| !missing.contains(s))
                 .cloned()
                 .collect();
-            Ok(read(client, db, Some(&present))?)
+            Ok(read(client, db, Some(&present), options)?)
         }
         Err(ReadError::Other(e)) => Err(e),
     }
 }
 
 /// Connects and reads, with progress; the reading (every query, and the second connection)
-/// within the read deadline.
+/// within the read deadline, each lock wait and query within theirs. What the read could not see
+/// (a migration head the role may not read) is in the [`Read`]'s notices, for the command to say.
 pub fn snapshot_of(
     db: &DatabaseUrl,
     schemas: Option<&[String]>,
     lenient: bool,
     ui: &crate::ui::Ui,
-) -> Result<Snapshot, Error> {
+) -> Result<Read, Error> {
     let shown = db.shown();
     ui.detail(&format!("database `{shown}` (from {})", db.source));
     let progress = ui.progress(&format!("connecting to {shown}"));
     let started = std::time::Instant::now();
     let mut client = connect(db)?;
     progress.set(&format!("reading the schema of {shown}"));
-    let limit = timeouts().read;
+    let deadlines = timeouts();
+    let limit = deadlines.read;
+    let options = Options::default()
+        .lock_timeout(deadlines.lock)
+        .statement_timeout(deadlines.statement);
     let (db_owned, schemas_owned) = (db.clone(), schemas.map(<[String]>::to_vec));
     let result = bounded(limit, move || {
         let (db, schemas) = (&db_owned, schemas_owned.as_deref());
         if lenient {
-            read_lenient(&mut client, db, schemas)
+            read_lenient(&mut client, db, schemas, &options)
         } else {
-            read(&mut client, db, schemas).map_err(Error::from)
+            read(&mut client, db, schemas, &options).map_err(Error::from)
         }
     });
     drop(progress);
-    let snapshot = result.map_err(|TimedOut { after }| {
+    let read = result.map_err(|TimedOut { after }| {
         Error::new(format!(
             "reading the schema of `{shown}` timed out: no answer within {} (the server may be \
              stopped, overloaded, or waiting on a lock); check the server, or wait longer with \
@@ -295,10 +314,10 @@ pub fn snapshot_of(
     })??;
     ui.detail(&format!(
         "read {} from `{shown}` in {:.2}s",
-        crate::report::contents(&snapshot),
+        crate::report::contents(&read.snapshot),
         started.elapsed().as_secs_f64()
     ));
-    Ok(snapshot)
+    Ok(read)
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@ use std::path::Path;
 
 use schemalock_runtime::Snapshot;
 use schemalock_runtime::diff::diff;
+use schemalock_runtime::introspect::Read;
 
 use crate::args::DiffArgs;
 use crate::database::{self, DatabaseUrl, UrlSource};
@@ -66,17 +67,17 @@ pub fn run(args: &DiffArgs, ui: &Ui, cwd: &Path) -> Result<Outcome, Error> {
     } else {
         file_a.as_ref().or(file_b.as_ref()).map(schemas::of)
     };
-    let read = |side: &Side, file: Option<Snapshot>| -> Result<Snapshot, Error> {
+    let read = |side: &Side, file: Option<Snapshot>| -> Result<Read, Error> {
         match (side, file) {
-            (_, Some(s)) => Ok(schemas::restrict(s, &args.schemas)),
+            (_, Some(s)) => Ok(schemas::restrict(s, &args.schemas).into()),
             (Side::Database(db), None) => {
                 database::snapshot_of(db, wanted.as_deref(), wanted.is_some(), ui)
             }
             (Side::File(_), None) => unreachable!("files are loaded above"),
         }
     };
-    let expected = read(&a, file_a)?;
-    let found = read(&b, file_b)?;
+    let (read_a, read_b) = (read(&a, file_a)?, read(&b, file_b)?);
+    let (expected, found) = (&read_a.snapshot, &read_b.snapshot);
     schemas::check_requested(
         &args.schemas,
         in_files
@@ -84,14 +85,16 @@ pub fn run(args: &DiffArgs, ui: &Ui, cwd: &Path) -> Result<Outcome, Error> {
             .chain(expected.schemas.keys())
             .chain(found.schemas.keys()),
     )?;
-    let report = diff(&expected, &found);
+    let mut report = diff(expected, found);
+    let notices = report::leave_out_unread(&mut report, &[&read_a, &read_b]);
     let sides = Sides {
         expected: "A".into(),
         expected_source: a.shown(cwd),
         found: "B".into(),
         found_source: b.shown(cwd),
         article: false,
-        compared: report::contents(&expected),
+        compared: report::contents(expected),
+        notices,
     };
     if !ui.quiet() && args.format == crate::args::Format::Text {
         report::print(&format!(

@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use schemalock_runtime::diff::diff;
+use schemalock_runtime::introspect::Read;
 use schemalock_runtime::snapshot::{read_text, remove_stale_temp_files};
 use schemalock_runtime::{Snapshot, SnapshotError};
 
@@ -32,12 +33,12 @@ pub fn run(args: &RefreshArgs, ui: &Ui, cwd: &Path) -> Result<Outcome, Error> {
         None
     };
 
-    let (built, built_from, built_source) = match &args.migrations {
+    let (built, built_from, built_source): (Read, _, _) = match &args.migrations {
         Some(dir) => {
             let dir = cwd.join(dir);
             let shown_dir = paths::shown(&dir, cwd);
             (
-                migrations::snapshot(&dir, &shown_dir, db.as_ref(), requested, ui)?,
+                migrations::snapshot(&dir, &shown_dir, db.as_ref(), requested, ui)?.into(),
                 "migrations",
                 format!("migrations `{shown_dir}`"),
             )
@@ -55,7 +56,8 @@ pub fn run(args: &RefreshArgs, ui: &Ui, cwd: &Path) -> Result<Outcome, Error> {
     match committed {
         Some(committed) => {
             let committed = schemas::restrict(committed, &args.schemas);
-            let report = diff(&committed, &built);
+            let mut report = diff(&committed, &built.snapshot);
+            let notices = report::leave_out_unread(&mut report, &[&built]);
             let sides = Sides {
                 expected: "snapshot".into(),
                 expected_source: shown.clone(),
@@ -63,6 +65,7 @@ pub fn run(args: &RefreshArgs, ui: &Ui, cwd: &Path) -> Result<Outcome, Error> {
                 found_source: built_source,
                 article: true,
                 compared: report::contents(&committed),
+                notices,
             };
             let outcome = report::emit(&report, &sides, args.format, ui)?;
             if outcome == Outcome::Drift {
@@ -74,7 +77,13 @@ pub fn run(args: &RefreshArgs, ui: &Ui, cwd: &Path) -> Result<Outcome, Error> {
             Ok(outcome)
         }
         None => {
-            write(&built, &path, &shown, ui)?;
+            for notice in &built.notices {
+                let notice = report::escape(&notice.to_string()).into_owned();
+                ui.info(&format!(
+                    "notice: {notice}; `{shown}` is written without it"
+                ));
+            }
+            write(&built.snapshot, &path, &shown, ui)?;
             Ok(Outcome::Clean)
         }
     }

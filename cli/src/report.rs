@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use schemalock_runtime::Snapshot;
 use schemalock_runtime::diff::{Change, Difference, ObjectKind, Report};
+use schemalock_runtime::introspect::{Notice, Read};
 use serde::Serialize;
 
 use crate::args::Format;
@@ -26,6 +27,8 @@ pub struct Sides {
     /// What was compared (see [`contents`]), shown when nothing differs so that comparing two
     /// empty schemas does not pass unnoticed.
     pub compared: String,
+    /// What was left out of the comparison and why (see [`leave_out_unread`]).
+    pub notices: Vec<String>,
 }
 
 impl Sides {
@@ -211,6 +214,9 @@ pub fn text(report: &Report, sides: &Sides, color: bool) -> String {
 /// Prints the report to stdout in `format` and says whether it found drift. With `--quiet`, a
 /// text report without differences prints nothing.
 pub fn emit(report: &Report, sides: &Sides, format: Format, ui: &Ui) -> Result<Outcome, Error> {
+    for notice in &sides.notices {
+        ui.info(&format!("notice: {}", escape(notice)));
+    }
     let out = match format {
         Format::Json => json(report, sides),
         Format::Text if report.is_empty() && ui.quiet() => String::new(),
@@ -222,6 +228,24 @@ pub fn emit(report: &Report, sides: &Sides, format: Format, ui: &Ui) -> Result<O
     } else {
         Outcome::Drift
     })
+}
+
+/// Leaves out of `report` what a database side could not read: a migration head the role may not
+/// read is unknown, not drift. Returns the notices that say so, for [`Sides::notices`].
+pub fn leave_out_unread(report: &mut Report, reads: &[&Read]) -> Vec<String> {
+    if reads.iter().any(|r| r.migration_head_unread()) {
+        report
+            .differences
+            .retain(|d| d.object != ObjectKind::MigrationHead);
+    }
+    reads
+        .iter()
+        .flat_map(|r| &r.notices)
+        .map(|n| match n {
+            Notice::MigrationHeadUnread { .. } => format!("{n}; it is not compared"),
+            n => n.to_string(),
+        })
+        .collect()
 }
 
 /// Writes a command's result to stdout. A reader that stopped reading (`diff ... | head -2`) is
@@ -276,6 +300,8 @@ struct JsonReport<'a> {
     found: &'a str,
     #[serde(flatten)]
     report: &'a Report,
+    /// What was not compared, and why.
+    notices: &'a [String],
     summary: JsonSummary,
 }
 
@@ -288,12 +314,14 @@ struct JsonSummary {
 }
 
 /// The report as pretty JSON: `expected` and `found` (where each side came from, passwords
-/// redacted), `differences` (see `schemalock_runtime::diff::Difference`) and `summary`.
+/// redacted), `differences` (see `schemalock_runtime::diff::Difference`), `notices` (what was
+/// not compared, and why) and `summary`.
 pub fn json(report: &Report, sides: &Sides) -> String {
     let value = JsonReport {
         expected: &sides.expected_source,
         found: &sides.found_source,
         report,
+        notices: &sides.notices,
         summary: JsonSummary {
             differences: report.len(),
             tables: report.table_count(),
@@ -339,6 +367,7 @@ mod tests {
             found_source: "postgres://u:***@h/db".into(),
             article: true,
             compared: "2 tables in 1 schema".into(),
+            notices: Vec::new(),
         }
     }
 
@@ -512,9 +541,48 @@ schema audit
         assert_eq!(v["differences"][3]["found"], serde_json::Value::Null);
         assert_eq!(v["summary"]["tables"], 2);
         assert_eq!(v["summary"]["other_objects"], 3);
+        assert_eq!(v["notices"], serde_json::json!([]));
         assert_eq!(
             v["summary"]["text"],
             "9 differences in 2 tables and 3 other objects"
+        );
+    }
+
+    #[test]
+    fn an_unread_head_is_left_out_and_said() {
+        let head = d(
+            (None, None),
+            ObjectKind::MigrationHead,
+            "_sqlx_migrations",
+            None,
+            Change::Missing,
+            Some("2 in _sqlx_migrations"),
+            None,
+        );
+        let mut report = sample();
+        report.differences.insert(0, head.clone());
+        let file = Read::from(Snapshot::new());
+        assert_eq!(
+            leave_out_unread(&mut report, &[&file, &file]),
+            Vec::<String>::new()
+        );
+        assert_eq!(report.differences[0], head);
+
+        let unread = Read {
+            snapshot: Snapshot::new(),
+            notices: vec![Notice::MigrationHeadUnread {
+                role: "app".into(),
+                table: "_sqlx_migrations".into(),
+            }],
+        };
+        let notices = leave_out_unread(&mut report, &[&file, &unread]);
+        assert_eq!(report, sample());
+        assert_eq!(
+            notices,
+            [
+                "the migration head was not read: the role `app` has no SELECT on `_sqlx_migrations` \
+              (`GRANT SELECT ON _sqlx_migrations TO app` lets it); it is not compared"
+            ]
         );
     }
 }

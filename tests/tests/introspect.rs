@@ -635,7 +635,7 @@ fn fixture_on(version: u32) {
     assert_eq!(back, first);
 
     // A role with CONNECT and USAGE only sees the same schema; it cannot read the migration
-    // table, which is skipped rather than an error.
+    // table, so it has no head (live_reads.rs checks the notice that says so).
     pg.psql(
         "fx",
         "CREATE ROLE reader LOGIN;
@@ -715,8 +715,8 @@ fn fixture_pg18() {
     fixture_on(18);
 }
 
-/// The migration head from each tool's table, in order of preference, and tables that look
-/// wrong or cannot be read are skipped.
+/// The migration head from each tool's table, in order of preference; tables that look wrong are
+/// skipped, and a table the role may not read makes the head unknown.
 #[test]
 fn migration_heads() {
     let Some(version) = [16, 15, 18]
@@ -790,23 +790,47 @@ fn migration_heads() {
     );
     assert_eq!(head(), is("_sqlx_migrations", "20250101000000"));
 
-    // A role that can read only some of them gets the first it can read.
+    // A role that may not read the preferred table cannot know the head, whatever the others
+    // say: it gets none, and a notice naming the table.
     pg.psql(
         "fx",
         "CREATE ROLE limited LOGIN; GRANT SELECT ON refinery_schema_history TO limited;",
     );
-    let limited = snapshot_as(&pg, "limited", None).unwrap();
-    assert_eq!(limited.migration_head, is("refinery_schema_history", "12"));
+    let options = introspect::Options::default();
+    let read_as_limited =
+        || introspect::postgres::read(&mut pg.connect_as("limited", "fx"), None, &options).unwrap();
+    let unread = |table: &str| {
+        let limited = read_as_limited();
+        assert_eq!(limited.snapshot.migration_head, None);
+        assert_eq!(
+            limited.notices,
+            [introspect::Notice::MigrationHeadUnread {
+                role: "limited".into(),
+                table: table.into()
+            }]
+        );
+    };
+    unread("_sqlx_migrations");
+    // Once it may read the tables before the one that answers, it gets the head.
+    pg.psql(
+        "fx",
+        "GRANT SELECT ON _sqlx_migrations, __diesel_schema_migrations TO limited;
+         DELETE FROM _sqlx_migrations; DELETE FROM __diesel_schema_migrations;",
+    );
+    let limited = read_as_limited();
+    assert_eq!(
+        limited.snapshot.migration_head,
+        is("refinery_schema_history", "12")
+    );
+    assert!(limited.notices.is_empty());
     // Found through the session's search_path, as the tools find it.
     pg.psql(
         "fx",
         "CREATE SCHEMA tools; ALTER TABLE refinery_schema_history SET SCHEMA tools;
          GRANT USAGE ON SCHEMA tools TO limited;",
     );
-    assert_eq!(
-        snapshot_as(&pg, "limited", None).unwrap().migration_head,
-        None
-    );
+    // Out of its path, the next table decides: one it may not read.
+    unread("alembic_version");
     pg.psql("fx", "ALTER ROLE limited SET search_path = tools, public;");
     assert_eq!(
         snapshot_as(&pg, "limited", None).unwrap().migration_head,

@@ -10,6 +10,8 @@
 //!
 //! Deadlines ([`Timeouts`]) are set once from `--connect-timeout` and `--read-timeout`
 //! ([`set_timeouts`]); a connection string's `connect_timeout` applies when the flag is absent.
+//! The same struct carries `--lock-timeout` and `--statement-timeout`, which the server itself
+//! enforces inside the read (`schemalock_runtime::introspect::Options`).
 
 use std::fmt;
 use std::str::FromStr;
@@ -37,13 +39,20 @@ pub struct Timeouts {
     pub connect: Option<Duration>,
     /// Reading a schema once connected, all its queries together.
     pub read: Duration,
+    /// Inside the read, the server's wait for a lock another session holds.
+    pub lock: Duration,
+    /// Inside the read, the server's limit on each statement.
+    pub statement: Duration,
 }
 
 impl Default for Timeouts {
     fn default() -> Self {
+        use schemalock_runtime::introspect::Options;
         Timeouts {
             connect: None,
             read: DEFAULT_READ_TIMEOUT,
+            lock: Options::DEFAULT_LOCK_TIMEOUT,
+            statement: Options::DEFAULT_STATEMENT_TIMEOUT,
         }
     }
 }

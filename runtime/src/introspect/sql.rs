@@ -214,6 +214,7 @@ SELECT pg_catalog.json_build_object(
         SELECT pg_catalog.json_agg(pg_catalog.pg_get_indexdef(x.indexrelid, k.i + 1, true) ORDER BY k.i)
         FROM pg_catalog.generate_series(0, x.indnkeyatts - 1) AS k(i)
         WHERE x.indkey[k.i] = 0) END,
+      'partial', x.indpred IS NOT NULL,
       'predicate', pg_catalog.pg_get_expr(x.indpred, x.indrelid, true),
       'options', ic.reloptions))
     FROM rel
@@ -288,20 +289,56 @@ LEFT JOIN pg_catalog.pg_namespace etn ON etn.oid = et.typnamespace"
 );
 
 /// Which known migration tables exist, resolved through the session's `search_path` like the
-/// tools themselves do, have the expected columns and can be read by the current role. Returns a
-/// JSON array of table names in [`super::MIGRATION_TABLES`] order. Takes no parameter.
-pub(crate) const MIGRATION_PROBE: &str =
-    "SELECT pg_catalog.json_agg(v.name ORDER BY v.priority)::text
-FROM (VALUES
-  (1, '_sqlx_migrations', ARRAY['version', 'success']),
-  (2, '__diesel_schema_migrations', ARRAY['version']),
-  (3, 'refinery_schema_history', ARRAY['version']),
-  (4, 'alembic_version', ARRAY['version_num']),
-  (5, 'flyway_schema_history', ARRAY['installed_rank', 'version', 'success'])
-) AS v(priority, name, cols)
-CROSS JOIN LATERAL (SELECT pg_catalog.to_regclass(pg_catalog.quote_ident(v.name)) AS oid) r
-WHERE r.oid IS NOT NULL
-  AND pg_catalog.has_table_privilege(r.oid, 'SELECT')
-  AND (SELECT pg_catalog.count(*) FROM pg_catalog.pg_attribute a
-       WHERE a.attrelid = r.oid AND a.attname = ANY (v.cols::name[]) AND NOT a.attisdropped)
-      = pg_catalog.cardinality(v.cols)";
+/// tools themselves do, and have the expected columns; and whether the current role may read
+/// those columns. Returns `{"role": current_user, "tables": [{"name", "readable"}, ..]}`, the
+/// tables in [`super::MIGRATION_TABLES`] order. Takes no parameter.
+pub(crate) const MIGRATION_PROBE: &str = "SELECT pg_catalog.json_build_object(
+  'role', CURRENT_USER,
+  'tables', (
+    SELECT pg_catalog.json_agg(pg_catalog.json_build_object(
+        'name', v.name,
+        'readable', (
+          SELECT pg_catalog.bool_and(pg_catalog.has_column_privilege(r.oid, c.name, 'SELECT'))
+          FROM pg_catalog.unnest(v.cols) AS c(name)))
+      ORDER BY v.priority)
+    FROM (VALUES
+      (1, '_sqlx_migrations', ARRAY['version', 'success']),
+      (2, '__diesel_schema_migrations', ARRAY['version']),
+      (3, 'refinery_schema_history', ARRAY['version']),
+      (4, 'alembic_version', ARRAY['version_num']),
+      (5, 'flyway_schema_history', ARRAY['installed_rank', 'version', 'success'])
+    ) AS v(priority, name, cols)
+    CROSS JOIN LATERAL (SELECT pg_catalog.to_regclass(pg_catalog.quote_ident(v.name)) AS oid) r
+    WHERE r.oid IS NOT NULL
+      AND (SELECT pg_catalog.count(*) FROM pg_catalog.pg_attribute a
+           WHERE a.attrelid = r.oid AND a.attname = ANY (v.cols::name[]) AND NOT a.attisdropped)
+          = pg_catalog.cardinality(v.cols))
+)::text";
+
+/// The relations of the namespaces that other sessions of this database hold `ACCESS EXCLUSIVE`
+/// (the one lock mode that blocks the share lock printing an expression takes), with the holder
+/// and how long its transaction has been open (NULL when the role may not see it):
+/// `[{"schema", "name", "kind", "mode", "pid", "seconds"}, ..]` or NULL.
+#[cfg(any(feature = "postgres", feature = "tokio-postgres", feature = "sqlx"))]
+pub(crate) const LOCKS: &str = concat!(
+    "WITH ",
+    ns_cte!(),
+    "
+SELECT pg_catalog.json_agg(pg_catalog.json_build_object(
+    'schema', ns.nspname,
+    'name', c.relname,
+    'kind', c.relkind,
+    'mode', l.mode,
+    'pid', l.pid,
+    'seconds', pg_catalog.floor(EXTRACT(epoch FROM pg_catalog.clock_timestamp() - a.xact_start))::pg_catalog.int8)
+  ORDER BY ns.nspname, c.relname, l.pid)::text
+FROM pg_catalog.pg_locks l
+JOIN pg_catalog.pg_class c ON c.oid = l.relation
+JOIN ns ON ns.oid = c.relnamespace
+LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
+WHERE l.locktype = 'relation'
+  AND l.granted
+  AND l.mode = 'AccessExclusiveLock'
+  AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())
+  AND l.pid IS DISTINCT FROM pg_catalog.pg_backend_pid()"
+);

@@ -7,6 +7,14 @@
 //! engine with the same rules as the derives ([`crate::check`]), now with each field's type known
 //! from its [`ColumnMeta`]. Nothing is cached: every call reads the catalogs again.
 //!
+//! # Waiting
+//!
+//! The read waits at most [`Options::lock_timeout`] (default 5 s) for a table another session has
+//! locked, such as a migration running at startup, and fails with an error naming the table, its
+//! holder and for how long; no statement runs longer than [`Options::statement_timeout`]
+//! (default 60 s); a read that objects were dropped under is tried again. The `*_with` functions
+//! take the [`Options`]; the others use the defaults.
+//!
 //! # What counts as drift
 //!
 //! Everything the derives reject at compile time: a missing schema, table, column or enum type,
@@ -33,11 +41,11 @@ mod sqlx;
 mod tokio_postgres;
 
 #[cfg(feature = "postgres")]
-pub use self::postgres::{postgres, postgres_only};
+pub use self::postgres::{postgres, postgres_only, postgres_with};
 #[cfg(feature = "sqlx")]
-pub use self::sqlx::{sqlx, sqlx_connection, sqlx_only};
+pub use self::sqlx::{sqlx, sqlx_connection, sqlx_connection_with, sqlx_only, sqlx_with};
 #[cfg(feature = "tokio-postgres")]
-pub use self::tokio_postgres::{tokio_postgres, tokio_postgres_only};
+pub use self::tokio_postgres::{tokio_postgres, tokio_postgres_only, tokio_postgres_with};
 
 /// Which derived types to verify.
 #[derive(Debug, Clone, Default)]
@@ -340,7 +348,10 @@ impl fmt::Display for Error {
         match self {
             Error::Introspect(e) => write!(f, "{e}"),
             #[cfg(any(feature = "postgres", feature = "tokio-postgres"))]
-            Error::Postgres(e) => write!(f, "{e}"),
+            Error::Postgres(e) => {
+                use crate::introspect::read::DriverError;
+                write!(f, "{}", e.message())
+            }
             #[cfg(feature = "sqlx")]
             Error::Sqlx(e) => write!(f, "{e}"),
         }
@@ -380,20 +391,36 @@ impl From<crate::introspect::Error> for Error {
     }
 }
 
-/// The statement that makes a driver's fresh transaction a consistent, read-only snapshot.
-/// Drivers' transaction builders send `BEGIN`; this must be the transaction's first statement.
-#[cfg(feature = "sqlx")]
-const SNAPSHOT_TRANSACTION: &str = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
-
-/// Assembles what the drivers read: the catalog query results, without a migration head.
 #[cfg(any(feature = "postgres", feature = "tokio-postgres", feature = "sqlx"))]
-fn assemble(catalog: Vec<Option<String>>) -> Result<Snapshot, Error> {
-    Ok(crate::introspect::assemble_allowing_missing(
-        &crate::introspect::Results {
-            catalog,
-            migration_head: None,
-        },
-    )?)
+pub use crate::introspect::Options;
+
+#[cfg(any(feature = "postgres", feature = "tokio-postgres", feature = "sqlx"))]
+impl<E: Into<Error>> From<crate::introspect::read::Failure<E>> for Error {
+    fn from(f: crate::introspect::read::Failure<E>) -> Self {
+        match f {
+            crate::introspect::read::Failure::Introspect(e) => Error::Introspect(e),
+            crate::introspect::read::Failure::Driver(e) => e.into(),
+        }
+    }
+}
+
+/// Reads the schemas `models` use through any driver, and checks the models against them. Schemas
+/// the database lacks are drift to report, not a failure to run; the migration head is not read.
+#[cfg(any(feature = "postgres", feature = "tokio-postgres", feature = "sqlx"))]
+async fn verify<C>(conn: &mut C, models: &Models, options: &Options) -> Result<Report, Error>
+where
+    C: crate::introspect::read::Connection,
+    C::Error: Into<Error>,
+{
+    use crate::introspect::read::{Head, Request, read};
+    let schemas = models.schemas();
+    let request = Request {
+        schemas: Some(&schemas),
+        missing: crate::introspect::Missing::Omit,
+        head: Head::Skip,
+    };
+    let read = read(conn, request, options).await?;
+    Ok(models.check(&read.snapshot))
 }
 
 #[cfg(test)]

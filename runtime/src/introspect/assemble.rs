@@ -1,0 +1,417 @@
+//! Turning the queries' JSON into a [`Snapshot`].
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Deserialize;
+
+use super::raw::{RawConstraint, RawIndexes, RawMeta, RawName, RawRelations, RawType};
+use super::{Error, QUERIES, Results};
+use crate::snapshot::{
+    Attribute, Check, Column, Composite, Domain, EnumType, Extension, ForeignKey, Generated,
+    Identity, Index, IndexKey, KeyConstraint, Reference, RelationKind, Snapshot, Table,
+};
+
+/// What to do about schemas that were asked for and do not exist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    /// Fail with [`Error::MissingSchemas`].
+    Fail,
+    /// Leave them out of the snapshot: startup verification reports a model's missing schema as
+    /// drift, not as a failure to run.
+    Omit,
+}
+
+pub(crate) fn parse<T: for<'de> Deserialize<'de> + Default>(
+    query: &'static str,
+    text: Option<&str>,
+) -> Result<T, Error> {
+    match text {
+        None => Ok(T::default()),
+        Some(t) => serde_json::from_str(t).map_err(|source| Error::Json { query, source }),
+    }
+}
+
+/// `15.18 (Debian 15.18-0+deb12u1)` -> `15.18`; `18beta1` -> `18`.
+pub fn numeric_version(server_version: &str) -> String {
+    let v: String = server_version
+        .trim()
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    v.trim_end_matches('.').to_owned()
+}
+
+fn fk_action(code: &str) -> Result<String, Error> {
+    Ok(match code {
+        "a" => "no action",
+        "r" => "restrict",
+        "c" => "cascade",
+        "n" => "set null",
+        "d" => "set default",
+        other => return Err(Error::Unexpected(format!("foreign key action `{other}`"))),
+    }
+    .to_owned())
+}
+
+/// A partition's name as listed under its parent: bare in the parent's schema, else qualified.
+fn partition_name(parent_schema: &str, p: RawName) -> String {
+    if p.schema == parent_schema {
+        p.name
+    } else {
+        format!("{}.{}", p.schema, p.name)
+    }
+}
+
+/// Builds the snapshot from the results of [`QUERIES`] (in order) and the migration head.
+pub fn assemble(results: &Results) -> Result<Snapshot, Error> {
+    assemble_results(results, Missing::Fail)
+}
+
+/// Like [`assemble`], but schemas that were asked for and do not exist are simply absent from
+/// the snapshot. Startup verification uses it: a model's missing schema is drift to report, not
+/// a failure to run.
+pub fn assemble_allowing_missing(results: &Results) -> Result<Snapshot, Error> {
+    assemble_results(results, Missing::Omit)
+}
+
+/// An object that was dropped (or changed) after the transaction's snapshot was taken: the
+/// catalogs list it, but the functions printing it, which read the latest catalog state, found
+/// nothing. Reading again sees the schema without it.
+fn vanished(what: String) -> Error {
+    Error::SchemaChanged {
+        attempts: 1,
+        detail: format!("{what} was gone when it was printed"),
+    }
+}
+
+pub(crate) fn assemble_results(results: &Results, missing: Missing) -> Result<Snapshot, Error> {
+    let [meta, relations, constraints, indexes, types] = results.catalog.as_slice() else {
+        return Err(Error::ResultCount {
+            expected: QUERIES.len(),
+            found: results.catalog.len(),
+        });
+    };
+    let meta: RawMeta = match meta.as_deref() {
+        None => return Err(Error::Unexpected("the meta query returned NULL".into())),
+        Some(t) => parse("meta", Some(t))?,
+    };
+    let mut missing_names = meta.missing.clone().unwrap_or_default();
+    if missing == Missing::Fail && !missing_names.is_empty() {
+        missing_names.sort();
+        return Err(Error::MissingSchemas(missing_names));
+    }
+
+    let mut snapshot = Snapshot::new();
+    snapshot.server_version = Some(numeric_version(&meta.server_version));
+    snapshot.migration_head = results.migration_head.clone();
+    for e in meta.extensions.unwrap_or_default() {
+        snapshot.extensions.insert(
+            e.name,
+            Extension {
+                schema: e.schema,
+                version: e.version,
+            },
+        );
+    }
+    for s in meta.schemas.unwrap_or_default() {
+        snapshot.schemas.entry(s).or_default();
+    }
+
+    let relations: RawRelations = parse("relations", relations.as_deref())?;
+    let mut columns_of = relations.columns.unwrap_or_default().by_relation()?;
+    // Index keys come as attnums.
+    let column_names: HashMap<(i64, i32), String> = columns_of
+        .iter()
+        .flat_map(|(oid, columns)| columns.iter().map(|c| ((*oid, c.attnum), c.name.clone())))
+        .collect();
+    for r in relations.relations.unwrap_or_default() {
+        let kind = match r.kind.as_str() {
+            "r" => RelationKind::Table,
+            "p" => RelationKind::PartitionedTable,
+            "v" => RelationKind::View,
+            "m" => RelationKind::MaterializedView,
+            other => return Err(Error::Unexpected(format!("relation kind `{other}`"))),
+        };
+        let mut raw_columns = columns_of.remove(&r.oid).unwrap_or_default();
+        raw_columns.sort_by_key(|c| c.attnum);
+        let mut columns = Vec::with_capacity(raw_columns.len());
+        for c in raw_columns {
+            columns.push(Column {
+                array: c.array,
+                default: c.default,
+                generated: match c.generated.as_str() {
+                    "" => None,
+                    "s" => Some(Generated::Stored),
+                    "v" => Some(Generated::Virtual),
+                    other => {
+                        return Err(Error::Unexpected(format!(
+                            "generated column kind `{other}` on {}.{}.{}",
+                            r.schema, r.name, c.name
+                        )));
+                    }
+                },
+                identity: match c.identity.as_str() {
+                    "" => None,
+                    "a" => Some(Identity::Always),
+                    "d" => Some(Identity::ByDefault),
+                    other => {
+                        return Err(Error::Unexpected(format!(
+                            "identity kind `{other}` on {}.{}.{}",
+                            r.schema, r.name, c.name
+                        )));
+                    }
+                },
+                name: c.name,
+                nullable: !c.not_null,
+                type_display: c.type_display,
+                type_name: c.type_name,
+                type_schema: c.type_schema,
+            });
+        }
+        let mut partitions: Vec<String> = r
+            .partitions
+            .unwrap_or_default()
+            .into_iter()
+            .map(|p| partition_name(&r.schema, p))
+            .collect();
+        partitions.sort();
+        snapshot.schemas.entry(r.schema).or_default().tables.insert(
+            r.name,
+            Table {
+                checks: Vec::new(),
+                columns,
+                foreign_keys: Vec::new(),
+                indexes: Vec::new(),
+                kind,
+                partitions,
+                primary_key: None,
+                unique_constraints: Vec::new(),
+            },
+        );
+    }
+
+    let constraints: Vec<RawConstraint> = parse("constraints", constraints.as_deref())?;
+    for c in constraints {
+        let Some(table) = snapshot
+            .schemas
+            .get_mut(&c.schema)
+            .and_then(|s| s.tables.get_mut(&c.table))
+        else {
+            continue;
+        };
+        // A check constraint's columns are not described (its definition is).
+        let columns = if c.kind == "c" {
+            Vec::new()
+        } else {
+            c.attnums
+                .unwrap_or_default()
+                .into_iter()
+                .map(|attnum| {
+                    column_names
+                        .get(&(c.table_oid, attnum))
+                        .cloned()
+                        .ok_or_else(|| {
+                            Error::Unexpected(format!(
+                                "constraint {} on {}.{}: no column with attnum {attnum}",
+                                c.name, c.schema, c.table
+                            ))
+                        })
+                })
+                .collect::<Result<Vec<_>, _>>()?
+        };
+        match c.kind.as_str() {
+            "p" => {
+                table.primary_key = Some(KeyConstraint {
+                    columns,
+                    name: c.name,
+                })
+            }
+            "u" => table.unique_constraints.push(KeyConstraint {
+                columns,
+                name: c.name,
+            }),
+            "f" => table.foreign_keys.push(ForeignKey {
+                columns,
+                on_delete: fk_action(&c.on_delete)?,
+                on_update: fk_action(&c.on_update)?,
+                references: Reference {
+                    columns: c.ref_columns.unwrap_or_default(),
+                    schema: c.ref_schema.unwrap_or_default(),
+                    table: c.ref_table.unwrap_or_default(),
+                },
+                name: c.name,
+            }),
+            "c" => table.checks.push(Check {
+                definition: c.definition.ok_or_else(|| {
+                    vanished(format!(
+                        "check constraint `{}` on `{}.{}`",
+                        c.name, c.schema, c.table
+                    ))
+                })?,
+                name: c.name,
+            }),
+            other => return Err(Error::Unexpected(format!("constraint type `{other}`"))),
+        }
+    }
+
+    let indexes: RawIndexes = parse("indexes", indexes.as_deref())?;
+    let opclasses = indexes.opclasses.unwrap_or_default();
+    for mut i in indexes.indexes.unwrap_or_default() {
+        let Some(table) = snapshot
+            .schemas
+            .get_mut(&i.schema)
+            .and_then(|s| s.tables.get_mut(&i.table))
+        else {
+            continue;
+        };
+        let gone = || vanished(format!("index `{}.{}` on `{}`", i.schema, i.name, i.table));
+        if i.partial && i.predicate.is_none() {
+            return Err(gone());
+        }
+        let mut expressions = i.expressions.take().unwrap_or_default().into_iter();
+        let unexpected = |what: &str| {
+            Error::Unexpected(format!(
+                "index {}.{} on {}: {what}",
+                i.schema, i.name, i.table
+            ))
+        };
+        if i.attnums.len() < i.key_count
+            || i.key_options.len() < i.key_count
+            || i.key_opclasses.len() < i.key_count
+        {
+            return Err(unexpected("fewer key entries than keys"));
+        }
+        let column = |attnum: i32| {
+            column_names
+                .get(&(i.table_oid, attnum))
+                .cloned()
+                .ok_or_else(|| unexpected(&format!("no column with attnum {attnum}")))
+        };
+        let mut keys = Vec::with_capacity(i.key_count);
+        for k in 0..i.key_count {
+            let (column, expression) = match i.attnums[k] {
+                0 => (
+                    None,
+                    Some(
+                        expressions
+                            .next()
+                            .ok_or_else(|| unexpected("an expression key without its text"))?
+                            .ok_or_else(gone)?,
+                    ),
+                ),
+                attnum => (Some(column(attnum)?), None),
+            };
+            // INDOPTION_DESC and INDOPTION_NULLS_FIRST; NULLS FIRST is the default for DESC.
+            let option = i.key_options[k];
+            let descending = option & 1 != 0;
+            let nulls_first = option & 2 != 0;
+            keys.push(IndexKey {
+                column,
+                descending,
+                expression,
+                nulls_first: (nulls_first != descending).then_some(nulls_first),
+                opclass: opclasses.get(&i.key_opclasses[k]).cloned(),
+            });
+        }
+        let include = i.attnums[i.key_count..]
+            .iter()
+            .map(|a| column(*a))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut options = BTreeMap::new();
+        for o in i.options.unwrap_or_default() {
+            match o.split_once('=') {
+                Some((k, v)) => options.insert(k.to_owned(), v.to_owned()),
+                None => options.insert(o, String::new()),
+            };
+        }
+        table.indexes.push(Index {
+            include,
+            keys,
+            method: i.method,
+            name: i.name,
+            options,
+            predicate: i.predicate,
+            primary: i.primary,
+            unique: i.unique,
+        });
+    }
+
+    let types: Vec<RawType> = parse("types", types.as_deref())?;
+    for t in types {
+        let schema = snapshot.schemas.entry(t.schema.clone()).or_default();
+        match t.kind.as_str() {
+            "e" => {
+                schema.enums.insert(
+                    t.name,
+                    EnumType {
+                        labels: t.labels.unwrap_or_default(),
+                    },
+                );
+            }
+            "d" => {
+                let base = t.base.ok_or_else(|| {
+                    Error::Unexpected(format!("domain {}.{} has no base type", t.schema, t.name))
+                })?;
+                let mut checks: Vec<Check> = t
+                    .checks
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|c| {
+                        Ok(Check {
+                            definition: c.definition.ok_or_else(|| {
+                                vanished(format!(
+                                    "check constraint `{}` of domain `{}.{}`",
+                                    c.name, t.schema, t.name
+                                ))
+                            })?,
+                            name: c.name,
+                        })
+                    })
+                    .collect::<Result<_, Error>>()?;
+                checks.sort_by(|a, b| a.name.cmp(&b.name));
+                schema.domains.insert(
+                    t.name,
+                    Domain {
+                        array: base.array,
+                        checks,
+                        default: t.default,
+                        not_null: t.not_null,
+                        type_display: base.type_display,
+                        type_name: base.type_name,
+                        type_schema: base.type_schema,
+                    },
+                );
+            }
+            "c" => {
+                let mut attrs = t.attributes.unwrap_or_default();
+                attrs.sort_by_key(|a| a.attnum);
+                schema.composites.insert(
+                    t.name,
+                    Composite {
+                        attributes: attrs
+                            .into_iter()
+                            .map(|a| Attribute {
+                                array: a.array,
+                                name: a.name,
+                                type_display: a.type_display,
+                                type_name: a.type_name,
+                                type_schema: a.type_schema,
+                            })
+                            .collect(),
+                    },
+                );
+            }
+            other => return Err(Error::Unexpected(format!("type kind `{other}`"))),
+        }
+    }
+
+    for schema in snapshot.schemas.values_mut() {
+        for table in schema.tables.values_mut() {
+            table.checks.sort_by(|a, b| a.name.cmp(&b.name));
+            table.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
+            table.indexes.sort_by(|a, b| a.name.cmp(&b.name));
+            table.unique_constraints.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+    }
+    Ok(snapshot)
+}
