@@ -211,7 +211,7 @@ fn set_rule(cx: &Ctxt, slot: &mut Option<(RenameRule, Span)>, lit: &LitStr) {
 fn unknown_key(cx: &Ctxt, meta: &ParseNestedMeta, pos: Position) -> syn::Result<()> {
     let key = key_of(meta);
     let valid: Vec<&str> = pos.keys().to_vec();
-    let hint = schemalock_runtime::suggest::did_you_mean(&key, valid.iter().copied());
+    let hint = schemalock_runtime::text::did_you_mean(&key, valid.iter().copied());
     let list: Vec<String> = valid.iter().map(|k| format!("`{k}`")).collect();
     cx.error_at(
         meta.path.span(),

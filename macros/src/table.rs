@@ -2,9 +2,9 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
-use schemalock_runtime::check::{self, At, FieldType};
+use schemalock_runtime::check::derive::fact_flags;
+use schemalock_runtime::check::{self, At, FieldType, TableCheck};
 use schemalock_runtime::ident;
-use schemalock_runtime::pgtype::{FACT_ARRAY, FACT_CHECK_NULLABILITY, FACT_ENUM, FACT_NULLABLE};
 use schemalock_runtime::snapshot::Snapshot;
 use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields, Ident};
@@ -185,14 +185,12 @@ fn check(cx: &Ctxt, model: &Model<'_>, snapshot: &Snapshot) -> TokenStream {
         exhaustive: model.attrs.exhaustive,
         partial: !model.flattened.is_empty(),
     };
-    let findings = check::check_table(snapshot, &engine_model);
-    let mut missing = vec![false; model.fields.len()];
-    for finding in &findings {
+    let checked = TableCheck::run(snapshot, &engine_model);
+    for finding in &checked.findings {
         let span = match finding.at {
             At::Field(i) => {
                 let field = &model.fields[i];
                 if finding.kind == check::Kind::ColumnMissing {
-                    missing[i] = true;
                     // `#[sqlx(default)]`: the driver reads a missing column as the default.
                     if field.attrs.sqlx_default || model.attrs.sqlx_default {
                         continue;
@@ -208,7 +206,7 @@ fn check(cx: &Ctxt, model: &Model<'_>, snapshot: &Snapshot) -> TokenStream {
         };
         cx.error_at(span, &finding.message);
     }
-    let Some(table) = snapshot.table(&model.schema, &model.table) else {
+    let Some(relation) = &checked.relation else {
         return TokenStream::new();
     };
 
@@ -218,20 +216,12 @@ fn check(cx: &Ctxt, model: &Model<'_>, snapshot: &Snapshot) -> TokenStream {
     // and is `#[track_caller]`, so the compiler's error lands on that field.
     let mut facts = Vec::new();
     let mut out = TokenStream::new();
-    for (i, field) in model.fields.iter().enumerate() {
-        if missing[i] || field.attrs.pg_type.is_some() {
+    for (i, (field, column)) in model.fields.iter().zip(&checked.columns).enumerate() {
+        let Some(f) = column.as_ref().filter(|_| field.attrs.pg_type.is_none()) else {
             continue;
-        }
-        let column = table
-            .column(&field.column)
-            .expect("engine reported missing columns");
-        let f = check::column_facts(snapshot, &model.schema, &model.table, table, column);
-        let flag = |on: bool, bit: u8| if on { bit } else { 0 };
-        let flags = flag(f.array, FACT_ARRAY)
-            | flag(f.is_enum, FACT_ENUM)
-            | flag(f.nullable, FACT_NULLABLE)
-            | flag(f.check_nullability, FACT_CHECK_NULLABILITY);
-        let (q, d, ts, tn) = (&f.qualified, &f.display, &f.type_schema, &f.type_name);
+        };
+        let flags = fact_flags(&f.ty, f.nullability);
+        let (q, d, ts, tn) = (&f.qualified, &f.display, &f.ty.schema, &f.ty.name);
         let j = facts.len();
         facts.push(quote!(__sl::facts(#q, #d, #ts, #tn, #flags)));
         // The field's name: a type's span covers only its first token on stable Rust.
@@ -241,12 +231,11 @@ fn check(cx: &Ctxt, model: &Model<'_>, snapshot: &Snapshot) -> TokenStream {
     }
     if !facts.is_empty() {
         out.extend(quote! {
-            const __F: &[__sl::ColumnFacts<'static>] = &[#(#facts),*];
+            const __F: &[__sl::ColumnFacts<&'static str>] = &[#(#facts),*];
         });
     }
 
-    let what = table.kind.describe();
-    let relation = ident::qualified(&model.schema, &model.table);
+    let (what, qualified) = (relation.what, &relation.qualified);
     let (schema, table_name) = (&model.schema, &model.table);
     for part in &model.flattened {
         let ty = &part.ty;
@@ -264,9 +253,8 @@ fn check(cx: &Ctxt, model: &Model<'_>, snapshot: &Snapshot) -> TokenStream {
         });
     }
     if !model.flattened.is_empty() {
-        let columns = table.columns.iter().map(|c| {
-            let name = &c.name;
-            let required = !c.nullable && !c.has_default();
+        let columns = relation.columns.iter().map(|c| {
+            let (name, required) = (c.name, c.required);
             quote!(__sl::TableColumn { name: #name, required: #required })
         });
         let columns = quote!(&[#(#columns),*]);
@@ -283,7 +271,7 @@ fn check(cx: &Ctxt, model: &Model<'_>, snapshot: &Snapshot) -> TokenStream {
             out.extend(quote_spanned! {model.input.ident.span()=>
                 const _: () = {
                     let verdict = __sl::check_coverage(
-                        __sl::Rule::#rule, #rust_name, #what, #relation, #columns,
+                        __sl::Rule::#rule, #rust_name, #what, #qualified, #columns,
                         &[#(#own),*], &[#(<#parts as __sl::Table>::META),*],
                     );
                     if verdict.failed() {

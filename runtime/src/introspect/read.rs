@@ -21,6 +21,7 @@ use crate::snapshot::Snapshot;
 /// A snapshot read from a live database, with what the read could not see.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Read {
+    /// What was read.
     pub snapshot: Snapshot,
     /// Things the caller should know about: a migration head the role may not read, say.
     pub notices: Vec<Notice>,
@@ -54,11 +55,12 @@ pub(crate) trait DriverError {
     fn message(&self) -> String;
 }
 
-/// `postgres::Error` is `tokio_postgres::Error` re-exported.
+/// The error of the `postgres` and `tokio-postgres` drivers: `postgres::Error` is
+/// `tokio_postgres::Error` re-exported.
 #[cfg(feature = "tokio-postgres")]
-type PgError = ::tokio_postgres::Error;
+pub(crate) type PgError = ::tokio_postgres::Error;
 #[cfg(all(feature = "postgres", not(feature = "tokio-postgres")))]
-type PgError = ::postgres::Error;
+pub(crate) type PgError = ::postgres::Error;
 
 #[cfg(any(feature = "postgres", feature = "tokio-postgres"))]
 impl DriverError for PgError {

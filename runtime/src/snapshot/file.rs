@@ -307,6 +307,7 @@ pub enum SnapshotLocation {
 }
 
 impl SnapshotLocation {
+    /// The snapshot's path, however it was found.
     pub fn path(&self) -> &Path {
         match self {
             SnapshotLocation::Explicit(p) | SnapshotLocation::Found(p) => p,

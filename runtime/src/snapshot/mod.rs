@@ -9,6 +9,7 @@ mod error;
 mod file;
 #[cfg(test)]
 mod tests;
+mod types;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -17,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 pub use error::{Encoding, SnapshotError};
 pub use file::{SnapshotLocation, locate, read_text, remove_stale_temp_files};
+pub use types::{DeclaredType, DomainBase, TypeKind};
 
 /// The format version this crate reads and writes. Bump it on any change an older reader would
 /// misread; readers refuse other versions with a clear error rather than guessing.
@@ -52,13 +54,17 @@ pub struct Snapshot {
     pub server_version: Option<String>,
 }
 
+/// An installed extension.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Extension {
+    /// The schema its objects were installed in.
     pub schema: String,
+    /// The installed version.
     pub version: String,
 }
 
+/// The newest applied migration, as the migration tool records it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MigrationHead {
@@ -72,10 +78,13 @@ pub struct MigrationHead {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Schema {
+    /// Standalone composite types, by name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub composites: BTreeMap<String, Composite>,
+    /// Domains, by name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub domains: BTreeMap<String, Domain>,
+    /// Enum types, by name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub enums: BTreeMap<String, EnumType>,
     /// Tables, partitioned tables, views and materialized views, by name.
@@ -83,16 +92,22 @@ pub struct Schema {
     pub tables: BTreeMap<String, Table>,
 }
 
+/// What kind of relation a [`Table`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RelationKind {
+    /// `CREATE TABLE`.
     Table,
+    /// A table partitioned into others (`PARTITION BY`).
     PartitionedTable,
+    /// `CREATE VIEW`.
     View,
+    /// `CREATE MATERIALIZED VIEW`.
     MaterializedView,
 }
 
 impl RelationKind {
+    /// How the kind reads in a sentence: `table`, `materialized view`.
     pub fn describe(self) -> &'static str {
         match self {
             RelationKind::Table => "table",
@@ -108,46 +123,60 @@ impl RelationKind {
     }
 }
 
+/// A table, partitioned table, view or materialized view.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Table {
+    /// Check constraints.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub checks: Vec<Check>,
     /// Columns in their table order.
     pub columns: Vec<Column>,
+    /// Foreign key constraints.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub foreign_keys: Vec<ForeignKey>,
+    /// Indexes, those behind constraints included.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub indexes: Vec<Index>,
+    /// What kind of relation it is.
     pub kind: RelationKind,
     /// Partitions of a partitioned table, folded under their parent.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub partitions: Vec<String>,
+    /// The primary key constraint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_key: Option<KeyConstraint>,
+    /// Unique constraints.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unique_constraints: Vec<KeyConstraint>,
 }
 
 impl Table {
+    /// The column called `name`.
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)
     }
 }
 
+/// A column of a [`Table`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Column {
     /// True when the type is an array of `type_schema.type_name`.
     #[serde(default, skip_serializing_if = "is_false")]
     pub array: bool,
+    /// The default expression, as `pg_get_expr` prints it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
+    /// How a generated column is stored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generated: Option<Generated>,
+    /// An identity column's kind.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity: Option<Identity>,
+    /// The column's name.
     pub name: String,
+    /// True when the column can hold NULL (no `NOT NULL`).
     pub nullable: bool,
     /// The type as PostgreSQL prints it, with modifiers: `character varying(20)`, `text[]`.
     #[serde(rename = "type")]
@@ -163,26 +192,41 @@ impl Column {
     pub fn has_default(&self) -> bool {
         self.default.is_some() || self.identity.is_some() || self.generated.is_some()
     }
+
+    /// True when every inserted row needs a value for this column: NOT NULL, with no default,
+    /// identity or generation expression.
+    pub fn required(&self) -> bool {
+        !self.nullable && !self.has_default()
+    }
 }
 
+/// `GENERATED ... AS IDENTITY`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Identity {
+    /// `GENERATED ALWAYS AS IDENTITY`: an INSERT cannot set it.
     Always,
+    /// `GENERATED BY DEFAULT AS IDENTITY`.
     ByDefault,
 }
 
+/// `GENERATED ALWAYS AS (...)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Generated {
+    /// `STORED`.
     Stored,
+    /// `VIRTUAL` (PostgreSQL 18).
     Virtual,
 }
 
+/// A check constraint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Check {
+    /// As `pg_get_constraintdef` prints it: `CHECK (length(title) < 200)`.
     pub definition: String,
+    /// The constraint's name.
     pub name: String,
 }
 
@@ -190,38 +234,52 @@ pub struct Check {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct KeyConstraint {
+    /// The key's columns, in order.
     pub columns: Vec<String>,
+    /// The constraint's name.
     pub name: String,
 }
 
+/// A foreign key constraint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ForeignKey {
+    /// The referencing columns, in order.
     pub columns: Vec<String>,
+    /// The constraint's name.
     pub name: String,
     /// `no action`, `restrict`, `cascade`, `set null` or `set default`.
     pub on_delete: String,
+    /// Like `on_delete`.
     pub on_update: String,
+    /// What it references.
     pub references: Reference,
 }
 
+/// The table and columns a foreign key references.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Reference {
+    /// The referenced columns, in order.
     pub columns: Vec<String>,
+    /// The referenced table's schema.
     pub schema: String,
+    /// The referenced table.
     pub table: String,
 }
 
+/// An index.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Index {
     /// Non-key columns of `INCLUDE (...)`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub include: Vec<String>,
+    /// The keys, in order.
     pub keys: Vec<IndexKey>,
     /// Access method: `btree`, `gin`, `gist`, `brin`, `hash`, `hnsw`, `ivfflat`, ...
     pub method: String,
+    /// The index's name.
     pub name: String,
     /// Storage parameters, e.g. `m` = `16`, `ef_construction` = `64`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -229,23 +287,28 @@ pub struct Index {
     /// The `WHERE` of a partial index.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub predicate: Option<String>,
+    /// True for the primary key's index.
     #[serde(default, skip_serializing_if = "is_false")]
     pub primary: bool,
+    /// True for a unique index.
     #[serde(default, skip_serializing_if = "is_false")]
     pub unique: bool,
 }
 
+/// One key of an [`Index`]: a column or an expression.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IndexKey {
     /// A plain column key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub column: Option<String>,
+    /// `DESC`.
     #[serde(default, skip_serializing_if = "is_false")]
     pub descending: bool,
     /// An expression key, as `pg_get_indexdef` prints it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expression: Option<String>,
+    /// `NULLS FIRST` (`Some(true)`) or `NULLS LAST` (`Some(false)`), when not the default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nulls_first: Option<bool>,
     /// A non-default operator class, e.g. `vector_cosine_ops`.
@@ -253,6 +316,7 @@ pub struct IndexKey {
     pub opclass: Option<String>,
 }
 
+/// An enum type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EnumType {
@@ -260,49 +324,54 @@ pub struct EnumType {
     pub labels: Vec<String>,
 }
 
+/// A domain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Domain {
+    /// True when the domain is over an array of `type_schema.type_name`.
     #[serde(default, skip_serializing_if = "is_false")]
     pub array: bool,
+    /// Its check constraints.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub checks: Vec<Check>,
+    /// Its default expression.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
+    /// True for `NOT NULL`.
     pub not_null: bool,
     /// The base type as PostgreSQL prints it.
     #[serde(rename = "type")]
     pub type_display: String,
+    /// `pg_type.typname` of the base type (of its element type, for an array).
     pub type_name: String,
+    /// The schema of `type_name`.
     pub type_schema: String,
 }
 
+/// A standalone composite type (`CREATE TYPE ... AS (...)`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Composite {
+    /// Its attributes, in order.
     pub attributes: Vec<Attribute>,
 }
 
+/// An attribute of a [`Composite`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Attribute {
+    /// True when the type is an array of `type_schema.type_name`.
     #[serde(default, skip_serializing_if = "is_false")]
     pub array: bool,
+    /// The attribute's name.
     pub name: String,
+    /// The type as PostgreSQL prints it.
     #[serde(rename = "type")]
     pub type_display: String,
+    /// `pg_type.typname` of the type (of its element type, for an array).
     pub type_name: String,
+    /// The schema of `type_name`.
     pub type_schema: String,
-}
-
-/// What a type name in a column refers to, after looking it up in the snapshot.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TypeKind<'a> {
-    /// A built-in or extension base type.
-    Base,
-    Enum(&'a EnumType),
-    Domain(&'a Domain),
-    Composite(&'a Composite),
 }
 
 impl Snapshot {
@@ -317,28 +386,14 @@ impl Snapshot {
         }
     }
 
+    /// The schema called `name`.
     pub fn schema(&self, name: &str) -> Option<&Schema> {
         self.schemas.get(name)
     }
 
+    /// The relation `schema.table`.
     pub fn table(&self, schema: &str, table: &str) -> Option<&Table> {
         self.schemas.get(schema)?.tables.get(table)
-    }
-
-    /// Looks up what `schema.name` is; types not defined in the snapshot are base types.
-    pub fn type_kind(&self, schema: &str, name: &str) -> TypeKind<'_> {
-        let Some(s) = self.schemas.get(schema) else {
-            return TypeKind::Base;
-        };
-        if let Some(e) = s.enums.get(name) {
-            TypeKind::Enum(e)
-        } else if let Some(d) = s.domains.get(name) {
-            TypeKind::Domain(d)
-        } else if let Some(c) = s.composites.get(name) {
-            TypeKind::Composite(c)
-        } else {
-            TypeKind::Base
-        }
     }
 
     /// Parses a snapshot from JSON text. `path` is only used in error messages.

@@ -9,7 +9,6 @@ use sqlparser::ast::{
     FunctionArguments, Query, TrimWhereField, WindowType,
 };
 
-use super::analysis::Nullability;
 use super::analyzer::{Analyzer, TypeState, Typed};
 use super::catalog::{CastContext, FuncKind};
 use super::findings::FindingKind;
@@ -17,6 +16,7 @@ use super::overload::CallShape;
 use super::query::OutCol;
 use super::typename::{fold, name_parts};
 use super::types::{ArgTy, Ty};
+use crate::types::Nullability;
 
 /// Built-in functions that can return NULL for non-NULL arguments; every other strict built-in
 /// returns a value for values.

@@ -2,13 +2,13 @@
 
 use sqlparser::ast::{SetExpr, SetOperator, Values, With};
 
-use super::analysis::Nullability;
 use super::analyzer::{Analyzer, Typed};
 use super::catalog::CastContext;
 use super::findings::FindingKind;
 use super::query::{Unknowns, col_of, out_col, typed_of};
 use super::scope::{Col, CteDef};
 use super::typename::fold;
+use crate::types::Nullability;
 
 impl<'a> Analyzer<'a> {
     pub(super) fn with_clause(&mut self, with: &With) {

@@ -5,13 +5,13 @@ use std::ops::Range;
 
 use sqlparser::ast::{AccessExpr, CastKind, DataType, Expr, Ident, InTarget, Subscript, Value};
 
-use super::analysis::Nullability;
 use super::analyzer::{Analyzer, TypeState, Typed, Unk};
 use super::catalog::CastContext;
 use super::findings::FindingKind;
 use super::scope::Miss;
 use super::typename::{TypeName, fold};
 use super::types::{Base, Ty};
+use crate::types::Nullability;
 
 /// Keywords PostgreSQL reads as functions without parentheses, with their result types.
 const SQL_VALUE_FUNCTIONS: &[(&str, &str)] = &[
@@ -329,8 +329,7 @@ impl<'a> Analyzer<'a> {
                 named(t, &colname)
             }
             TypeName::Missing { name, candidates } => {
-                let hint =
-                    crate::suggest::did_you_mean(&name, candidates.iter().map(String::as_str));
+                let hint = crate::text::did_you_mean(&name, candidates.iter().map(String::as_str));
                 let at = self.type_span(dt).unwrap_or(span.clone());
                 self.report(
                     FindingKind::UnknownType,

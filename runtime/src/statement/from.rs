@@ -9,12 +9,12 @@ use sqlparser::ast::{
     TableAlias, TableFactor, TableWithJoins,
 };
 
-use super::analysis::Nullability;
 use super::analyzer::{Analyzer, Typed};
 use super::findings::FindingKind;
 use super::scope::{Col, Item, ItemKind};
 use super::typename::{fold, name_parts};
 use super::types::Ty;
+use crate::types::Nullability;
 
 /// Which side of a join an outer join can fill with NULLs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -172,7 +172,7 @@ impl<'a> Analyzer<'a> {
                             visible_cols(items).map(|c| c.name.as_str()).collect();
                         format!(
                             "column `{name}` of USING does not exist on the {side} side of the join{}",
-                            crate::suggest::did_you_mean_or_renamed(name, names)
+                            crate::text::did_you_mean_or_renamed(name, names)
                         )
                     } else {
                         format!(

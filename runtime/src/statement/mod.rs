@@ -10,7 +10,7 @@
 //! let analysis = checker.analyze("SELECT 1 AS one, now() AS at");
 //! assert!(analysis.is_ok());
 //! assert_eq!(analysis.columns[0].name, "one");
-//! assert_eq!(analysis.columns[1].ty.as_ref().unwrap().name, "timestamptz");
+//! assert_eq!(analysis.columns[1].ty.as_ref().unwrap().decoded.name, "timestamptz");
 //! ```
 //!
 //! # What is checked

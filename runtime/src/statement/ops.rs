@@ -5,12 +5,12 @@ use std::ops::Range;
 
 use sqlparser::ast::{BinaryOperator, Expr, Query, UnaryOperator};
 
-use super::analysis::Nullability;
 use super::analyzer::{Analyzer, TypeState, Typed};
 use super::catalog::CastContext;
 use super::findings::FindingKind;
 use super::overload::NoMatch;
 use super::types::{ArgTy, Ty};
+use crate::types::Nullability;
 
 /// Operators that can yield NULL from non-NULL operands (a missing key or path).
 const MAY_YIELD_NULL: &[&str] = &["->", "->>", "#>", "#>>"];

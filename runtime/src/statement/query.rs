@@ -8,13 +8,13 @@ use sqlparser::ast::{
     SelectItemQualifiedWildcardKind, SetExpr, Value,
 };
 
-use super::analysis::Nullability;
 use super::analyzer::{Analyzer, TypeState, Typed};
 use super::catalog::CastContext;
 use super::findings::FindingKind;
 use super::scope::{Col, Origin};
 use super::typename::{fold, name_parts};
 use super::types::Ty;
+use crate::types::Nullability;
 
 /// An output column of a query.
 #[derive(Debug, Clone)]

@@ -4,8 +4,8 @@
 
 use std::ops::Range;
 
-use super::analysis::Nullability;
 use super::types::Ty;
+use crate::types::Nullability;
 
 /// The table column a value reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

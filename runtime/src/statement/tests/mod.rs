@@ -10,7 +10,7 @@ mod types;
 use std::path::Path;
 use std::sync::OnceLock;
 
-use super::{Analysis, Checker, Finding, FindingKind, Nullability, Options};
+use super::{Analysis, Checker, Finding, FindingKind, Nullability, Options, SqlType};
 use crate::snapshot::Snapshot;
 
 fn snapshot() -> &'static Snapshot {
@@ -55,25 +55,21 @@ fn at<'t>(sql: &'t str, f: &Finding) -> &'t str {
 fn columns(a: &Analysis) -> Vec<String> {
     a.columns
         .iter()
-        .map(|c| {
-            let ty = c.ty.as_ref().map_or("?".to_owned(), |t| {
-                format!("{}{}", t.name, if t.array { "[]" } else { "" })
-            });
-            format!("{}:{ty}", c.name)
-        })
+        .map(|c| format!("{}:{}", c.name, short(c.ty.as_ref())))
         .collect()
 }
 
 /// Each parameter's type (`?` when untyped).
 fn params(a: &Analysis) -> Vec<String> {
-    a.params
-        .iter()
-        .map(|p| {
-            p.ty.as_ref().map_or("?".to_owned(), |t| {
-                format!("{}{}", t.name, if t.array { "[]" } else { "" })
-            })
-        })
-        .collect()
+    a.params.iter().map(|p| short(p.ty.as_ref())).collect()
+}
+
+/// A type as `typname` with `[]` for an array, `?` when untyped.
+fn short(ty: Option<&SqlType>) -> String {
+    ty.map_or("?".to_owned(), |t| {
+        let t = &t.decoded;
+        format!("{}{}", t.name, if t.array { "[]" } else { "" })
+    })
 }
 
 fn nulls(a: &Analysis) -> Vec<Nullability> {

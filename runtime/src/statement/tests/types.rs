@@ -20,7 +20,7 @@ fn column_references_and_domains() {
     let conf = a.columns[4].ty.as_ref().unwrap();
     assert_eq!(conf.domain, Some(("public".into(), "score".into())));
     assert_eq!(conf.display, "score");
-    assert!(a.columns[2].ty.as_ref().unwrap().is_enum);
+    assert!(a.columns[2].ty.as_ref().unwrap().decoded.is_enum);
     assert_eq!(a.columns[0].origin.as_ref().unwrap().column, "id");
 }
 
@@ -286,7 +286,7 @@ fn extension_types_and_operators() {
     let a = ok("SELECT slug, slug = 'Main', lower(slug) FROM vaults WHERE slug = $1");
     assert_eq!(columns(&a), ["slug:citext", "?column?:bool", "lower:text"]);
     assert_eq!(params(&a), ["citext"]);
-    assert_eq!(a.columns[0].ty.as_ref().unwrap().schema, "public");
+    assert_eq!(a.columns[0].ty.as_ref().unwrap().decoded.schema, "public");
 }
 
 #[test]

@@ -6,8 +6,8 @@
 //! Wrappers (`&T`, `Box<T>`, `Cow<T>`, `Arc<T>`, `Rc<T>`) forward to what they wrap: a driver that
 //! lacks one fails to compile, never at run time, so forwarding hides nothing.
 
-use crate::pgtype::builtin::*;
-use crate::pgtype::{Accepts, PgCompatible};
+use super::builtin::*;
+use super::{Accepts, PgCompatible};
 
 macro_rules! map {
     ($($ty:ty => [$($pg:expr),+ $(,)?];)+) => {$(
@@ -108,7 +108,7 @@ map! {
     serde_json::value::RawValue => [JSON, JSONB];
 }
 
-/// The wrapper `#[sqlx(json)]` stands for: any serde type stored as `json` or `jsonb`.
+/// The type `#[sqlx(json)]` fields are checked as: any serde type stored as `json` or `jsonb`.
 #[derive(Debug)]
 pub struct JsonColumn;
 
@@ -128,8 +128,8 @@ impl<T> PgCompatible for postgres_types::Json<T> {
 
 #[cfg(feature = "pgvector")]
 map! {
-    pgvector::Vector => [crate::pgtype::PgTypeRef::extension("vector")];
-    pgvector::SparseVector => [crate::pgtype::PgTypeRef::extension("sparsevec")];
+    pgvector::Vector => [super::PgTypeRef::extension("vector")];
+    pgvector::SparseVector => [super::PgTypeRef::extension("sparsevec")];
     pgvector::Bit => [BIT];
 }
 
@@ -151,9 +151,10 @@ map! {
 
 #[cfg(test)]
 mod tests {
-    use crate::pgtype::{ColumnType, PgCompatible, accepts};
+    use crate::types::rule::accepts;
+    use crate::types::{ColumnType, PgCompatible};
 
-    fn builtin(name: &'static str) -> ColumnType<'static> {
+    fn builtin(name: &'static str) -> ColumnType<&'static str> {
         ColumnType {
             schema: "pg_catalog",
             name,
@@ -165,7 +166,7 @@ mod tests {
     /// Asserts `T` takes exactly `names` among every built-in type we know, plus the extension
     /// type names given.
     fn exactly<T: PgCompatible + ?Sized>(names: &[&str]) {
-        for t in crate::pgtype::builtin::ALL {
+        for t in crate::types::builtin::ALL {
             let col = builtin(t.name);
             assert_eq!(
                 accepts(&T::ACCEPTS, &col),
@@ -193,7 +194,7 @@ mod tests {
         exactly::<&[u8]>(&["bytea"]);
         exactly::<std::net::IpAddr>(&["inet"]);
         exactly::<u8>(&[]);
-        exactly::<crate::mappings::JsonColumn>(&["json", "jsonb"]);
+        exactly::<super::JsonColumn>(&["json", "jsonb"]);
     }
 
     #[cfg(feature = "chrono")]
