@@ -100,10 +100,7 @@ use syn::{DeriveInput, parse_macro_input};
 /// and `Entity::COLUMNS.entity_type`, each column quoted where SQL needs it.
 #[proc_macro_derive(Table, attributes(schemalock, sqlx, postgres))]
 pub fn derive_table(input: TokenStream) -> TokenStream {
-    let input = parse_macro_input!(input as DeriveInput);
-    expand::derive_table(&input)
-        .unwrap_or_else(syn::Error::into_compile_error)
-        .into()
+    run(input, expand::derive_table)
 }
 
 /// Maps a Rust enum to a PostgreSQL enum type and checks its labels at compile time.
@@ -148,8 +145,15 @@ pub fn derive_table(input: TokenStream) -> TokenStream {
 /// startup verification reads and which registers the enum).
 #[proc_macro_derive(PgEnum, attributes(schemalock, sqlx, postgres))]
 pub fn derive_pg_enum(input: TokenStream) -> TokenStream {
+    run(input, expand::derive_pg_enum)
+}
+
+fn run(
+    input: TokenStream,
+    derive: fn(&DeriveInput) -> syn::Result<proc_macro2::TokenStream>,
+) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
-    expand::derive_pg_enum(&input)
+    derive(&input)
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

@@ -9,7 +9,7 @@ use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields, Ident};
 
 use crate::attr::keys::{OnEnum, OnField, OnTable, OnVariant};
-use crate::attr::{self, Container, Member};
+use crate::attr::{self, Container, Member, Settings};
 use crate::ctxt::Ctxt;
 
 /// What both derives resolve from the container attributes.
@@ -67,6 +67,19 @@ impl<'a> Item<'a> {
     }
 }
 
+/// An item a derive is on, parsed.
+pub trait Model<'a>: Sized {
+    /// Parses the item; an item of the wrong shape is one error, the rest go to `cx`.
+    fn parse(cx: &Ctxt, input: &'a DeriveInput) -> syn::Result<Self>;
+    /// What both derives resolve.
+    fn item(&self) -> &Item<'a>;
+}
+
+/// The error for an item of the wrong shape, on its name.
+fn wrong_shape(input: &DeriveInput, message: &str) -> syn::Error {
+    syn::Error::new(input.ident.span(), message)
+}
+
 /// A `#[derive(Table)]` struct.
 pub struct Table<'a> {
     pub item: Item<'a>,
@@ -112,14 +125,18 @@ pub struct Variant<'a> {
     pub span: Span,
 }
 
-impl<'a> Table<'a> {
-    /// Parses a struct; an item of the wrong shape is one error, attribute errors go to `cx`.
-    pub fn parse(cx: &Ctxt, input: &'a DeriveInput) -> syn::Result<Self> {
+const NOT_A_STRUCT: &str = "`#[derive(Table)]` expects a struct with named fields; for a PostgreSQL enum use `#[derive(PgEnum)]`";
+const NOT_AN_ENUM: &str =
+    "`#[derive(PgEnum)]` expects an enum with unit variants; for a table use `#[derive(Table)]`";
+
+impl<'a> Model<'a> for Table<'a> {
+    fn item(&self) -> &Item<'a> {
+        &self.item
+    }
+
+    fn parse(cx: &Ctxt, input: &'a DeriveInput) -> syn::Result<Self> {
         let Data::Struct(data) = &input.data else {
-            return Err(syn::Error::new(
-                input.ident.span(),
-                "`#[derive(Table)]` expects a struct with named fields; for a PostgreSQL enum use `#[derive(PgEnum)]`",
-            ));
+            return Err(wrong_shape(input, NOT_A_STRUCT));
         };
         let Fields::Named(named) = &data.fields else {
             return Err(syn::Error::new(
@@ -139,7 +156,7 @@ impl<'a> Table<'a> {
                 "`#[derive(Table)]` does not support const parameters",
             ));
         }
-        let attrs = attr::container::<OnTable>(cx, &input.attrs);
+        let attrs = Container::parse::<OnTable>(cx, &input.attrs);
         let item = Item::new(input, attrs, heck::ToSnakeCase::to_snake_case);
         let mut fields = Vec::new();
         let mut flattened = Vec::new();
@@ -148,7 +165,7 @@ impl<'a> Table<'a> {
             .iter()
             .filter_map(|f| Some((f, f.ident.as_ref()?)))
         {
-            let m = attr::member::<OnField>(cx, &f.attrs);
+            let m = Member::parse::<OnField>(cx, &f.attrs);
             if m.skip {
                 continue;
             }
@@ -179,14 +196,10 @@ impl<'a> Table<'a> {
     }
 }
 
-impl<'a> PgEnum<'a> {
-    /// Parses an enum; an item of the wrong shape is one error, other errors go to `cx`.
-    pub fn parse(cx: &Ctxt, input: &'a DeriveInput) -> syn::Result<Self> {
+impl<'a> Model<'a> for PgEnum<'a> {
+    fn parse(cx: &Ctxt, input: &'a DeriveInput) -> syn::Result<Self> {
         let Data::Enum(data) = &input.data else {
-            return Err(syn::Error::new(
-                input.ident.span(),
-                "`#[derive(PgEnum)]` expects an enum with unit variants; for a table use `#[derive(Table)]`",
-            ));
+            return Err(wrong_shape(input, NOT_AN_ENUM));
         };
         if !input.generics.params.is_empty() {
             cx.error_spanned_by(
@@ -194,12 +207,12 @@ impl<'a> PgEnum<'a> {
                 "`#[derive(PgEnum)]` does not support generic parameters",
             );
         }
-        let attrs = attr::container::<OnEnum>(cx, &input.attrs);
+        let attrs = Container::parse::<OnEnum>(cx, &input.attrs);
         // Like sqlx and postgres-derive: without a name, the type is named as the Rust enum is.
         let item = Item::new(input, attrs, str::to_owned);
         let mut variants = Vec::new();
         for v in &data.variants {
-            let m = attr::member::<OnVariant>(cx, &v.attrs);
+            let m = Member::parse::<OnVariant>(cx, &v.attrs);
             if !matches!(v.fields, Fields::Unit) {
                 cx.error_spanned_by(
                     &v.fields,
@@ -217,5 +230,9 @@ impl<'a> PgEnum<'a> {
             });
         }
         Ok(PgEnum { item, variants })
+    }
+
+    fn item(&self) -> &Item<'a> {
+        &self.item
     }
 }

@@ -18,95 +18,6 @@ pub trait Key: Copy + 'static {
     }
 }
 
-macro_rules! keys {
-    ($($(#[$doc:meta])* $name:ident ($where:literal) { $($variant:ident = $text:literal),+ $(,)? })+) => {$(
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum $name {
-            $($variant),+
-        }
-
-        impl Key for $name {
-            const ALL: &'static [Self] = &[$(Self::$variant),+];
-            const WHERE: &'static str = $where;
-            fn name(self) -> &'static str {
-                match self {
-                    $(Self::$variant => $text),+
-                }
-            }
-        }
-    )+};
-}
-
-keys! {
-    /// `#[schemalock(...)]` on a `#[derive(Table)]` struct.
-    TableKey ("on a `#[derive(Table)]` struct") {
-        Table = "table",
-        Schema = "schema",
-        RenameAll = "rename_all",
-        Snapshot = "snapshot",
-        Insertable = "insertable",
-        Exhaustive = "exhaustive",
-        Crate = "crate",
-    }
-    /// `#[schemalock(...)]` on a `#[derive(PgEnum)]` enum.
-    EnumKey ("on a `#[derive(PgEnum)]` enum") {
-        TypeName = "type_name",
-        Schema = "schema",
-        RenameAll = "rename_all",
-        Snapshot = "snapshot",
-        Exhaustive = "exhaustive",
-        Crate = "crate",
-    }
-    /// `#[schemalock(...)]` on a field.
-    FieldKey ("on a field") {
-        Rename = "rename",
-        Skip = "skip",
-        PgType = "pg_type",
-    }
-    /// `#[schemalock(...)]` on a variant.
-    VariantKey ("on a variant") {
-        Rename = "rename",
-    }
-    /// The keys of `#[sqlx(...)]` on a struct that decide what sqlx reads.
-    SqlxTableKey ("on a struct") {
-        RenameAll = "rename_all",
-        Default = "default",
-    }
-    /// The keys of `#[sqlx(...)]` on an enum that decide what sqlx reads.
-    SqlxEnumKey ("on an enum") {
-        RenameAll = "rename_all",
-        TypeName = "type_name",
-    }
-    /// The keys of `#[sqlx(...)]` on a field that decide what sqlx reads.
-    SqlxFieldKey ("on a field") {
-        Rename = "rename",
-        Skip = "skip",
-        Flatten = "flatten",
-        Default = "default",
-        Json = "json",
-        TryFrom = "try_from",
-    }
-    /// The keys of `#[sqlx(...)]` on a variant that decide what sqlx reads.
-    SqlxVariantKey ("on a variant") {
-        Rename = "rename",
-    }
-    /// The keys of `#[postgres(...)]` on a struct that decide what postgres-types reads.
-    PostgresTableKey ("on a struct") {
-        RenameAll = "rename_all",
-    }
-    /// The keys of `#[postgres(...)]` on an enum that decide what postgres-types reads.
-    PostgresEnumKey ("on an enum") {
-        RenameAll = "rename_all",
-        Name = "name",
-    }
-    /// The keys of `#[postgres(...)]` on a field or variant that decide what postgres-types
-    /// reads.
-    PostgresMemberKey ("on a field or variant") {
-        Name = "name",
-    }
-}
-
 /// What a container key sets, whichever attribute and derive it belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ContainerSetting {
@@ -154,80 +65,115 @@ pub trait Sets<S>: Key {
     fn sets(self) -> S;
 }
 
-macro_rules! sets {
-    ($($key:ident => $setting:ident { $($variant:ident => $to:ident),+ $(,)? })+) => {$(
-        impl Sets<$setting> for $key {
+macro_rules! keys {
+    ($($(#[$doc:meta])* $name:ident ($where:literal) => $setting:ident {
+        $($variant:ident = $text:literal => $to:ident),+ $(,)?
+    })+) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum $name {
+            $($variant),+
+        }
+
+        impl Key for $name {
+            const ALL: &'static [Self] = &[$(Self::$variant),+];
+            const WHERE: &'static str = $where;
+            fn name(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $text),+
+                }
+            }
+        }
+
+        impl Sets<$setting> for $name {
             fn sets(self) -> $setting {
                 match self {
-                    $($key::$variant => $setting::$to),+
+                    $(Self::$variant => $setting::$to),+
                 }
             }
         }
     )+};
 }
 
-sets! {
-    TableKey => ContainerSetting {
-        Table => Name, Schema => Schema, RenameAll => RenameAll, Snapshot => Snapshot,
-        Insertable => Insertable, Exhaustive => Exhaustive, Crate => Crate,
+// One line per key enum: the key as written, and what it sets.
+keys! {
+    /// `#[schemalock(...)]` on a `#[derive(Table)]` struct.
+    TableKey ("on a `#[derive(Table)]` struct") => ContainerSetting {
+        Table = "table" => Name, Schema = "schema" => Schema, RenameAll = "rename_all" => RenameAll,
+        Snapshot = "snapshot" => Snapshot, Insertable = "insertable" => Insertable,
+        Exhaustive = "exhaustive" => Exhaustive, Crate = "crate" => Crate,
     }
-    EnumKey => ContainerSetting {
-        TypeName => Name, Schema => Schema, RenameAll => RenameAll, Snapshot => Snapshot,
-        Exhaustive => Exhaustive, Crate => Crate,
+    /// `#[schemalock(...)]` on a `#[derive(PgEnum)]` enum.
+    EnumKey ("on a `#[derive(PgEnum)]` enum") => ContainerSetting {
+        TypeName = "type_name" => Name, Schema = "schema" => Schema,
+        RenameAll = "rename_all" => RenameAll, Snapshot = "snapshot" => Snapshot,
+        Exhaustive = "exhaustive" => Exhaustive, Crate = "crate" => Crate,
     }
-    SqlxTableKey => ContainerSetting { RenameAll => RenameAll, Default => ReadsDefault }
-    SqlxEnumKey => ContainerSetting { RenameAll => RenameAll, TypeName => Name }
-    PostgresTableKey => ContainerSetting { RenameAll => RenameAll }
-    PostgresEnumKey => ContainerSetting { RenameAll => RenameAll, Name => Name }
-    FieldKey => MemberSetting { Rename => Rename, Skip => Skip, PgType => PgType }
-    VariantKey => MemberSetting { Rename => Rename }
-    SqlxFieldKey => MemberSetting {
-        Rename => Rename, Skip => Skip, Flatten => Flatten, Default => ReadsDefault,
-        Json => Json, TryFrom => TryFrom,
+    /// `#[schemalock(...)]` on a field.
+    FieldKey ("on a field") => MemberSetting {
+        Rename = "rename" => Rename, Skip = "skip" => Skip, PgType = "pg_type" => PgType,
     }
-    SqlxVariantKey => MemberSetting { Rename => Rename }
-    PostgresMemberKey => MemberSetting { Name => Rename }
+    /// `#[schemalock(...)]` on a variant.
+    VariantKey ("on a variant") => MemberSetting { Rename = "rename" => Rename }
+    /// The keys of `#[sqlx(...)]` on a struct that decide what sqlx reads.
+    SqlxTableKey ("on a struct") => ContainerSetting {
+        RenameAll = "rename_all" => RenameAll, Default = "default" => ReadsDefault,
+    }
+    /// The keys of `#[sqlx(...)]` on an enum that decide what sqlx reads.
+    SqlxEnumKey ("on an enum") => ContainerSetting {
+        RenameAll = "rename_all" => RenameAll, TypeName = "type_name" => Name,
+    }
+    /// The keys of `#[sqlx(...)]` on a field that decide what sqlx reads.
+    SqlxFieldKey ("on a field") => MemberSetting {
+        Rename = "rename" => Rename, Skip = "skip" => Skip, Flatten = "flatten" => Flatten,
+        Default = "default" => ReadsDefault, Json = "json" => Json, TryFrom = "try_from" => TryFrom,
+    }
+    /// The keys of `#[sqlx(...)]` on a variant that decide what sqlx reads.
+    SqlxVariantKey ("on a variant") => MemberSetting { Rename = "rename" => Rename }
+    /// The keys of `#[postgres(...)]` on a struct that decide what postgres-types reads.
+    PostgresTableKey ("on a struct") => ContainerSetting { RenameAll = "rename_all" => RenameAll }
+    /// The keys of `#[postgres(...)]` on an enum that decide what postgres-types reads.
+    PostgresEnumKey ("on an enum") => ContainerSetting {
+        RenameAll = "rename_all" => RenameAll, Name = "name" => Name,
+    }
+    /// The keys of `#[postgres(...)]` on a field or variant that decide what postgres-types
+    /// reads.
+    PostgresMemberKey ("on a field or variant") => MemberSetting { Name = "name" => Rename }
 }
 
-/// The keys of one kind of item, for each of the three attributes.
+/// The keys of one kind of item, for each of the three attributes, and what they set.
 pub trait ItemKeys {
+    /// What the keys set.
+    type Setting;
     /// `#[schemalock(...)]`.
-    type Ours: Key;
+    type Ours: Sets<Self::Setting>;
     /// `#[sqlx(...)]`, the keys we honour.
-    type Sqlx: Key;
+    type Sqlx: Sets<Self::Setting>;
     /// `#[postgres(...)]`, the keys we honour.
-    type Postgres: Key;
+    type Postgres: Sets<Self::Setting>;
 }
 
-/// A `#[derive(Table)]` struct.
-pub struct OnTable;
-/// A `#[derive(PgEnum)]` enum.
-pub struct OnEnum;
-/// A field of a `#[derive(Table)]` struct.
-pub struct OnField;
-/// A variant of a `#[derive(PgEnum)]` enum.
-pub struct OnVariant;
+macro_rules! items {
+    ($($(#[$doc:meta])* $name:ident: $setting:ident = ($ours:ident, $sqlx:ident, $postgres:ident);)+) => {$(
+        $(#[$doc])*
+        pub struct $name;
 
-impl ItemKeys for OnTable {
-    type Ours = TableKey;
-    type Sqlx = SqlxTableKey;
-    type Postgres = PostgresTableKey;
+        impl ItemKeys for $name {
+            type Setting = $setting;
+            type Ours = $ours;
+            type Sqlx = $sqlx;
+            type Postgres = $postgres;
+        }
+    )+};
 }
 
-impl ItemKeys for OnEnum {
-    type Ours = EnumKey;
-    type Sqlx = SqlxEnumKey;
-    type Postgres = PostgresEnumKey;
-}
-
-impl ItemKeys for OnField {
-    type Ours = FieldKey;
-    type Sqlx = SqlxFieldKey;
-    type Postgres = PostgresMemberKey;
-}
-
-impl ItemKeys for OnVariant {
-    type Ours = VariantKey;
-    type Sqlx = SqlxVariantKey;
-    type Postgres = PostgresMemberKey;
+items! {
+    /// A `#[derive(Table)]` struct.
+    OnTable: ContainerSetting = (TableKey, SqlxTableKey, PostgresTableKey);
+    /// A `#[derive(PgEnum)]` enum.
+    OnEnum: ContainerSetting = (EnumKey, SqlxEnumKey, PostgresEnumKey);
+    /// A field of a `#[derive(Table)]` struct.
+    OnField: MemberSetting = (FieldKey, SqlxFieldKey, PostgresMemberKey);
+    /// A variant of a `#[derive(PgEnum)]` enum.
+    OnVariant: MemberSetting = (VariantKey, SqlxVariantKey, PostgresMemberKey);
 }

@@ -79,36 +79,32 @@ pub enum Json {
     Nullable,
 }
 
-/// Parses the container attributes of a `Table` (`I = OnTable`) or `PgEnum` (`I = OnEnum`).
-pub fn container<I: ItemKeys>(cx: &Ctxt, attrs: &[Attribute]) -> Container
-where
-    I::Ours: Sets<ContainerSetting>,
-    I::Sqlx: Sets<ContainerSetting>,
-    I::Postgres: Sets<ContainerSetting>,
-{
-    let mut c = Container::default();
-    each_key::<I, _>(cx, attrs, |key, origin, meta| {
-        set_container(cx, &mut c, key, origin, meta)
-    });
-    c
+/// What an item's attributes set: [`Container`] or [`Member`].
+pub trait Settings: Default {
+    /// What one key sets.
+    type Setting;
+
+    /// Parses the attributes of an item of kind `I`: `OnTable` or `OnEnum` for a
+    /// [`Container`], `OnField` or `OnVariant` for a [`Member`].
+    fn parse<I: ItemKeys<Setting = Self::Setting>>(cx: &Ctxt, attrs: &[Attribute]) -> Self {
+        let mut settings = Self::default();
+        each_key::<I>(cx, attrs, |key, at| settings.set(key, at));
+        settings
+    }
+
+    /// Applies one key; an error ends that attribute.
+    fn set(&mut self, key: Found<Self::Setting>, at: &At<'_, '_>) -> syn::Result<()>;
 }
 
-/// Parses the attributes of a field (`I = OnField`) or variant (`I = OnVariant`).
-pub fn member<I: ItemKeys>(cx: &Ctxt, attrs: &[Attribute]) -> Member
-where
-    I::Ours: Sets<MemberSetting>,
-    I::Sqlx: Sets<MemberSetting>,
-    I::Postgres: Sets<MemberSetting>,
-{
-    let mut m = Member::default();
-    each_key::<I, _>(cx, attrs, |key, origin, meta| {
-        set_member(cx, &mut m, key, origin, meta)
-    });
-    m
+/// Where a key was found: the attribute, and the key with its value, still to be read.
+pub struct At<'c, 'm> {
+    cx: &'c Ctxt,
+    origin: Origin,
+    meta: &'m ParseNestedMeta<'m>,
 }
 
 /// A key found in one of the three attributes: what it sets, and as written.
-struct Found<S> {
+pub struct Found<S> {
     setting: S,
     name: &'static str,
 }
@@ -116,29 +112,26 @@ struct Found<S> {
 /// Calls `f` for every key of the three attributes: our unknown keys are reported (with the
 /// keys we know), foreign keys we do not honour are skipped. An error `f` returns ends that
 /// attribute, as `syn` does.
-fn each_key<I: ItemKeys, S>(
+fn each_key<I: ItemKeys>(
     cx: &Ctxt,
     attrs: &[Attribute],
-    mut f: impl FnMut(Found<S>, Origin, &ParseNestedMeta) -> syn::Result<()>,
-) where
-    I::Ours: Sets<S>,
-    I::Sqlx: Sets<S>,
-    I::Postgres: Sets<S>,
-{
+    mut f: impl FnMut(Found<I::Setting>, &At<'_, '_>) -> syn::Result<()>,
+) {
+    let mut on = |key, origin, meta: &ParseNestedMeta| f(key, &At { cx, origin, meta });
     for attr in attrs {
         let result = if attr.path().is_ident("schemalock") {
-            attr.parse_nested_meta(|meta| match found::<I::Ours, S>(&meta) {
-                Some(key) => f(key, Origin::Schemalock, &meta),
+            attr.parse_nested_meta(|meta| match found::<I::Ours, _>(&meta) {
+                Some(key) => on(key, Origin::Schemalock, &meta),
                 None => unknown_key::<I::Ours>(cx, &meta),
             })
         } else if attr.path().is_ident("sqlx") {
-            attr.parse_nested_meta(|meta| match found::<I::Sqlx, S>(&meta) {
-                Some(key) => f(key, Origin::Sqlx, &meta),
+            attr.parse_nested_meta(|meta| match found::<I::Sqlx, _>(&meta) {
+                Some(key) => on(key, Origin::Sqlx, &meta),
                 None => skip_value(&meta),
             })
         } else if attr.path().is_ident("postgres") {
-            attr.parse_nested_meta(|meta| match found::<I::Postgres, S>(&meta) {
-                Some(key) => f(key, Origin::Postgres, &meta),
+            attr.parse_nested_meta(|meta| match found::<I::Postgres, _>(&meta) {
+                Some(key) => on(key, Origin::Postgres, &meta),
                 None => skip_value(&meta),
             })
         } else {
@@ -158,77 +151,72 @@ fn found<K: Sets<S>, S>(meta: &ParseNestedMeta) -> Option<Found<S>> {
     })
 }
 
-fn set_container(
-    cx: &Ctxt,
-    c: &mut Container,
-    key: Found<ContainerSetting>,
-    origin: Origin,
-    meta: &ParseNestedMeta,
-) -> syn::Result<()> {
-    let k = key.name;
-    match key.setting {
-        ContainerSetting::Name => set_name(cx, &mut c.name, &string_value(meta, k)?, origin, k),
-        ContainerSetting::Schema => set_once(cx, &mut c.schema, string_value(meta, k)?, meta),
-        ContainerSetting::RenameAll => {
-            let lit = string_value(meta, k)?;
-            match c.rename_all {
-                Some((_, _, Origin::Schemalock)) if origin == Origin::Schemalock => cx.error_at(
-                    meta.path.span(),
-                    "duplicate schemalock attribute `rename_all`",
-                ),
-                _ => set_rule(cx, &mut c.rename_all, &lit, origin),
+impl Settings for Container {
+    type Setting = ContainerSetting;
+
+    fn set(&mut self, key: Found<ContainerSetting>, at: &At<'_, '_>) -> syn::Result<()> {
+        let (cx, origin, meta, k) = (at.cx, at.origin, at.meta, key.name);
+        match key.setting {
+            ContainerSetting::Name => set_name(at, &mut self.name, k)?,
+            ContainerSetting::Schema => set_once(at, &mut self.schema, string_value(meta, k)?),
+            ContainerSetting::RenameAll => {
+                let lit = string_value(meta, k)?;
+                match self.rename_all {
+                    Some((_, _, Origin::Schemalock)) if origin == Origin::Schemalock => {
+                        duplicate(at)
+                    }
+                    _ => set_rule(cx, &mut self.rename_all, &lit, origin),
+                }
             }
-        }
-        ContainerSetting::Snapshot => set_once(cx, &mut c.snapshot, string_value(meta, k)?, meta),
-        ContainerSetting::Insertable => set_flag(cx, &mut c.insertable, origin, meta)?,
-        ContainerSetting::Exhaustive => set_flag(cx, &mut c.exhaustive, origin, meta)?,
-        ContainerSetting::ReadsDefault => set_flag(cx, &mut c.sqlx_default, origin, meta)?,
-        ContainerSetting::Crate => {
-            let lit = string_value(meta, k)?;
-            match lit.parse::<syn::Path>() {
-                Ok(path) => set_once(cx, &mut c.krate, path, meta),
-                Err(_) => cx.error_at(
-                    lit.span(),
-                    format!(
-                        "expected a path such as `crate = \"::schemalock\"`, found `{}`",
-                        lit.value()
+            ContainerSetting::Snapshot => set_once(at, &mut self.snapshot, string_value(meta, k)?),
+            ContainerSetting::Insertable => set_flag(at, &mut self.insertable)?,
+            ContainerSetting::Exhaustive => set_flag(at, &mut self.exhaustive)?,
+            ContainerSetting::ReadsDefault => set_flag(at, &mut self.sqlx_default)?,
+            ContainerSetting::Crate => {
+                let lit = string_value(meta, k)?;
+                match lit.parse::<syn::Path>() {
+                    Ok(path) => set_once(at, &mut self.krate, path),
+                    Err(_) => cx.error_at(
+                        lit.span(),
+                        format!(
+                            "expected a path such as `crate = \"::schemalock\"`, found `{}`",
+                            lit.value()
+                        ),
                     ),
-                ),
+                }
             }
         }
+        Ok(())
     }
-    Ok(())
 }
 
-fn set_member(
-    cx: &Ctxt,
-    m: &mut Member,
-    key: Found<MemberSetting>,
-    origin: Origin,
-    meta: &ParseNestedMeta,
-) -> syn::Result<()> {
-    let k = key.name;
-    match key.setting {
-        MemberSetting::Rename => set_name(cx, &mut m.rename, &string_value(meta, k)?, origin, k),
-        MemberSetting::Skip => set_flag(cx, &mut m.skip, origin, meta)?,
-        MemberSetting::PgType => set_once(cx, &mut m.pg_type, string_value(meta, k)?, meta),
-        MemberSetting::Flatten => set_flag(cx, &mut m.flatten, origin, meta)?,
-        MemberSetting::ReadsDefault => set_flag(cx, &mut m.sqlx_default, origin, meta)?,
-        MemberSetting::Json => {
-            let mut json = Json::AsField;
-            if meta.input.peek(syn::token::Paren) {
-                meta.parse_nested_meta(|inner| {
-                    if inner.path.is_ident("nullable") {
-                        json = Json::Nullable;
-                    }
-                    skip_value(&inner)
-                })?;
+impl Settings for Member {
+    type Setting = MemberSetting;
+
+    fn set(&mut self, key: Found<MemberSetting>, at: &At<'_, '_>) -> syn::Result<()> {
+        let (meta, k) = (at.meta, key.name);
+        match key.setting {
+            MemberSetting::Rename => set_name(at, &mut self.rename, k)?,
+            MemberSetting::Skip => set_flag(at, &mut self.skip)?,
+            MemberSetting::PgType => set_once(at, &mut self.pg_type, string_value(meta, k)?),
+            MemberSetting::Flatten => set_flag(at, &mut self.flatten)?,
+            MemberSetting::ReadsDefault => set_flag(at, &mut self.sqlx_default)?,
+            MemberSetting::Json => {
+                let mut json = Json::AsField;
+                if meta.input.peek(syn::token::Paren) {
+                    meta.parse_nested_meta(|inner| {
+                        if inner.path.is_ident("nullable") {
+                            json = Json::Nullable;
+                        }
+                        skip_value(&inner)
+                    })?;
+                }
+                self.json = Some(json);
             }
-            m.json = Some(json);
+            MemberSetting::TryFrom => self.try_from = Some(string_value(meta, k)?.parse()?),
         }
-        MemberSetting::TryFrom => m.try_from = Some(string_value(meta, k)?.parse()?),
+        Ok(())
     }
-    Ok(())
 }
 
 fn key_of(meta: &ParseNestedMeta) -> String {
@@ -270,24 +258,25 @@ fn skip_value(meta: &ParseNestedMeta) -> syn::Result<()> {
     Ok(())
 }
 
-fn duplicate(cx: &Ctxt, meta: &ParseNestedMeta) {
-    cx.error_at(
-        meta.path.span(),
-        format!("duplicate schemalock attribute `{}`", key_of(meta)),
+fn duplicate(at: &At<'_, '_>) {
+    at.cx.error_at(
+        at.meta.path.span(),
+        format!("duplicate schemalock attribute `{}`", key_of(at.meta)),
     );
 }
 
-fn set_once<T>(cx: &Ctxt, slot: &mut Option<T>, value: T, meta: &ParseNestedMeta) {
+fn set_once<T>(at: &At<'_, '_>, slot: &mut Option<T>, value: T) {
     if slot.is_some() {
-        duplicate(cx, meta);
+        duplicate(at);
     } else {
         *slot = Some(value);
     }
 }
 
 /// A bare key: ours takes no value and is set once; a driver's is taken as the driver reads it.
-fn set_flag(cx: &Ctxt, slot: &mut bool, origin: Origin, meta: &ParseNestedMeta) -> syn::Result<()> {
-    if origin == Origin::Schemalock {
+fn set_flag(at: &At<'_, '_>, slot: &mut bool) -> syn::Result<()> {
+    if at.origin == Origin::Schemalock {
+        let meta = at.meta;
         if !meta.input.is_empty() && !meta.input.peek(Token![,]) {
             let key = key_of(meta);
             return Err(meta.error(format!(
@@ -295,15 +284,17 @@ fn set_flag(cx: &Ctxt, slot: &mut bool, origin: Origin, meta: &ParseNestedMeta) 
             )));
         }
         if *slot {
-            duplicate(cx, meta);
+            duplicate(at);
         }
     }
     *slot = true;
     Ok(())
 }
 
-/// Records a name from `origin`, or reports a conflict with a name another attribute gave.
-fn set_name(cx: &Ctxt, slot: &mut Option<Named>, lit: &LitStr, origin: Origin, key: &str) {
+/// Records the name `key` gives, or reports a conflict with a name another attribute gave.
+fn set_name(at: &At<'_, '_>, slot: &mut Option<Named>, key: &str) -> syn::Result<()> {
+    let (cx, origin) = (at.cx, at.origin);
+    let lit = &string_value(at.meta, key)?;
     let named = Named {
         value: lit.value(),
         span: lit.span(),
@@ -327,6 +318,7 @@ fn set_name(cx: &Ctxt, slot: &mut Option<Named>, lit: &LitStr, origin: Origin, k
         ),
         Some(_) => {}
     }
+    Ok(())
 }
 
 fn set_rule(
@@ -384,7 +376,7 @@ mod tests {
             parse_quote!(#[sqlx(rename_all = "camelCase", default)]),
         ];
         let cx = Ctxt::new();
-        let c = container::<OnTable>(&cx, &attrs);
+        let c = Container::parse::<OnTable>(&cx, &attrs);
         assert!(errors(cx).is_empty());
         assert_eq!(c.name.unwrap().value, "entities");
         assert_eq!(c.schema.unwrap().value(), "story");
@@ -400,7 +392,7 @@ mod tests {
         let attrs: Vec<Attribute> =
             vec![parse_quote!(#[schemalock(tabel = "x", table = "a", table = "b", skip)])];
         let cx = Ctxt::new();
-        container::<OnTable>(&cx, &attrs);
+        Container::parse::<OnTable>(&cx, &attrs);
         assert_eq!(
             errors(cx),
             [
@@ -414,13 +406,13 @@ mod tests {
     #[test]
     fn enum_names_from_sqlx_and_postgres() {
         let cx = Ctxt::new();
-        let c = container::<OnEnum>(
+        let c = Container::parse::<OnEnum>(
             &cx,
             &[parse_quote!(#[sqlx(type_name = "canonlayer", rename_all = "UPPERCASE")])],
         );
         assert_eq!(c.name.as_ref().unwrap().value, "canonlayer");
         assert_eq!(c.rename_all.unwrap().0, RenameRule::Upper);
-        let c = container::<OnEnum>(&cx, &[parse_quote!(#[postgres(name = "mood")])]);
+        let c = Container::parse::<OnEnum>(&cx, &[parse_quote!(#[postgres(name = "mood")])]);
         assert_eq!(c.name.unwrap().value, "mood");
         assert!(errors(cx).is_empty());
     }
@@ -428,7 +420,7 @@ mod tests {
     #[test]
     fn conflicting_names_between_attributes() {
         let cx = Ctxt::new();
-        member::<OnField>(
+        Member::parse::<OnField>(
             &cx,
             &[
                 parse_quote!(#[sqlx(rename = "kind")]),
@@ -442,7 +434,7 @@ mod tests {
             ]
         );
         let cx = Ctxt::new();
-        let m = member::<OnField>(
+        let m = Member::parse::<OnField>(
             &cx,
             &[
                 parse_quote!(#[sqlx(rename = "kind")]),
@@ -456,7 +448,7 @@ mod tests {
     #[test]
     fn field_keys_and_foreign_keys() {
         let cx = Ctxt::new();
-        let m = member::<OnField>(
+        let m = Member::parse::<OnField>(
             &cx,
             &[
                 parse_quote!(#[sqlx(json(nullable), default, try_from = "i64")]),
@@ -473,14 +465,14 @@ mod tests {
         assert_eq!(m.rename.unwrap().value, "path");
         assert!(m.try_from.is_some());
         let cx = Ctxt::new();
-        let m = member::<OnField>(&cx, &[parse_quote!(#[sqlx(skip)])]);
+        let m = Member::parse::<OnField>(&cx, &[parse_quote!(#[sqlx(skip)])]);
         assert!(m.skip);
     }
 
     #[test]
     fn values_must_be_strings_and_flags_bare() {
         let cx = Ctxt::new();
-        container::<OnTable>(
+        Container::parse::<OnTable>(
             &cx,
             &[
                 parse_quote!(#[schemalock(table = entities)]),
@@ -495,14 +487,14 @@ mod tests {
             ]
         );
         let cx = Ctxt::new();
-        container::<OnEnum>(&cx, &[parse_quote!(#[schemalock(rename_all = "Snake")])]);
+        Container::parse::<OnEnum>(&cx, &[parse_quote!(#[schemalock(rename_all = "Snake")])]);
         assert!(errors(cx)[0].starts_with("unknown rename rule `Snake`; expected one of"));
     }
 
     #[test]
     fn variant_keys() {
         let cx = Ctxt::new();
-        let m = member::<OnVariant>(
+        let m = Member::parse::<OnVariant>(
             &cx,
             &[parse_quote!(#[schemalock(rename = "RETCONNED", skip)])],
         );

@@ -15,43 +15,31 @@ use crate::snapshot::{self, Loaded};
 /// `#[derive(Table)]`: parse → check against the snapshot → generated code, every error of the
 /// item reported together.
 pub fn derive_table(input: &DeriveInput) -> syn::Result<TokenStream> {
-    derive(
-        input,
-        ast::Table::parse,
-        |m| &m.item,
-        |cx, model, loaded| {
-            let checked = loaded.map(|l| crate::check::table(cx, model, &l.snapshot));
-            table::generate(model, checked.as_ref(), track(loaded))
-        },
-    )
+    derive::<ast::Table>(input, |cx, model, loaded| {
+        let checked = loaded.map(|l| crate::check::table(cx, model, &l.snapshot));
+        table::generate(model, checked.as_ref(), track(loaded))
+    })
 }
 
 /// `#[derive(PgEnum)]`: parse → check against the snapshot → generated code.
 pub fn derive_pg_enum(input: &DeriveInput) -> syn::Result<TokenStream> {
-    derive(
-        input,
-        ast::PgEnum::parse,
-        |m| &m.item,
-        |cx, model, loaded| {
-            if let Some(l) = loaded {
-                crate::check::pg_enum(cx, model, &l.snapshot);
-            }
-            pg_enum::generate(model, track(loaded))
-        },
-    )
+    derive::<ast::PgEnum>(input, |cx, model, loaded| {
+        if let Some(l) = loaded {
+            crate::check::pg_enum(cx, model, &l.snapshot);
+        }
+        pg_enum::generate(model, track(loaded))
+    })
 }
 
 /// The phases every derive runs. The code is generated even when the item has errors, so uses
 /// of the derived items elsewhere do not add a cascade of unrelated errors to the real ones.
-fn derive<'a, M>(
+fn derive<'a, M: ast::Model<'a>>(
     input: &'a DeriveInput,
-    parse: fn(&Ctxt, &'a DeriveInput) -> syn::Result<M>,
-    item: fn(&M) -> &ast::Item<'a>,
     expand: impl FnOnce(&Ctxt, &M, Option<&Loaded>) -> TokenStream,
 ) -> syn::Result<TokenStream> {
     let cx = Ctxt::new();
-    let model = parse(&cx, input)?;
-    let explicit: Option<&LitStr> = item(&model).attrs.snapshot.as_ref();
+    let model = M::parse(&cx, input)?;
+    let explicit: Option<&LitStr> = model.item().attrs.snapshot.as_ref();
     let loaded = snapshot::load(explicit, input.ident.span())
         .map_err(|err| cx.syn_error(err))
         .ok();
