@@ -1,13 +1,11 @@
 //! The comparison, object kind by object kind, on a small schema with one of everything; and
 //! the renderer's words.
 
-use std::collections::BTreeMap;
-
 use super::*;
+use crate::snapshot::fixtures::{btree, column as col, table};
 use crate::snapshot::{
-    Attribute, Check, Column, Composite, Domain, EnumType, Extension, ForeignKey, Generated,
-    Identity, Index, IndexKey, KeyConstraint, MigrationHead, Reference, RelationKind, Schema,
-    Table,
+    Attribute, Check, Composite, Domain, EnumType, Extension, ForeignKey, Generated, Identity,
+    IndexKey, KeyConstraint, MigrationHead, Reference, RelationKind, Schema, Table,
 };
 
 /// The renderer's words for a difference on its own, as `check` says it.
@@ -19,52 +17,6 @@ fn said(d: &Difference) -> String {
         compared: String::new(),
     };
     format!("{}: {}", render::group(d), render::line(d, &sides))
-}
-
-fn col(name: &str, ty: &str) -> Column {
-    Column {
-        array: false,
-        default: None,
-        generated: None,
-        identity: None,
-        name: name.into(),
-        nullable: false,
-        type_display: ty.into(),
-        type_name: ty.into(),
-        type_schema: "pg_catalog".into(),
-    }
-}
-
-fn table(columns: Vec<Column>) -> Table {
-    Table {
-        checks: vec![],
-        columns,
-        foreign_keys: vec![],
-        indexes: vec![],
-        kind: RelationKind::Table,
-        partitions: vec![],
-        primary_key: None,
-        unique_constraints: vec![],
-    }
-}
-
-fn btree(name: &str, column: &str) -> Index {
-    Index {
-        include: vec![],
-        keys: vec![IndexKey {
-            column: Some(column.into()),
-            descending: false,
-            expression: None,
-            nulls_first: None,
-            opclass: None,
-        }],
-        method: "btree".into(),
-        name: name.into(),
-        options: BTreeMap::new(),
-        predicate: None,
-        primary: false,
-        unique: false,
-    }
 }
 
 /// A small schema with one of everything.
@@ -223,6 +175,40 @@ fn rows(r: &SchemaDiff) -> Vec<Row<'_>> {
         .collect()
 }
 
+/// The row of a difference that is not about a member.
+fn row(
+    table: Option<&'static str>,
+    object: ObjectKind,
+    name: &'static str,
+    change: Change,
+    e: Option<&'static str>,
+    f: Option<&'static str>,
+) -> Row<'static> {
+    (table, object, name, None, change, e, f)
+}
+
+/// The row of a difference of the foreign key of `posts`.
+fn fk(change: Change, e: Option<&'static str>, f: Option<&'static str>) -> Row<'static> {
+    row(
+        Some("posts"),
+        O::ForeignKey,
+        "posts_user_id_fkey",
+        change,
+        e,
+        f,
+    )
+}
+
+/// The row of a difference of the table `name` itself.
+fn of_table(
+    name: &'static str,
+    change: Change,
+    e: Option<&'static str>,
+    f: Option<&'static str>,
+) -> Row<'static> {
+    (Some(name), O::Table, name, None, change, e, f)
+}
+
 fn one(r: &SchemaDiff) -> Row<'_> {
     let rows = rows(r);
     assert_eq!(rows.len(), 1, "{rows:#?}");
@@ -251,33 +237,9 @@ fn tables_missing_extra_and_kind() {
     assert_eq!(
         rows(&r),
         [
-            (
-                Some("posts"),
-                O::Table,
-                "posts",
-                None,
-                C::Kind,
-                Some("table"),
-                Some("view")
-            ),
-            (
-                Some("tags"),
-                O::Table,
-                "tags",
-                None,
-                C::Extra,
-                None,
-                Some("table with 1 column")
-            ),
-            (
-                Some("users"),
-                O::Table,
-                "users",
-                None,
-                C::Missing,
-                Some("table with 2 columns"),
-                None
-            ),
+            of_table("posts", C::Kind, Some("table"), Some("view")),
+            of_table("tags", C::Extra, None, Some("table with 1 column")),
+            of_table("users", C::Missing, Some("table with 2 columns"), None),
         ]
     );
     assert_eq!(r.table_count(), 3);
@@ -290,20 +252,18 @@ fn columns_missing_extra_renamed() {
     assert_eq!(
         rows(&r),
         [
-            (
+            row(
                 Some("posts"),
                 O::Column,
                 "title",
-                None,
                 C::Missing,
                 Some("text NOT NULL DEFAULT ''::text"),
                 None
             ),
-            (
+            row(
                 Some("posts"),
                 O::Column,
                 "headline",
-                None,
                 C::Extra,
                 None,
                 Some("text NOT NULL DEFAULT ''::text")
@@ -317,11 +277,10 @@ fn column_type_by_display_and_by_catalog_name() {
     let r = changed(|s| tbl(s, "posts").columns[2].type_display = "character varying(20)".into());
     assert_eq!(
         one(&r),
-        (
+        row(
             Some("posts"),
             O::Column,
             "title",
-            None,
             C::Type,
             Some("text"),
             Some("character varying(20)")
@@ -352,38 +311,34 @@ fn column_nullability_default_identity_generated() {
     assert_eq!(
         rows(&r),
         [
-            (
+            row(
                 Some("posts"),
                 O::Column,
                 "id",
-                None,
                 C::Identity,
                 Some("GENERATED ALWAYS AS IDENTITY"),
                 Some("GENERATED BY DEFAULT AS IDENTITY")
             ),
-            (
+            row(
                 Some("posts"),
                 O::Column,
                 "user_id",
-                None,
                 C::Nullable,
                 Some("NOT NULL"),
                 Some("NULL")
             ),
-            (
+            row(
                 Some("posts"),
                 O::Column,
                 "title",
-                None,
                 C::Default,
                 Some("''::text"),
                 None
             ),
-            (
+            row(
                 Some("posts"),
                 O::Column,
                 "mood",
-                None,
                 C::Generated,
                 None,
                 Some("GENERATED ALWAYS AS (...) STORED")
@@ -412,20 +367,16 @@ fn column_order_of_the_common_columns() {
     assert_eq!(
         rows(&r),
         [
-            (
-                Some("posts"),
-                O::Table,
+            of_table(
                 "posts",
-                None,
                 C::Order,
                 Some("id, user_id, title, mood"),
                 Some("id, user_id, mood, title")
             ),
-            (
+            row(
                 Some("posts"),
                 O::Column,
                 "extra",
-                None,
                 C::Extra,
                 None,
                 Some("int4 NOT NULL")
@@ -464,11 +415,10 @@ fn enum_labels_added_removed_reordered() {
                 None,
                 Some("'meh'")
             ),
-            (
+            row(
                 None,
                 O::Enum,
                 "mood",
-                None,
                 C::Order,
                 Some("sad, ok"),
                 Some("ok, sad")
@@ -495,38 +445,34 @@ fn types_missing_and_extra() {
     assert_eq!(
         rows(&r),
         [
-            (
+            row(
                 None,
                 O::Enum,
                 "feeling",
-                None,
                 C::Extra,
                 None,
                 Some("ENUM ('sad', 'ok', 'happy')")
             ),
-            (
+            row(
                 None,
                 O::Enum,
                 "mood",
-                None,
                 C::Missing,
                 Some("ENUM ('sad', 'ok', 'happy')"),
                 None
             ),
-            (
+            row(
                 None,
                 O::Domain,
                 "positive",
-                None,
                 C::Missing,
                 Some("integer CHECK (VALUE > 0)"),
                 None
             ),
-            (
+            row(
                 None,
                 O::Composite,
                 "pair",
-                None,
                 C::Missing,
                 Some("(a integer, b text)"),
                 None
@@ -552,33 +498,23 @@ fn domains_type_not_null_default_checks() {
     assert_eq!(
         rows(&r),
         [
-            (
+            row(
                 None,
                 O::Domain,
                 "positive",
-                None,
                 C::Type,
                 Some("integer"),
                 Some("bigint")
             ),
-            (
+            row(
                 None,
                 O::Domain,
                 "positive",
-                None,
                 C::Nullable,
                 Some("NULL"),
                 Some("NOT NULL")
             ),
-            (
-                None,
-                O::Domain,
-                "positive",
-                None,
-                C::Default,
-                None,
-                Some("1")
-            ),
+            row(None, O::Domain, "positive", C::Default, None, Some("1")),
             (
                 None,
                 O::Domain,
@@ -665,20 +601,18 @@ fn primary_keys() {
     assert_eq!(
         rows(&r),
         [
-            (
+            row(
                 Some("users"),
                 O::PrimaryKey,
                 "users_pkey",
-                None,
                 C::Name,
                 Some("users_pkey"),
                 Some("users_pk")
             ),
-            (
+            row(
                 Some("users"),
                 O::PrimaryKey,
                 "users_pkey",
-                None,
                 C::Columns,
                 Some("(id)"),
                 Some("(id, email)")
@@ -688,11 +622,10 @@ fn primary_keys() {
     let r = changed(|s| tbl(s, "users").primary_key = None);
     assert_eq!(
         one(&r),
-        (
+        row(
             Some("users"),
             O::PrimaryKey,
             "users_pkey",
-            None,
             C::Missing,
             Some("(id)"),
             None
@@ -723,56 +656,26 @@ fn unique_check_and_foreign_key_constraints() {
     assert_eq!(
         rows(&r),
         [
-            (
-                Some("posts"),
-                O::ForeignKey,
-                "posts_user_id_fkey",
-                None,
-                C::Columns,
-                Some("(user_id)"),
-                Some("(id)")
-            ),
-            (
-                Some("posts"),
-                O::ForeignKey,
-                "posts_user_id_fkey",
-                None,
+            fk(C::Columns, Some("(user_id)"), Some("(id)")),
+            fk(
                 C::References,
                 Some("public.users (id)"),
                 Some("public.accounts (id)")
             ),
-            (
-                Some("posts"),
-                O::ForeignKey,
-                "posts_user_id_fkey",
-                None,
-                C::OnDelete,
-                Some("cascade"),
-                Some("restrict")
-            ),
-            (
-                Some("posts"),
-                O::ForeignKey,
-                "posts_user_id_fkey",
-                None,
-                C::OnUpdate,
-                Some("no action"),
-                Some("cascade")
-            ),
-            (
+            fk(C::OnDelete, Some("cascade"), Some("restrict")),
+            fk(C::OnUpdate, Some("no action"), Some("cascade")),
+            row(
                 Some("posts"),
                 O::Check,
                 "posts_title_check",
-                None,
                 C::Definition,
                 Some("CHECK (length(title) < 200)"),
                 Some("CHECK (length(title) < 100)")
             ),
-            (
+            row(
                 Some("users"),
                 O::UniqueConstraint,
                 "users_email_key",
-                None,
                 C::Columns,
                 Some("(email)"),
                 Some("(email, id)")
@@ -788,38 +691,31 @@ fn unique_check_and_foreign_key_constraints() {
     assert_eq!(
         rows(&r),
         [
-            (
-                Some("posts"),
-                O::ForeignKey,
-                "posts_user_id_fkey",
-                None,
+            fk(
                 C::Missing,
                 Some("(user_id) REFERENCES public.users (id) ON DELETE CASCADE"),
                 None
             ),
-            (
+            row(
                 Some("posts"),
                 O::Check,
                 "posts_title_check",
-                None,
                 C::Missing,
                 Some("CHECK (length(title) < 200)"),
                 None
             ),
-            (
+            row(
                 Some("users"),
                 O::UniqueConstraint,
                 "users_email_key",
-                None,
                 C::Missing,
                 Some("(email)"),
                 None
             ),
-            (
+            row(
                 Some("users"),
                 O::UniqueConstraint,
                 "users_email_uq",
-                None,
                 C::Extra,
                 None,
                 Some("(email)")
@@ -838,20 +734,18 @@ fn indexes_missing_extra_and_every_aspect() {
     assert_eq!(
         rows(&r),
         [
-            (
+            row(
                 Some("posts"),
                 O::Index,
                 "posts_title_idx",
-                None,
                 C::Missing,
                 Some("btree (title)"),
                 None
             ),
-            (
+            row(
                 Some("posts"),
                 O::Index,
                 "posts_user_idx",
-                None,
                 C::Extra,
                 None,
                 Some("btree (user_id)")
@@ -871,65 +765,58 @@ fn indexes_missing_extra_and_every_aspect() {
     assert_eq!(
         rows(&r),
         [
-            (
+            row(
                 Some("posts"),
                 O::Index,
                 "posts_embedding_idx",
-                None,
                 C::Method,
                 Some("hnsw"),
                 Some("ivfflat")
             ),
-            (
+            row(
                 Some("posts"),
                 O::Index,
                 "posts_embedding_idx",
-                None,
                 C::Keys,
                 Some("(embedding vector_cosine_ops)"),
                 Some("(embedding vector_l2_ops)")
             ),
-            (
+            row(
                 Some("posts"),
                 O::Index,
                 "posts_embedding_idx",
-                None,
                 C::Include,
                 None,
                 Some("(title)")
             ),
-            (
+            row(
                 Some("posts"),
                 O::Index,
                 "posts_embedding_idx",
-                None,
                 C::Predicate,
                 None,
                 Some("(id > 0)")
             ),
-            (
+            row(
                 Some("posts"),
                 O::Index,
                 "posts_embedding_idx",
-                None,
                 C::Unique,
                 Some("not unique"),
                 Some("unique")
             ),
-            (
+            row(
                 Some("posts"),
                 O::Index,
                 "posts_embedding_idx",
-                None,
                 C::Primary,
                 Some("not primary key"),
                 Some("primary key")
             ),
-            (
+            row(
                 Some("posts"),
                 O::Index,
                 "posts_embedding_idx",
-                None,
                 C::Options,
                 Some("ef_construction=64, m=16"),
                 Some("ef_construction=64, m=32")
@@ -961,20 +848,18 @@ fn partitions() {
     assert_eq!(
         rows(&r),
         [
-            (
+            row(
                 Some("events"),
                 O::Partition,
                 "events_2024",
-                None,
                 C::Missing,
                 Some("partition of `events`"),
                 None
             ),
-            (
+            row(
                 Some("events"),
                 O::Partition,
                 "events_2026",
-                None,
                 C::Extra,
                 None,
                 Some("partition of `events`")
@@ -1000,38 +885,34 @@ fn extensions_and_migration_head() {
     assert_eq!(
         rows(&r),
         [
-            (
+            row(
                 None,
                 O::Extension,
                 "pg_trgm",
-                None,
                 C::Extra,
                 None,
                 Some("version 1.6 in schema public")
             ),
-            (
+            row(
                 None,
                 O::Extension,
                 "vector",
-                None,
                 C::Version,
                 Some("0.8.0"),
                 Some("0.7.4")
             ),
-            (
+            row(
                 None,
                 O::Extension,
                 "vector",
-                None,
                 C::Schema,
                 Some("public"),
                 Some("ext")
             ),
-            (
+            row(
                 None,
                 O::MigrationHead,
                 "_sqlx_migrations",
-                None,
                 C::Version,
                 Some("2 in _sqlx_migrations"),
                 Some("1 in _sqlx_migrations")
@@ -1046,20 +927,18 @@ fn extensions_and_migration_head() {
     assert_eq!(
         rows(&r),
         [
-            (
+            row(
                 None,
                 O::Extension,
                 "vector",
-                None,
                 C::Missing,
                 Some("version 0.8.0 in schema public"),
                 None
             ),
-            (
+            row(
                 None,
                 O::MigrationHead,
                 "_sqlx_migrations",
-                None,
                 C::Missing,
                 Some("2 in _sqlx_migrations"),
                 None
@@ -1078,29 +957,26 @@ fn schemas_missing_and_extra_are_one_difference_each() {
     assert_eq!(
         rows(&r),
         [
-            (
+            row(
                 None,
                 O::Schema,
                 "app",
-                None,
                 C::Extra,
                 None,
                 Some("schema with 3 tables, 1 enum, 1 domain, 1 composite type")
             ),
-            (
+            row(
                 None,
                 O::Schema,
                 "audit",
-                None,
                 C::Extra,
                 None,
                 Some("empty schema")
             ),
-            (
+            row(
                 None,
                 O::Schema,
                 "public",
-                None,
                 C::Missing,
                 Some("schema with 3 tables, 1 enum, 1 domain, 1 composite type"),
                 None

@@ -8,6 +8,8 @@
 mod error;
 mod file;
 #[cfg(test)]
+pub(crate) mod fixtures;
+#[cfg(test)]
 mod tests;
 mod types;
 

@@ -8,6 +8,7 @@ use super::file::{
     ABANDONED_AFTER, STALE_AFTER, is_stale, process_exists, remove_stale_in, temp_file_pid,
     temp_prefix,
 };
+use super::fixtures::{column, table};
 use super::*;
 
 fn sample() -> Snapshot {
@@ -20,29 +21,9 @@ fn sample() -> Snapshot {
             labels: vec!["PRIMARY".into(), "ALTERNATE".into()],
         },
     );
-    schema.tables.insert(
-        "entities".into(),
-        Table {
-            checks: vec![],
-            columns: vec![Column {
-                array: false,
-                default: None,
-                generated: None,
-                identity: None,
-                name: "id".into(),
-                nullable: false,
-                type_display: "uuid".into(),
-                type_name: "uuid".into(),
-                type_schema: "pg_catalog".into(),
-            }],
-            foreign_keys: vec![],
-            indexes: vec![],
-            kind: RelationKind::Table,
-            partitions: vec![],
-            primary_key: None,
-            unique_constraints: vec![],
-        },
-    );
+    schema
+        .tables
+        .insert("entities".into(), table(vec![column("id", "uuid")]));
     s.schemas.insert("public".into(), schema);
     s
 }

@@ -48,18 +48,14 @@ macro_rules! declared {
 
 declared!(Column, Attribute, Domain);
 
-/// Where a domain leads: the type under it and every domain on the way.
+/// Where a domain leads: the type under it, and whether a domain on the way is `NOT NULL`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DomainBase<'a> {
     /// The domain named, the first on the way.
     pub domain: &'a Domain,
-    /// The type that is not a domain (or an array) at the end of the way: what a value of the
-    /// domain is stored and decoded as.
-    pub schema: &'a str,
-    /// `pg_type.typname` of that type (of its element type, for an array).
-    pub name: &'a str,
-    /// True when the way ends in an array.
-    pub array: bool,
+    /// The type that is not a domain (or an array) at the end of the way, as the last domain
+    /// declares it: what a value of the domain is stored and decoded as.
+    pub base: DeclaredType<'a>,
     /// True when a domain on the way is `NOT NULL`.
     pub not_null: bool,
 }
@@ -90,22 +86,18 @@ impl Snapshot {
         };
         let mut base = DomainBase {
             domain,
-            schema: &domain.type_schema,
-            name: &domain.type_name,
-            array: domain.array,
+            base: domain.declared(),
             not_null: domain.not_null,
         };
         // Domains over domains are finite; the bound guards a malformed snapshot.
         for _ in 0..16 {
-            if base.array {
+            if base.base.array {
                 break;
             }
-            let TypeKind::Domain(d) = self.type_kind(base.schema, base.name) else {
+            let TypeKind::Domain(d) = self.type_kind(base.base.schema, base.base.name) else {
                 break;
             };
-            base.schema = &d.type_schema;
-            base.name = &d.type_name;
-            base.array = d.array;
+            base.base = d.declared();
             base.not_null |= d.not_null;
         }
         Some(base)

@@ -220,7 +220,7 @@ impl<'s> Env<'s> {
     pub fn base_type(&self, ty: Ty<'s>) -> Ty<'s> {
         match ty.base {
             Base::Domain(q) if !ty.array => match self.snap.domain_base(q.schema, q.name) {
-                Some(b) => self.declared_type(b.schema, b.name, b.array),
+                Some(b) => self.declared_type(b.base.schema, b.base.name, b.base.array),
                 None => ty,
             },
             _ => ty,

@@ -3,7 +3,7 @@
 //! (`String`, what the engines build at run time).
 
 use crate::ident;
-use crate::snapshot::{Column, Snapshot, Table, TypeKind};
+use crate::snapshot::{Column, DomainBase, Snapshot, Table, TypeKind};
 
 /// A column's type as a driver decodes it: domains resolved to their base type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -133,9 +133,13 @@ impl ColumnFacts<String> {
         };
         let mut not_null = !column.nullable;
         let (ty, display) = match snapshot.domain_base(declared.schema, declared.name) {
-            Some(base) => {
+            Some(DomainBase {
+                domain,
+                base,
+                not_null: domain_not_null,
+            }) => {
                 // A NOT NULL domain keeps NULL out of a column, not out of an array's elements.
-                not_null |= base.not_null && !declared.array;
+                not_null |= domain_not_null && !declared.array;
                 let ty = ColumnType {
                     schema: base.schema,
                     name: base.name,
@@ -144,7 +148,7 @@ impl ColumnFacts<String> {
                 };
                 let display = format!(
                     "`{}` (a domain over `{}`)",
-                    declared.display, base.domain.type_display
+                    declared.display, domain.type_display
                 );
                 (ty, display)
             }

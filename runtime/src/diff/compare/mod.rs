@@ -1,55 +1,61 @@
-//! Walks two snapshots side by side and records what differs. Objects are matched by name
+//! Walks two snapshots side by side and records what differs. Each kind of object says once how
+//! it reads and how two of it compare ([`Object`]); objects are matched by name
 //! ([`Differ::by_name`]), members of ordered lists (labels, attributes, columns) by name and
-//! relative order ([`Matched`]), and each aspect of a matched object compared by its rendering
-//! ([`Aspects`]).
+//! relative order ([`Matched`]).
+
+/// Each kind of object: its [`O`], how it reads (`def`) and how two of it compare. Defined
+/// before `table` so that it can use it too.
+macro_rules! objects {
+    ($($ty:ty => $kind:ident, $def:expr, $compare:expr;)+) => {$(
+        impl Object for $ty {
+            const KIND: O = O::$kind;
+            fn def(&self, d: &Differ) -> String {
+                ($def)(self, d)
+            }
+            fn compare(d: &mut Differ, p: Pair<'_, Self>) {
+                ($compare)(d, p)
+            }
+        }
+    )+};
+}
 
 mod table;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::def;
-use super::report::{Change, Difference, ObjectKind};
+use super::report::{Change, Difference, ObjectKind as O};
 use crate::ident;
 use crate::snapshot::{
-    Attribute, Check, Composite, DeclaredType, Domain, EnumType, Extension, Schema, Snapshot,
+    Attribute, Check, Composite, DeclaredType, Domain, EnumType, Extension, MigrationHead, Schema,
+    Snapshot,
 };
 
 /// Every difference between `expected` and `found`, in the report's order.
 pub(super) fn snapshots(expected: &Snapshot, found: &Snapshot) -> Vec<Difference> {
+    let (e, f) = (expected, found);
     let mut d = Differ::default();
-    d.by_name(
-        ObjectKind::Extension,
-        &index(&expected.extensions),
-        &index(&found.extensions),
-        def::extension,
-        Differ::extension,
-    );
+    d.by_name(index(&e.extensions), index(&f.extensions));
+    let heads = (e.migration_head.as_ref(), f.migration_head.as_ref());
     d.slot(
-        ObjectKind::MigrationHead,
-        expected.migration_head.as_ref(),
-        found.migration_head.as_ref(),
+        O::MigrationHead,
+        heads,
         |h| &h.table,
         def::head,
-        |d, _, e, f| {
-            if e != f {
-                d.push(
-                    ObjectKind::MigrationHead,
-                    &f.table,
-                    Change::Version,
-                    Some(def::head(e)),
-                    Some(def::head(f)),
-                );
-            }
-        },
+        migration_head,
     );
-    d.by_name(
-        ObjectKind::Schema,
-        &index(&expected.schemas),
-        &index(&found.schemas),
-        def::schema,
-        Differ::schema_contents,
-    );
+    d.by_name(index(&e.schemas), index(&f.schemas));
     d.differences
+}
+
+/// A kind of object of the snapshot, matched by name between the two sides.
+trait Object: Sized {
+    /// What the object is.
+    const KIND: O;
+    /// The object as SQL-like text, for what only one side has.
+    fn def(&self, d: &Differ) -> String;
+    /// The differences between two objects of one name.
+    fn compare(d: &mut Differ, p: Pair<'_, Self>);
 }
 
 /// Where the differences recorded next belong: the schema and table being compared.
@@ -60,21 +66,29 @@ struct Differ {
     differences: Vec<Difference>,
 }
 
+/// An object both sides have, by name, with the kind of object it is.
+struct Pair<'p, T> {
+    object: O,
+    name: &'p str,
+    expected: &'p T,
+    found: &'p T,
+}
+
 impl Differ {
     fn push(
         &mut self,
-        object: ObjectKind,
+        object: O,
         name: &str,
         change: Change,
-        expected: Option<String>,
-        found: Option<String>,
+        e: Option<String>,
+        f: Option<String>,
     ) {
-        self.push_member(object, name, None, change, expected, found);
+        self.push_member(object, name, None, change, e, f);
     }
 
     fn push_member(
         &mut self,
-        object: ObjectKind,
+        object: O,
         name: &str,
         member: Option<&str>,
         change: Change,
@@ -93,231 +107,217 @@ impl Differ {
         });
     }
 
-    /// The aspects of the object `name` of kind `object`, compared one by one.
-    fn aspects<'d>(&'d mut self, object: ObjectKind, name: &'d str) -> Aspects<'d> {
-        Aspects {
-            differ: self,
-            object,
-            name,
-        }
-    }
-
-    /// Objects matched by name: `Missing`/`Extra` for one-sided names, `both` for the rest. A
+    /// Objects matched by name: `Missing`/`Extra` for one-sided names, compared for the rest. A
     /// schema, and a table, is the scope of what is found inside it.
-    fn by_name<T>(
-        &mut self,
-        object: ObjectKind,
-        expected: &BTreeMap<&str, &T>,
-        found: &BTreeMap<&str, &T>,
-        def: impl Fn(&T) -> String,
-        mut both: impl FnMut(&mut Self, &str, &T, &T),
-    ) {
+    fn by_name<T: Object>(&mut self, expected: BTreeMap<&str, &T>, found: BTreeMap<&str, &T>) {
+        let object = T::KIND;
         for name in expected.keys().chain(found.keys()).collect::<BTreeSet<_>>() {
             match object {
-                ObjectKind::Schema => {
+                O::Schema => {
                     self.schema = Some((*name).to_owned());
                     self.table = None;
                 }
-                ObjectKind::Table => self.table = Some((*name).to_owned()),
+                O::Table => self.table = Some((*name).to_owned()),
                 _ => {}
             }
             match (expected.get(name), found.get(name)) {
-                (Some(e), Some(f)) => both(self, name, e, f),
-                (Some(e), None) => self.push(object, name, Change::Missing, Some(def(e)), None),
-                (None, Some(f)) => self.push(object, name, Change::Extra, None, Some(def(f))),
+                (Some(e), Some(f)) => T::compare(self, pair(object, name, e, f)),
+                (Some(e), None) => {
+                    let def = Some(e.def(self));
+                    self.push(object, name, Change::Missing, def, None);
+                }
+                (None, Some(f)) => {
+                    let def = Some(f.def(self));
+                    self.push(object, name, Change::Extra, None, def);
+                }
                 (None, None) => {}
             }
         }
-        if object == ObjectKind::Table {
+        if object == O::Table {
             self.table = None;
         }
     }
 
-    /// An object of which each side has at most one (a primary key, the migration head), named
+    /// An object of which each side has at most one (the migration head, a primary key), named
     /// by `name` of the side that has it.
     fn slot<T>(
         &mut self,
-        object: ObjectKind,
-        expected: Option<&T>,
-        found: Option<&T>,
+        object: O,
+        (expected, found): (Option<&T>, Option<&T>),
         name: impl Fn(&T) -> &String,
         def: impl Fn(&T) -> String,
-        both: impl FnOnce(&mut Self, &str, &T, &T),
+        both: impl FnOnce(&mut Self, Pair<'_, T>),
     ) {
         match (expected, found) {
-            (Some(e), Some(f)) => both(self, name(e), e, f),
+            (Some(e), Some(f)) => both(self, pair(object, name(e), e, f)),
             (Some(e), None) => self.push(object, name(e), Change::Missing, Some(def(e)), None),
             (None, Some(f)) => self.push(object, name(f), Change::Extra, None, Some(def(f))),
             (None, None) => {}
         }
     }
 
-    /// Members of a type (labels, attributes) matched by name, and their relative order.
-    fn members<'t, T>(
+    /// Reports `change` of the pair when the aspect `of` differs, each side rendered by
+    /// `render` (`None` where a side has nothing: no default, no identity).
+    fn compare<T, A: PartialEq>(
         &mut self,
-        object: ObjectKind,
-        name: &str,
-        matched: &Matched<'t, T>,
-        key: impl Fn(&T) -> &str,
-        def: impl Fn(&T) -> String,
-    ) {
-        for (e, _) in matched.expected.iter().filter(|(_, f)| f.is_none()) {
-            let (k, d) = (Some(key(e)), Some(def(e)));
-            self.push_member(object, name, k, Change::Missing, d, None);
-        }
-        for f in &matched.extra {
-            let (k, d) = (Some(key(f)), Some(def(f)));
-            self.push_member(object, name, k, Change::Extra, None, d);
-        }
-        self.order(object, name, matched);
-    }
-
-    /// The relative order of what both sides have, when it differs.
-    fn order<T>(&mut self, object: ObjectKind, name: &str, matched: &Matched<'_, T>) {
-        if let Some((e, f)) = &matched.order {
-            self.push(
-                object,
-                name,
-                Change::Order,
-                Some(e.clone()),
-                Some(f.clone()),
-            );
-        }
-    }
-
-    fn extension(&mut self, name: &str, expected: &Extension, found: &Extension) {
-        let mut a = self.aspects(ObjectKind::Extension, name);
-        a.text(Change::Version, &expected.version, &found.version);
-        a.text(Change::Schema, &expected.schema, &found.schema);
-    }
-
-    fn schema_contents(&mut self, _: &str, expected: &Schema, found: &Schema) {
-        self.by_name(
-            ObjectKind::Enum,
-            &index(&expected.enums),
-            &index(&found.enums),
-            def::enum_type,
-            Differ::enum_type,
-        );
-        self.by_name(
-            ObjectKind::Domain,
-            &index(&expected.domains),
-            &index(&found.domains),
-            def::domain,
-            Differ::domain,
-        );
-        self.by_name(
-            ObjectKind::Composite,
-            &index(&expected.composites),
-            &index(&found.composites),
-            def::composite,
-            Differ::composite,
-        );
-        self.by_name(
-            ObjectKind::Table,
-            &index(&expected.tables),
-            &index(&found.tables),
-            def::table,
-            Differ::table_contents,
-        );
-    }
-
-    fn enum_type(&mut self, name: &str, expected: &EnumType, found: &EnumType) {
-        let matched = Matched::new(&expected.labels, &found.labels, |l| l.as_str());
-        let label = |l: &String| ident::quote_literal(l);
-        self.members(ObjectKind::Enum, name, &matched, |l| l.as_str(), label);
-    }
-
-    fn domain(&mut self, name: &str, expected: &Domain, found: &Domain) {
-        let mut a = self.aspects(ObjectKind::Domain, name);
-        a.ty(None, expected.declared(), found.declared());
-        a.compare(Change::Nullable, &expected.not_null, &found.not_null, |n| {
-            Some(def::null(!n))
-        });
-        a.compare(
-            Change::Default,
-            &expected.default,
-            &found.default,
-            Clone::clone,
-        );
-        let (e, f) = (&expected.checks, &found.checks);
-        self.named_checks(name, &by_name(e, |c| &c.name), &by_name(f, |c| &c.name));
-    }
-
-    /// A domain's check constraints, reported as members of the domain.
-    fn named_checks(
-        &mut self,
-        name: &str,
-        expected: &BTreeMap<&str, &Check>,
-        found: &BTreeMap<&str, &Check>,
-    ) {
-        for check in expected.keys().chain(found.keys()).collect::<BTreeSet<_>>() {
-            let (e, f) = (expected.get(check), found.get(check));
-            let change = match (e, f) {
-                (Some(_), None) => Change::Missing,
-                (None, Some(_)) => Change::Extra,
-                (Some(e), Some(f)) if e.definition != f.definition => Change::Definition,
-                _ => continue,
-            };
-            let definition = |c: Option<&&Check>| c.map(|c| c.definition.clone());
-            let (e, f) = (definition(e), definition(f));
-            self.push_member(ObjectKind::Domain, name, Some(check), change, e, f);
-        }
-    }
-
-    fn composite(&mut self, name: &str, expected: &Composite, found: &Composite) {
-        let key = attribute_name;
-        let matched = Matched::new(&expected.attributes, &found.attributes, key);
-        self.members(ObjectKind::Composite, name, &matched, key, def::attribute);
-        for (e, f) in matched.both() {
-            let mut a = self.aspects(ObjectKind::Composite, name);
-            a.ty(Some(&e.name), e.declared(), f.declared());
-        }
-    }
-}
-
-/// The aspects of one matched object, each reported when its renderings differ.
-struct Aspects<'d> {
-    differ: &'d mut Differ,
-    object: ObjectKind,
-    name: &'d str,
-}
-
-impl Aspects<'_> {
-    /// Reports `change` when the two values differ, each rendered by `render` (`None` where a
-    /// side has nothing: no default, no identity).
-    fn compare<T: PartialEq>(
-        &mut self,
+        p: &Pair<'_, T>,
         change: Change,
-        expected: &T,
-        found: &T,
-        render: impl Fn(&T) -> Option<String>,
+        of: impl Fn(&T) -> &A,
+        render: impl Fn(&A) -> Option<String>,
     ) {
-        if expected != found {
-            let (e, f) = (render(expected), render(found));
-            self.differ.push(self.object, self.name, change, e, f);
+        let (e, f) = (of(p.expected), of(p.found));
+        if e != f {
+            self.push(p.object, p.name, change, render(e), render(f));
         }
     }
 
-    /// [`Aspects::compare`] for text shown as it is.
-    fn text(&mut self, change: Change, expected: &String, found: &String) {
-        self.compare(change, expected, found, |v| Some(v.clone()));
+    /// [`Differ::compare`] for text shown as it is.
+    fn text<T>(&mut self, p: &Pair<'_, T>, change: Change, of: impl Fn(&T) -> &String) {
+        self.compare(p, change, of, |v| Some(v.clone()));
     }
 
     /// The type of the object, or of its `member`: the printed types, or, when they print the
     /// same but are not the same type, the catalog names as well.
-    fn ty(&mut self, member: Option<&str>, expected: DeclaredType<'_>, found: DeclaredType<'_>) {
-        if expected == found {
+    fn ty(&mut self, object: O, name: &str, member: Option<&str>, types: [DeclaredType<'_>; 2]) {
+        let [e, f] = types;
+        if e == f {
             return;
         }
-        let (e, f) = if expected.display != found.display {
-            (expected.display.to_owned(), found.display.to_owned())
+        let (e, f) = if e.display != f.display {
+            (e.display.to_owned(), f.display.to_owned())
         } else {
-            (def::type_in_full(&expected), def::type_in_full(&found))
+            (def::type_in_full(&e), def::type_in_full(&f))
         };
-        let (object, name) = (self.object, self.name);
-        self.differ
-            .push_member(object, name, member, Change::Type, Some(e), Some(f));
+        self.push_member(object, name, member, Change::Type, Some(e), Some(f));
+    }
+
+    /// Members of a type (labels, attributes) matched by name, and their relative order.
+    fn members<T: Keyed, U>(&mut self, p: &Pair<'_, U>, m: &Matched<'_, T>, def: fn(&T) -> String) {
+        let (object, name) = (p.object, p.name);
+        for (e, _) in m.expected.iter().filter(|(_, f)| f.is_none()) {
+            let (k, d) = (Some(e.key()), Some(def(e)));
+            self.push_member(object, name, k, Change::Missing, d, None);
+        }
+        for f in &m.extra {
+            let (k, d) = (Some(f.key()), Some(def(f)));
+            self.push_member(object, name, k, Change::Extra, None, d);
+        }
+        self.order(object, name, m);
+    }
+
+    /// The relative order of what both sides have, when it differs.
+    fn order<T>(&mut self, object: O, name: &str, matched: &Matched<'_, T>) {
+        if let Some((e, f)) = &matched.order {
+            let (e, f) = (Some(e.clone()), Some(f.clone()));
+            self.push(object, name, Change::Order, e, f);
+        }
+    }
+}
+
+fn migration_head(d: &mut Differ, p: Pair<'_, MigrationHead>) {
+    if p.expected != p.found {
+        let (e, f) = (def::head(p.expected), def::head(p.found));
+        d.push(p.object, &p.found.table, Change::Version, Some(e), Some(f));
+    }
+}
+
+objects! {
+    Extension => Extension, |x, _| def::extension(x), extension;
+    Schema => Schema, |x, _| def::schema(x), schema;
+    EnumType => Enum, |x, _| def::enum_type(x), enum_type;
+    Domain => Domain, |x, _| def::domain(x), domain;
+    Composite => Composite, |x, _| def::composite(x), composite;
+}
+
+fn extension(d: &mut Differ, p: Pair<'_, Extension>) {
+    d.text(&p, Change::Version, |x| &x.version);
+    d.text(&p, Change::Schema, |x| &x.schema);
+}
+
+fn schema(d: &mut Differ, p: Pair<'_, Schema>) {
+    let (e, f) = (p.expected, p.found);
+    d.by_name(index(&e.enums), index(&f.enums));
+    d.by_name(index(&e.domains), index(&f.domains));
+    d.by_name(index(&e.composites), index(&f.composites));
+    d.by_name(index(&e.tables), index(&f.tables));
+}
+
+fn enum_type(d: &mut Differ, p: Pair<'_, EnumType>) {
+    let matched = Matched::new(&p.expected.labels, &p.found.labels);
+    d.members(&p, &matched, |l| ident::quote_literal(l));
+}
+
+fn domain(d: &mut Differ, p: Pair<'_, Domain>) {
+    d.ty(
+        p.object,
+        p.name,
+        None,
+        [p.expected.declared(), p.found.declared()],
+    );
+    d.compare(
+        &p,
+        Change::Nullable,
+        |x| &x.not_null,
+        |n| Some(def::null(!n)),
+    );
+    d.compare(&p, Change::Default, |x| &x.default, Clone::clone);
+    // Its check constraints, reported as members of the domain.
+    let (e, f) = (listed(&p.expected.checks), listed(&p.found.checks));
+    for check in e.keys().chain(f.keys()).collect::<BTreeSet<_>>() {
+        let (e, f) = (e.get(check), f.get(check));
+        let change = match (e, f) {
+            (Some(_), None) => Change::Missing,
+            (None, Some(_)) => Change::Extra,
+            (Some(e), Some(f)) if e.definition != f.definition => Change::Definition,
+            _ => continue,
+        };
+        let definition = |c: Option<&&Check>| c.map(|c| c.definition.clone());
+        let (e, f) = (definition(e), definition(f));
+        d.push_member(p.object, p.name, Some(check), change, e, f);
+    }
+}
+
+fn composite(d: &mut Differ, p: Pair<'_, Composite>) {
+    let matched = Matched::new(&p.expected.attributes, &p.found.attributes);
+    d.members(&p, &matched, def::attribute);
+    for (e, f) in matched.both() {
+        d.ty(
+            p.object,
+            p.name,
+            Some(&e.name),
+            [e.declared(), f.declared()],
+        );
+    }
+}
+
+/// What an item of a list is matched by across the two sides.
+trait Keyed {
+    fn key(&self) -> &str;
+}
+
+macro_rules! keyed_by_name {
+    ($($ty:ty),+) => {$(
+        impl Keyed for $ty {
+            fn key(&self) -> &str {
+                &self.name
+            }
+        }
+    )+};
+}
+
+keyed_by_name!(
+    Attribute,
+    Check,
+    crate::snapshot::Column,
+    crate::snapshot::KeyConstraint,
+    crate::snapshot::ForeignKey,
+    crate::snapshot::Index
+);
+
+/// A label, or a partition: the text is the name.
+impl Keyed for String {
+    fn key(&self) -> &str {
+        self
     }
 }
 
@@ -331,22 +331,23 @@ struct Matched<'t, T> {
     order: Option<(String, String)>,
 }
 
-impl<'t, T> Matched<'t, T> {
-    fn new(expected: &'t [T], found: &'t [T], key: impl Fn(&T) -> &str) -> Self {
-        let found_by: BTreeMap<&str, &T> = found.iter().map(|f| (key(f), f)).collect();
-        let expected_keys: BTreeSet<&str> = expected.iter().map(&key).collect();
+impl<'t, T: Keyed> Matched<'t, T> {
+    fn new(expected: &'t [T], found: &'t [T]) -> Self {
+        let found_by = listed(found);
+        let expected_keys: BTreeSet<&str> = expected.iter().map(T::key).collect();
         let in_expected = |k: &str| expected_keys.contains(k);
         let expected: Vec<(&T, Option<&T>)> = expected
             .iter()
-            .map(|e| (e, found_by.get(key(e)).copied()))
+            .map(|e| (e, found_by.get(e.key()).copied()))
             .collect();
-        let extra: Vec<&T> = found.iter().filter(|f| !in_expected(key(f))).collect();
-        let common_e: Vec<&str> = expected
+        let extra: Vec<&T> = found.iter().filter(|f| !in_expected(f.key())).collect();
+        let both = expected.iter().filter(|(_, f)| f.is_some());
+        let common_e: Vec<&str> = both.map(|(e, _)| e.key()).collect();
+        let common_f: Vec<&str> = found
             .iter()
-            .filter(|(_, f)| f.is_some())
-            .map(|(e, _)| key(e))
+            .map(T::key)
+            .filter(|k| in_expected(k))
             .collect();
-        let common_f: Vec<&str> = found.iter().map(&key).filter(|k| in_expected(k)).collect();
         let order = (common_e != common_f).then(|| (common_e.join(", "), common_f.join(", ")));
         Matched {
             expected,
@@ -361,14 +362,21 @@ impl<'t, T> Matched<'t, T> {
     }
 }
 
-fn attribute_name(a: &Attribute) -> &str {
-    &a.name
+fn pair<'p, T>(object: O, name: &'p str, expected: &'p T, found: &'p T) -> Pair<'p, T> {
+    Pair {
+        object,
+        name,
+        expected,
+        found,
+    }
 }
 
+/// A map of the snapshot, by name.
 fn index<T>(map: &BTreeMap<String, T>) -> BTreeMap<&str, &T> {
     map.iter().map(|(k, v)| (k.as_str(), v)).collect()
 }
 
-fn by_name<T>(items: &[T], name: impl Fn(&T) -> &String) -> BTreeMap<&str, &T> {
-    items.iter().map(|i| (name(i).as_str(), i)).collect()
+/// A list of the snapshot, by name.
+fn listed<T: Keyed>(items: &[T]) -> BTreeMap<&str, &T> {
+    items.iter().map(|i| (i.key(), i)).collect()
 }

@@ -1,10 +1,12 @@
 //! A table matched by name: its kind, its columns in table order, then keys, constraints,
 //! indexes and partitions.
 
-use super::{Differ, Matched, by_name};
+use std::collections::BTreeMap;
+
+use super::{Differ, Matched, Object, Pair, listed, pair};
 use crate::diff::def;
-use crate::diff::report::{Change, ObjectKind};
-use crate::snapshot::{Column, ForeignKey, Index, Table};
+use crate::diff::report::{Change, ObjectKind as O};
+use crate::snapshot::{Check, Column, ForeignKey, Index, KeyConstraint, Table};
 
 /// Whether a column's nullability means something: only when both sides are tables, since views
 /// report every column as nullable.
@@ -14,162 +16,140 @@ enum Nullability {
     Ignored,
 }
 
-impl Differ {
-    pub(super) fn table_contents(&mut self, name: &str, expected: &Table, found: &Table) {
-        self.aspects(ObjectKind::Table, name).compare(
-            Change::Kind,
-            &expected.kind,
-            &found.kind,
-            |k| Some(k.describe().to_owned()),
-        );
-        let matched = Matched::new(&expected.columns, &found.columns, |c| c.name.as_str());
-        self.order(ObjectKind::Table, name, &matched);
-        let nullability = if expected.kind.tracks_nullability() && found.kind.tracks_nullability() {
-            Nullability::Compared
-        } else {
-            Nullability::Ignored
-        };
-        for (e, f) in &matched.expected {
-            match f {
-                Some(f) => self.column(e, f, nullability),
-                None => {
-                    let def = Some(def::column(e));
-                    self.push(ObjectKind::Column, &e.name, Change::Missing, def, None);
-                }
-            }
-        }
-        for f in &matched.extra {
-            let def = Some(def::column(f));
-            self.push(ObjectKind::Column, &f.name, Change::Extra, None, def);
-        }
-        self.slot(
-            ObjectKind::PrimaryKey,
-            expected.primary_key.as_ref(),
-            found.primary_key.as_ref(),
-            |k| &k.name,
-            |k| def::columns(&k.columns),
-            |d, name, e, f| {
-                let mut a = d.aspects(ObjectKind::PrimaryKey, name);
-                a.text(Change::Name, &e.name, &f.name);
-                a.compare(Change::Columns, &e.columns, &f.columns, |c| {
-                    Some(def::columns(c))
-                });
-            },
-        );
-        self.by_name(
-            ObjectKind::UniqueConstraint,
-            &by_name(&expected.unique_constraints, |k| &k.name),
-            &by_name(&found.unique_constraints, |k| &k.name),
-            |k| def::columns(&k.columns),
-            |d, name, e, f| {
-                d.aspects(ObjectKind::UniqueConstraint, name).compare(
-                    Change::Columns,
-                    &e.columns,
-                    &f.columns,
-                    |c| Some(def::columns(c)),
-                )
-            },
-        );
-        self.by_name(
-            ObjectKind::ForeignKey,
-            &by_name(&expected.foreign_keys, |k| &k.name),
-            &by_name(&found.foreign_keys, |k| &k.name),
-            def::foreign_key,
-            Differ::foreign_key,
-        );
-        self.by_name(
-            ObjectKind::Check,
-            &by_name(&expected.checks, |c| &c.name),
-            &by_name(&found.checks, |c| &c.name),
-            |c| c.definition.clone(),
-            |d, name, e, f| {
-                d.aspects(ObjectKind::Check, name).text(
-                    Change::Definition,
-                    &e.definition,
-                    &f.definition,
-                )
-            },
-        );
-        self.by_name(
-            ObjectKind::Index,
-            &by_name(&expected.indexes, |i| &i.name),
-            &by_name(&found.indexes, |i| &i.name),
-            def::index,
-            Differ::index,
-        );
-        let partition = |_: &String| format!("partition of `{name}`");
-        self.by_name(
-            ObjectKind::Partition,
-            &by_name(&expected.partitions, |p| p),
-            &by_name(&found.partitions, |p| p),
-            partition,
-            |_, _, _, _| {},
-        );
-    }
+objects! {
+    Table => Table, |x, _| def::table(x), table;
+    KeyConstraint => UniqueConstraint, |k: &KeyConstraint, _| def::columns(&k.columns), key_columns;
+    ForeignKey => ForeignKey, |x, _| def::foreign_key(x), foreign_key;
+    Check => Check, |c: &Check, _| c.definition.clone(), check;
+    Index => Index, |x, _| def::index(x), index;
+    String => Partition, partition_def, |_, _| {};
+}
 
-    fn column(&mut self, expected: &Column, found: &Column, nullability: Nullability) {
-        let mut a = self.aspects(ObjectKind::Column, &expected.name);
-        a.ty(None, expected.declared(), found.declared());
-        if nullability == Nullability::Compared {
-            a.compare(Change::Nullable, &expected.nullable, &found.nullable, |n| {
-                Some(def::null(*n))
-            });
+fn table(d: &mut Differ, p: Pair<'_, Table>) {
+    let (e, f) = (p.expected, p.found);
+    d.compare(
+        &p,
+        Change::Kind,
+        |t| &t.kind,
+        |k| Some(k.describe().to_owned()),
+    );
+    let matched = Matched::new(&e.columns, &f.columns);
+    d.order(O::Table, p.name, &matched);
+    let nullability = if e.kind.tracks_nullability() && f.kind.tracks_nullability() {
+        Nullability::Compared
+    } else {
+        Nullability::Ignored
+    };
+    for (e, f) in &matched.expected {
+        match f {
+            Some(f) => column(d, pair(O::Column, &e.name, e, f), nullability),
+            None => d.push(
+                O::Column,
+                &e.name,
+                Change::Missing,
+                Some(def::column(e)),
+                None,
+            ),
         }
-        a.compare(
-            Change::Default,
-            &expected.default,
-            &found.default,
-            Clone::clone,
-        );
-        a.compare(Change::Identity, &expected.identity, &found.identity, |i| {
-            i.map(def::identity)
-        });
-        a.compare(
-            Change::Generated,
-            &expected.generated,
-            &found.generated,
-            |g| g.map(def::generated),
+    }
+    for f in &matched.extra {
+        d.push(
+            O::Column,
+            &f.name,
+            Change::Extra,
+            None,
+            Some(def::column(f)),
         );
     }
+    let keys = (e.primary_key.as_ref(), f.primary_key.as_ref());
+    d.slot(
+        O::PrimaryKey,
+        keys,
+        |k| &k.name,
+        |k| def::columns(&k.columns),
+        |d, p| {
+            d.text(&p, Change::Name, |k| &k.name);
+            key_columns(d, p);
+        },
+    );
+    d.by_name(listed(&e.unique_constraints), listed(&f.unique_constraints));
+    d.by_name(listed(&e.foreign_keys), listed(&f.foreign_keys));
+    d.by_name(listed(&e.checks), listed(&f.checks));
+    d.by_name(listed(&e.indexes), listed(&f.indexes));
+    d.by_name(listed(&e.partitions), listed(&f.partitions));
+}
 
-    fn foreign_key(&mut self, name: &str, expected: &ForeignKey, found: &ForeignKey) {
-        let mut a = self.aspects(ObjectKind::ForeignKey, name);
-        a.compare(Change::Columns, &expected.columns, &found.columns, |c| {
-            Some(def::columns(c))
-        });
-        a.compare(
-            Change::References,
-            &expected.references,
-            &found.references,
-            |r| Some(def::reference(r)),
+fn column(d: &mut Differ, p: Pair<'_, Column>, nullability: Nullability) {
+    d.ty(
+        p.object,
+        p.name,
+        None,
+        [p.expected.declared(), p.found.declared()],
+    );
+    if nullability == Nullability::Compared {
+        d.compare(
+            &p,
+            Change::Nullable,
+            |c| &c.nullable,
+            |n| Some(def::null(*n)),
         );
-        a.text(Change::OnDelete, &expected.on_delete, &found.on_delete);
-        a.text(Change::OnUpdate, &expected.on_update, &found.on_update);
     }
+    d.compare(&p, Change::Default, |c| &c.default, Clone::clone);
+    d.compare(
+        &p,
+        Change::Identity,
+        |c| &c.identity,
+        |i| i.map(def::identity),
+    );
+    d.compare(
+        &p,
+        Change::Generated,
+        |c| &c.generated,
+        |g| g.map(def::generated),
+    );
+}
 
-    fn index(&mut self, name: &str, expected: &Index, found: &Index) {
-        let mut a = self.aspects(ObjectKind::Index, name);
-        a.text(Change::Method, &expected.method, &found.method);
-        a.compare(Change::Keys, &expected.keys, &found.keys, |k| {
-            Some(def::keys(k))
-        });
-        a.compare(Change::Include, &expected.include, &found.include, |c| {
-            (!c.is_empty()).then(|| def::columns(c))
-        });
-        a.compare(
-            Change::Predicate,
-            &expected.predicate,
-            &found.predicate,
-            Clone::clone,
-        );
-        a.compare(Change::Unique, &expected.unique, &found.unique, |u| {
-            Some(def::either(*u, "unique", "not unique"))
-        });
-        a.compare(Change::Primary, &expected.primary, &found.primary, |p| {
-            Some(def::either(*p, "primary key", "not primary key"))
-        });
-        a.compare(Change::Options, &expected.options, &found.options, |o| {
-            (!o.is_empty()).then(|| def::options(o))
-        });
-    }
+/// The columns of a primary key or unique constraint.
+fn key_columns(d: &mut Differ, p: Pair<'_, KeyConstraint>) {
+    d.compare(&p, Change::Columns, |k| &k.columns, columns);
+}
+
+fn foreign_key(d: &mut Differ, p: Pair<'_, ForeignKey>) {
+    d.compare(&p, Change::Columns, |k| &k.columns, columns);
+    d.compare(
+        &p,
+        Change::References,
+        |k| &k.references,
+        |r| Some(def::reference(r)),
+    );
+    d.text(&p, Change::OnDelete, |k| &k.on_delete);
+    d.text(&p, Change::OnUpdate, |k| &k.on_update);
+}
+
+fn check(d: &mut Differ, p: Pair<'_, Check>) {
+    d.text(&p, Change::Definition, |c| &c.definition);
+}
+
+fn index(d: &mut Differ, p: Pair<'_, Index>) {
+    d.text(&p, Change::Method, |i| &i.method);
+    d.compare(&p, Change::Keys, |i| &i.keys, |k| Some(def::keys(k)));
+    let include = |c: &Vec<String>| (!c.is_empty()).then(|| def::columns(c));
+    d.compare(&p, Change::Include, |i| &i.include, include);
+    d.compare(&p, Change::Predicate, |i| &i.predicate, Clone::clone);
+    let unique = |u: &bool| Some(def::either(*u, "unique", "not unique"));
+    d.compare(&p, Change::Unique, |i| &i.unique, unique);
+    let primary = |p: &bool| Some(def::either(*p, "primary key", "not primary key"));
+    d.compare(&p, Change::Primary, |i| &i.primary, primary);
+    let options = |o: &BTreeMap<String, String>| (!o.is_empty()).then(|| def::options(o));
+    d.compare(&p, Change::Options, |i| &i.options, options);
+}
+
+/// Key columns, as a difference shows them.
+fn columns(c: &Vec<String>) -> Option<String> {
+    Some(def::columns(c))
+}
+
+/// A partition reads as the table it belongs to.
+fn partition_def(_: &String, d: &Differ) -> String {
+    format!("partition of `{}`", d.table.as_deref().unwrap_or_default())
 }
