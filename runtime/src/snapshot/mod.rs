@@ -9,6 +9,7 @@ mod error;
 mod file;
 #[cfg(test)]
 pub(crate) mod fixtures;
+mod pretty;
 #[cfg(test)]
 mod tests;
 mod types;
@@ -36,62 +37,82 @@ fn is_false(b: &bool) -> bool {
     !*b
 }
 
-/// A whole database schema as schemalock sees it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Snapshot {
-    /// Extensions by name (objects they own are not listed elsewhere).
-    #[serde(default)]
-    pub extensions: BTreeMap<String, Extension>,
-    /// Always [`FORMAT_VERSION`] when written by this crate.
-    pub format_version: u32,
-    /// The newest applied migration, when a known migration table exists.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub migration_head: Option<MigrationHead>,
-    /// Schemas by name.
-    #[serde(default)]
-    pub schemas: BTreeMap<String, Schema>,
-    /// `server_version` as the server reports it, e.g. `15.18`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub server_version: Option<String>,
+/// Declares a struct of the format: serialized and deserialized, refusing unknown fields, every
+/// field public. A field marked `= "path"` may be absent (it reads as its default) and is left
+/// out when `path` (`Option::is_none`, `Vec::is_empty`, `BTreeMap::is_empty`, `is_false`) says
+/// it is empty, so the file holds only what a schema has.
+macro_rules! format_struct {
+    (
+        $(#[$m:meta])*
+        pub struct $name:ident {
+            $($(#[$fm:meta])* $field:ident: $ty:ty $(= $skip:literal)?,)*
+        }
+    ) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            $(
+                $(#[$fm])*
+                $(#[serde(default, skip_serializing_if = $skip)])?
+                pub $field: $ty,
+            )*
+        }
+    };
 }
 
-/// An installed extension.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Extension {
-    /// The schema its objects were installed in.
-    pub schema: String,
-    /// The installed version.
-    pub version: String,
+format_struct! {
+    /// A whole database schema as schemalock sees it.
+    pub struct Snapshot {
+        /// Extensions by name (objects they own are not listed elsewhere).
+        #[serde(default)]
+        extensions: BTreeMap<String, Extension>,
+        /// Always [`FORMAT_VERSION`] when written by this crate.
+        format_version: u32,
+        /// The newest applied migration, when a known migration table exists.
+        migration_head: Option<MigrationHead> = "Option::is_none",
+        /// Schemas by name.
+        #[serde(default)]
+        schemas: BTreeMap<String, Schema>,
+        /// `server_version` as the server reports it, e.g. `15.18`.
+        server_version: Option<String> = "Option::is_none",
+    }
 }
 
-/// The newest applied migration, as the migration tool records it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MigrationHead {
-    /// The migration tool's table, e.g. `_sqlx_migrations`.
-    pub table: String,
-    /// The newest applied version as the tool records it.
-    pub version: String,
+format_struct! {
+    /// An installed extension.
+    pub struct Extension {
+        /// The schema its objects were installed in.
+        schema: String,
+        /// The installed version.
+        version: String,
+    }
 }
 
-/// One PostgreSQL schema (namespace).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Schema {
-    /// Standalone composite types, by name.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub composites: BTreeMap<String, Composite>,
-    /// Domains, by name.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub domains: BTreeMap<String, Domain>,
-    /// Enum types, by name.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub enums: BTreeMap<String, EnumType>,
-    /// Tables, partitioned tables, views and materialized views, by name.
-    #[serde(default)]
-    pub tables: BTreeMap<String, Table>,
+format_struct! {
+    /// The newest applied migration, as the migration tool records it.
+    pub struct MigrationHead {
+        /// The migration tool's table, e.g. `_sqlx_migrations`.
+        table: String,
+        /// The newest applied version as the tool records it.
+        version: String,
+    }
+}
+
+format_struct! {
+    /// One PostgreSQL schema (namespace).
+    #[derive(Default)]
+    pub struct Schema {
+        /// Standalone composite types, by name.
+        composites: BTreeMap<String, Composite> = "BTreeMap::is_empty",
+        /// Domains, by name.
+        domains: BTreeMap<String, Domain> = "BTreeMap::is_empty",
+        /// Enum types, by name.
+        enums: BTreeMap<String, EnumType> = "BTreeMap::is_empty",
+        /// Tables, partitioned tables, views and materialized views, by name.
+        #[serde(default)]
+        tables: BTreeMap<String, Table>,
+    }
 }
 
 /// What kind of relation a [`Table`] is.
@@ -125,32 +146,26 @@ impl RelationKind {
     }
 }
 
-/// A table, partitioned table, view or materialized view.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Table {
-    /// Check constraints.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub checks: Vec<Check>,
-    /// Columns in their table order.
-    pub columns: Vec<Column>,
-    /// Foreign key constraints.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub foreign_keys: Vec<ForeignKey>,
-    /// Indexes, those behind constraints included.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub indexes: Vec<Index>,
-    /// What kind of relation it is.
-    pub kind: RelationKind,
-    /// Partitions of a partitioned table, folded under their parent.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub partitions: Vec<String>,
-    /// The primary key constraint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub primary_key: Option<KeyConstraint>,
-    /// Unique constraints.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub unique_constraints: Vec<KeyConstraint>,
+format_struct! {
+    /// A table, partitioned table, view or materialized view.
+    pub struct Table {
+        /// Check constraints.
+        checks: Vec<Check> = "Vec::is_empty",
+        /// Columns in their table order.
+        columns: Vec<Column>,
+        /// Foreign key constraints.
+        foreign_keys: Vec<ForeignKey> = "Vec::is_empty",
+        /// Indexes, those behind constraints included.
+        indexes: Vec<Index> = "Vec::is_empty",
+        /// What kind of relation it is.
+        kind: RelationKind,
+        /// Partitions of a partitioned table, folded under their parent.
+        partitions: Vec<String> = "Vec::is_empty",
+        /// The primary key constraint.
+        primary_key: Option<KeyConstraint> = "Option::is_none",
+        /// Unique constraints.
+        unique_constraints: Vec<KeyConstraint> = "Vec::is_empty",
+    }
 }
 
 impl Table {
@@ -160,33 +175,29 @@ impl Table {
     }
 }
 
-/// A column of a [`Table`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Column {
-    /// True when the type is an array of `type_schema.type_name`.
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub array: bool,
-    /// The default expression, as `pg_get_expr` prints it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<String>,
-    /// How a generated column is stored.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub generated: Option<Generated>,
-    /// An identity column's kind.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identity: Option<Identity>,
-    /// The column's name.
-    pub name: String,
-    /// True when the column can hold NULL (no `NOT NULL`).
-    pub nullable: bool,
-    /// The type as PostgreSQL prints it, with modifiers: `character varying(20)`, `text[]`.
-    #[serde(rename = "type")]
-    pub type_display: String,
-    /// The base type's name in `pg_type` (the element type's, for arrays): `varchar`, `int4`.
-    pub type_name: String,
-    /// The schema of `type_name`: `pg_catalog` for built-in types.
-    pub type_schema: String,
+format_struct! {
+    /// A column of a [`Table`].
+    pub struct Column {
+        /// True when the type is an array of `type_schema.type_name`.
+        array: bool = "is_false",
+        /// The default expression, as `pg_get_expr` prints it.
+        default: Option<String> = "Option::is_none",
+        /// How a generated column is stored.
+        generated: Option<Generated> = "Option::is_none",
+        /// An identity column's kind.
+        identity: Option<Identity> = "Option::is_none",
+        /// The column's name.
+        name: String,
+        /// True when the column can hold NULL (no `NOT NULL`).
+        nullable: bool,
+        /// The type as PostgreSQL prints it, with modifiers: `character varying(20)`, `text[]`.
+        #[serde(rename = "type")]
+        type_display: String,
+        /// The base type's name in `pg_type` (the element type's, for arrays): `varchar`, `int4`.
+        type_name: String,
+        /// The schema of `type_name`: `pg_catalog` for built-in types.
+        type_schema: String,
+    }
 }
 
 impl Column {
@@ -222,158 +233,144 @@ pub enum Generated {
     Virtual,
 }
 
-/// A check constraint.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Check {
-    /// As `pg_get_constraintdef` prints it: `CHECK (length(title) < 200)`.
-    pub definition: String,
-    /// The constraint's name.
-    pub name: String,
+format_struct! {
+    /// A check constraint.
+    pub struct Check {
+        /// As `pg_get_constraintdef` prints it: `CHECK (length(title) < 200)`.
+        definition: String,
+        /// The constraint's name.
+        name: String,
+    }
 }
 
-/// A primary key or unique constraint.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct KeyConstraint {
-    /// The key's columns, in order.
-    pub columns: Vec<String>,
-    /// The constraint's name.
-    pub name: String,
+format_struct! {
+    /// A primary key or unique constraint.
+    pub struct KeyConstraint {
+        /// The key's columns, in order.
+        columns: Vec<String>,
+        /// The constraint's name.
+        name: String,
+    }
 }
 
-/// A foreign key constraint.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ForeignKey {
-    /// The referencing columns, in order.
-    pub columns: Vec<String>,
-    /// The constraint's name.
-    pub name: String,
-    /// `no action`, `restrict`, `cascade`, `set null` or `set default`.
-    pub on_delete: String,
-    /// Like `on_delete`.
-    pub on_update: String,
-    /// What it references.
-    pub references: Reference,
+format_struct! {
+    /// A foreign key constraint.
+    pub struct ForeignKey {
+        /// The referencing columns, in order.
+        columns: Vec<String>,
+        /// The constraint's name.
+        name: String,
+        /// `no action`, `restrict`, `cascade`, `set null` or `set default`.
+        on_delete: String,
+        /// Like `on_delete`.
+        on_update: String,
+        /// What it references.
+        references: Reference,
+    }
 }
 
-/// The table and columns a foreign key references.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Reference {
-    /// The referenced columns, in order.
-    pub columns: Vec<String>,
-    /// The referenced table's schema.
-    pub schema: String,
-    /// The referenced table.
-    pub table: String,
+format_struct! {
+    /// The table and columns a foreign key references.
+    pub struct Reference {
+        /// The referenced columns, in order.
+        columns: Vec<String>,
+        /// The referenced table's schema.
+        schema: String,
+        /// The referenced table.
+        table: String,
+    }
 }
 
-/// An index.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Index {
-    /// Non-key columns of `INCLUDE (...)`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub include: Vec<String>,
-    /// The keys, in order.
-    pub keys: Vec<IndexKey>,
-    /// Access method: `btree`, `gin`, `gist`, `brin`, `hash`, `hnsw`, `ivfflat`, ...
-    pub method: String,
-    /// The index's name.
-    pub name: String,
-    /// Storage parameters, e.g. `m` = `16`, `ef_construction` = `64`.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub options: BTreeMap<String, String>,
-    /// The `WHERE` of a partial index.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub predicate: Option<String>,
-    /// True for the primary key's index.
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub primary: bool,
-    /// True for a unique index.
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub unique: bool,
+format_struct! {
+    /// An index.
+    pub struct Index {
+        /// Non-key columns of `INCLUDE (...)`.
+        include: Vec<String> = "Vec::is_empty",
+        /// The keys, in order.
+        keys: Vec<IndexKey>,
+        /// Access method: `btree`, `gin`, `gist`, `brin`, `hash`, `hnsw`, `ivfflat`, ...
+        method: String,
+        /// The index's name.
+        name: String,
+        /// Storage parameters, e.g. `m` = `16`, `ef_construction` = `64`.
+        options: BTreeMap<String, String> = "BTreeMap::is_empty",
+        /// The `WHERE` of a partial index.
+        predicate: Option<String> = "Option::is_none",
+        /// True for the primary key's index.
+        primary: bool = "is_false",
+        /// True for a unique index.
+        unique: bool = "is_false",
+    }
 }
 
-/// One key of an [`Index`]: a column or an expression.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IndexKey {
-    /// A plain column key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub column: Option<String>,
-    /// `DESC`.
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub descending: bool,
-    /// An expression key, as `pg_get_indexdef` prints it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expression: Option<String>,
-    /// `NULLS FIRST` (`Some(true)`) or `NULLS LAST` (`Some(false)`), when not the default.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nulls_first: Option<bool>,
-    /// A non-default operator class, e.g. `vector_cosine_ops`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub opclass: Option<String>,
+format_struct! {
+    /// One key of an [`Index`]: a column or an expression.
+    pub struct IndexKey {
+        /// A plain column key.
+        column: Option<String> = "Option::is_none",
+        /// `DESC`.
+        descending: bool = "is_false",
+        /// An expression key, as `pg_get_indexdef` prints it.
+        expression: Option<String> = "Option::is_none",
+        /// `NULLS FIRST` (`Some(true)`) or `NULLS LAST` (`Some(false)`), when not the default.
+        nulls_first: Option<bool> = "Option::is_none",
+        /// A non-default operator class, e.g. `vector_cosine_ops`.
+        opclass: Option<String> = "Option::is_none",
+    }
 }
 
-/// An enum type.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EnumType {
-    /// Labels in their sort order.
-    pub labels: Vec<String>,
+format_struct! {
+    /// An enum type.
+    pub struct EnumType {
+        /// Labels in their sort order.
+        labels: Vec<String>,
+    }
 }
 
-/// A domain.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Domain {
-    /// True when the domain is over an array of `type_schema.type_name`.
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub array: bool,
-    /// Its check constraints.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub checks: Vec<Check>,
-    /// Its default expression.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<String>,
-    /// True for `NOT NULL`.
-    pub not_null: bool,
-    /// The base type as PostgreSQL prints it.
-    #[serde(rename = "type")]
-    pub type_display: String,
-    /// `pg_type.typname` of the base type (of its element type, for an array).
-    pub type_name: String,
-    /// The schema of `type_name`.
-    pub type_schema: String,
+format_struct! {
+    /// A domain.
+    pub struct Domain {
+        /// True when the domain is over an array of `type_schema.type_name`.
+        array: bool = "is_false",
+        /// Its check constraints.
+        checks: Vec<Check> = "Vec::is_empty",
+        /// Its default expression.
+        default: Option<String> = "Option::is_none",
+        /// True for `NOT NULL`.
+        not_null: bool,
+        /// The base type as PostgreSQL prints it.
+        #[serde(rename = "type")]
+        type_display: String,
+        /// `pg_type.typname` of the base type (of its element type, for an array).
+        type_name: String,
+        /// The schema of `type_name`.
+        type_schema: String,
+    }
 }
 
-/// A standalone composite type (`CREATE TYPE ... AS (...)`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Composite {
-    /// Its attributes, in order.
-    pub attributes: Vec<Attribute>,
+format_struct! {
+    /// A standalone composite type (`CREATE TYPE ... AS (...)`).
+    pub struct Composite {
+        /// Its attributes, in order.
+        attributes: Vec<Attribute>,
+    }
 }
 
-/// An attribute of a [`Composite`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Attribute {
-    /// True when the type is an array of `type_schema.type_name`.
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub array: bool,
-    /// The attribute's name.
-    pub name: String,
-    /// The type as PostgreSQL prints it.
-    #[serde(rename = "type")]
-    pub type_display: String,
-    /// `pg_type.typname` of the type (of its element type, for an array).
-    pub type_name: String,
-    /// The schema of `type_name`.
-    pub type_schema: String,
+format_struct! {
+    /// An attribute of a [`Composite`].
+    pub struct Attribute {
+        /// True when the type is an array of `type_schema.type_name`.
+        array: bool = "is_false",
+        /// The attribute's name.
+        name: String,
+        /// The type as PostgreSQL prints it.
+        #[serde(rename = "type")]
+        type_display: String,
+        /// `pg_type.typname` of the type (of its element type, for an array).
+        type_name: String,
+        /// The schema of `type_name`.
+        type_schema: String,
+    }
 }
 
 impl Snapshot {
@@ -444,98 +441,11 @@ impl Snapshot {
     /// always gives the same bytes.
     pub fn to_json(&self) -> String {
         let mut out = Vec::with_capacity(64 * 1024);
-        let mut ser = serde_json::Serializer::with_formatter(&mut out, Pretty::default());
+        let mut ser = serde_json::Serializer::with_formatter(&mut out, pretty::Pretty::default());
         self.serialize(&mut ser)
             .expect("snapshot serializes to JSON");
         out.push(b'\n');
         String::from_utf8(out).expect("serde_json writes UTF-8")
-    }
-}
-
-/// The bytes of `serde_json::to_string_pretty` (two-space indentation), faster: it writes each
-/// line's indentation at once instead of two bytes per level, which took a quarter of the time
-/// for a snapshot of 1,000 tables (`bench/introspection.sh`).
-#[derive(Debug, Default)]
-struct Pretty {
-    depth: usize,
-    has_value: bool,
-}
-
-impl Pretty {
-    fn newline_and_indent<W: ?Sized + std::io::Write>(
-        &self,
-        w: &mut W,
-        comma: bool,
-    ) -> std::io::Result<()> {
-        const SPACES: &[u8; 64] = &[b' '; 64];
-        w.write_all(if comma { b",\n" } else { b"\n" })?;
-        let mut n = self.depth * 2;
-        while n > 0 {
-            let k = n.min(SPACES.len());
-            w.write_all(&SPACES[..k])?;
-            n -= k;
-        }
-        Ok(())
-    }
-}
-
-impl serde_json::ser::Formatter for Pretty {
-    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.depth += 1;
-        self.has_value = false;
-        w.write_all(b"[")
-    }
-
-    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.depth -= 1;
-        if self.has_value {
-            self.newline_and_indent(w, false)?;
-        }
-        w.write_all(b"]")
-    }
-
-    fn begin_array_value<W: ?Sized + std::io::Write>(
-        &mut self,
-        w: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.newline_and_indent(w, !first)
-    }
-
-    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
-
-    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.depth += 1;
-        self.has_value = false;
-        w.write_all(b"{")
-    }
-
-    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.depth -= 1;
-        if self.has_value {
-            self.newline_and_indent(w, false)?;
-        }
-        w.write_all(b"}")
-    }
-
-    fn begin_object_key<W: ?Sized + std::io::Write>(
-        &mut self,
-        w: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.newline_and_indent(w, !first)
-    }
-
-    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        w.write_all(b": ")
-    }
-
-    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
-        self.has_value = true;
-        Ok(())
     }
 }
 
