@@ -107,13 +107,9 @@ impl ColumnMeta {
     }
 }
 
-/// A `#[derive(PgEnum)]` enum.
+/// A `#[derive(PgEnum)]` enum: the enum type it maps, then the Rust enum.
 #[derive(Debug)]
 pub struct EnumMeta {
-    /// The enum's name.
-    pub rust_name: &'static str,
-    /// `module_path!()` where the enum is defined.
-    pub module_path: &'static str,
     /// The enum type's schema.
     pub schema: &'static str,
     /// The enum type's name.
@@ -123,6 +119,10 @@ pub struct EnumMeta {
     /// `#[schemalock(exhaustive)]`: a label no variant maps is drift at run time too, not only
     /// at build time (see [`crate::verify`]).
     pub exhaustive: bool,
+    /// The enum's name.
+    pub rust_name: &'static str,
+    /// `module_path!()` where the enum is defined.
+    pub module_path: &'static str,
 }
 
 /// Implemented by `#[derive(Table)]`: the model's metadata.

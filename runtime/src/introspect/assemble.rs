@@ -41,16 +41,54 @@ pub fn numeric_version(server_version: &str) -> String {
     v.trim_end_matches('.').to_owned()
 }
 
+/// `pg_constraint.confupdtype` and `confdeltype`, as the snapshot writes them.
+const FK_ACTIONS: &[(&str, &str)] = &[
+    ("a", "no action"),
+    ("r", "restrict"),
+    ("c", "cascade"),
+    ("n", "set null"),
+    ("d", "set default"),
+];
+
 fn fk_action(code: &str) -> Result<String, Error> {
-    Ok(match code {
-        "a" => "no action",
-        "r" => "restrict",
-        "c" => "cascade",
-        "n" => "set null",
-        "d" => "set default",
-        other => return Err(Error::Unexpected(format!("foreign key action `{other}`"))),
+    decode(FK_ACTIONS, code, "foreign key action", String::new()).map(str::to_owned)
+}
+
+/// A check constraint, or the error that says it was dropped while it was read.
+fn check(name: String, definition: Option<String>, place: &str) -> Result<Check, Error> {
+    let definition =
+        definition.ok_or_else(|| vanished(format!("check constraint `{name}` {place}")))?;
+    Ok(Check { definition, name })
+}
+
+/// `pg_class.relkind` of the relations read.
+const RELATION_KINDS: &[(&str, RelationKind)] = &[
+    ("r", RelationKind::Table),
+    ("p", RelationKind::PartitionedTable),
+    ("v", RelationKind::View),
+    ("m", RelationKind::MaterializedView),
+];
+
+/// `pg_attribute.attgenerated`.
+const GENERATED: &[(&str, Option<Generated>)] = &[
+    ("", None),
+    ("s", Some(Generated::Stored)),
+    ("v", Some(Generated::Virtual)),
+];
+
+/// `pg_attribute.attidentity`.
+const IDENTITY: &[(&str, Option<Identity>)] = &[
+    ("", None),
+    ("a", Some(Identity::Always)),
+    ("d", Some(Identity::ByDefault)),
+];
+
+/// A catalog code by `table`; any other code is an error naming `what` and where (`place`).
+fn decode<T: Copy>(table: &[(&str, T)], code: &str, what: &str, place: String) -> Result<T, Error> {
+    match table.iter().find(|(c, _)| *c == code) {
+        Some((_, value)) => Ok(*value),
+        None => Err(Error::Unexpected(format!("{what} `{code}`{place}"))),
     }
-    .to_owned())
 }
 
 /// A partition's name as listed under its parent: bare in the parent's schema, else qualified.
@@ -125,42 +163,17 @@ pub(crate) fn assemble_results(results: &Results, missing: Missing) -> Result<Sn
         .flat_map(|(oid, columns)| columns.iter().map(|c| ((*oid, c.attnum), c.name.clone())))
         .collect();
     for r in relations.relations.unwrap_or_default() {
-        let kind = match r.kind.as_str() {
-            "r" => RelationKind::Table,
-            "p" => RelationKind::PartitionedTable,
-            "v" => RelationKind::View,
-            "m" => RelationKind::MaterializedView,
-            other => return Err(Error::Unexpected(format!("relation kind `{other}`"))),
-        };
+        let kind = decode(RELATION_KINDS, &r.kind, "relation kind", String::new())?;
         let mut raw_columns = columns_of.remove(&r.oid).unwrap_or_default();
         raw_columns.sort_by_key(|c| c.attnum);
         let mut columns = Vec::with_capacity(raw_columns.len());
         for c in raw_columns {
+            let on = format!(" on {}.{}.{}", r.schema, r.name, c.name);
             columns.push(Column {
                 array: c.array,
                 default: c.default,
-                generated: match c.generated.as_str() {
-                    "" => None,
-                    "s" => Some(Generated::Stored),
-                    "v" => Some(Generated::Virtual),
-                    other => {
-                        return Err(Error::Unexpected(format!(
-                            "generated column kind `{other}` on {}.{}.{}",
-                            r.schema, r.name, c.name
-                        )));
-                    }
-                },
-                identity: match c.identity.as_str() {
-                    "" => None,
-                    "a" => Some(Identity::Always),
-                    "d" => Some(Identity::ByDefault),
-                    other => {
-                        return Err(Error::Unexpected(format!(
-                            "identity kind `{other}` on {}.{}.{}",
-                            r.schema, r.name, c.name
-                        )));
-                    }
-                },
+                generated: decode(GENERATED, &c.generated, "generated column kind", on.clone())?,
+                identity: decode(IDENTITY, &c.identity, "identity kind", on)?,
                 name: c.name,
                 nullable: !c.not_null,
                 type_display: c.type_display,
@@ -192,11 +205,7 @@ pub(crate) fn assemble_results(results: &Results, missing: Missing) -> Result<Sn
 
     let constraints: Vec<RawConstraint> = parse("constraints", constraints.as_deref())?;
     for c in constraints {
-        let Some(table) = snapshot
-            .schemas
-            .get_mut(&c.schema)
-            .and_then(|s| s.tables.get_mut(&c.table))
-        else {
+        let Some(table) = snapshot.table_mut(&c.schema, &c.table) else {
             continue;
         };
         // A check constraint's columns are not described (its definition is).
@@ -241,15 +250,10 @@ pub(crate) fn assemble_results(results: &Results, missing: Missing) -> Result<Sn
                 },
                 name: c.name,
             }),
-            "c" => table.checks.push(Check {
-                definition: c.definition.ok_or_else(|| {
-                    vanished(format!(
-                        "check constraint `{}` on `{}.{}`",
-                        c.name, c.schema, c.table
-                    ))
-                })?,
-                name: c.name,
-            }),
+            "c" => {
+                let place = format!("on `{}.{}`", c.schema, c.table);
+                table.checks.push(check(c.name, c.definition, &place)?);
+            }
             other => return Err(Error::Unexpected(format!("constraint type `{other}`"))),
         }
     }
@@ -257,11 +261,7 @@ pub(crate) fn assemble_results(results: &Results, missing: Missing) -> Result<Sn
     let indexes: RawIndexes = parse("indexes", indexes.as_deref())?;
     let opclasses = indexes.opclasses.unwrap_or_default();
     for mut i in indexes.indexes.unwrap_or_default() {
-        let Some(table) = snapshot
-            .schemas
-            .get_mut(&i.schema)
-            .and_then(|s| s.tables.get_mut(&i.table))
-        else {
+        let Some(table) = snapshot.table_mut(&i.schema, &i.table) else {
             continue;
         };
         let gone = || vanished(format!("index `{}.{}` on `{}`", i.schema, i.name, i.table));
@@ -357,15 +357,8 @@ pub(crate) fn assemble_results(results: &Results, missing: Missing) -> Result<Sn
                     .unwrap_or_default()
                     .into_iter()
                     .map(|c| {
-                        Ok(Check {
-                            definition: c.definition.ok_or_else(|| {
-                                vanished(format!(
-                                    "check constraint `{}` of domain `{}.{}`",
-                                    c.name, t.schema, t.name
-                                ))
-                            })?,
-                            name: c.name,
-                        })
+                        let place = format!("of domain `{}.{}`", t.schema, t.name);
+                        check(c.name, c.definition, &place)
                     })
                     .collect::<Result<_, Error>>()?;
                 checks.sort_by(|a, b| a.name.cmp(&b.name));

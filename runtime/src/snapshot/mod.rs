@@ -395,6 +395,11 @@ impl Snapshot {
         self.schemas.get(schema)?.tables.get(table)
     }
 
+    /// The relation `schema.table`, to change.
+    pub fn table_mut(&mut self, schema: &str, table: &str) -> Option<&mut Table> {
+        self.schemas.get_mut(schema)?.tables.get_mut(table)
+    }
+
     /// Parses a snapshot from JSON text. `path` is only used in error messages.
     pub fn from_json(text: &str, path: &Path) -> Result<Snapshot, SnapshotError> {
         // JSON (RFC 8259) forbids a byte order mark, and serde_json's "expected value at line 1"

@@ -10,15 +10,20 @@ use super::builtin::*;
 use super::{Accepts, PgCompatible};
 
 macro_rules! map {
-    ($($ty:ty => [$($pg:expr),+ $(,)?];)+) => {$(
+    ($($(#[$cfg:meta])* $ty:ty => [$($pg:expr),+ $(,)?];)+) => {$(
+        $(#[$cfg])*
         impl PgCompatible for $ty {
             const ACCEPTS: Accepts = Accepts::Types(&[$($pg),+]);
         }
     )+};
 }
 
-// sqlx: bool, "char", int2/4/8, float4/8 are each exact; postgres-types agrees.
+/// The type `#[sqlx(json)]` fields are checked as: any serde type stored as `json` or `jsonb`.
+#[derive(Debug)]
+pub struct JsonColumn;
+
 map! {
+    // sqlx: bool, "char", int2/4/8, float4/8 are each exact; postgres-types agrees.
     bool => [BOOL];
     i8 => [CHAR];
     i16 => [INT2];
@@ -31,6 +36,34 @@ map! {
     String => [TEXT, VARCHAR, BPCHAR, NAME, CITEXT];
     // sqlx takes inet and cidr for `IpAddr`; postgres-types only inet.
     std::net::IpAddr => [INET];
+    JsonColumn => [JSON, JSONB];
+
+    // `DateTime<Local>` is left out: it exists only with chrono's `clock` feature, which would
+    // pull in the system time zone machinery for every user of this feature.
+    #[cfg(feature = "chrono")] chrono::NaiveDate => [DATE];
+    #[cfg(feature = "chrono")] chrono::NaiveTime => [TIME];
+    #[cfg(feature = "chrono")] chrono::NaiveDateTime => [TIMESTAMP];
+    #[cfg(feature = "chrono")] chrono::DateTime<chrono::Utc> => [TIMESTAMPTZ];
+    #[cfg(feature = "chrono")] chrono::DateTime<chrono::FixedOffset> => [TIMESTAMPTZ];
+
+    #[cfg(feature = "time")] time::Date => [DATE];
+    #[cfg(feature = "time")] time::Time => [TIME];
+    #[cfg(feature = "time")] time::PrimitiveDateTime => [TIMESTAMP];
+    #[cfg(feature = "time")] time::OffsetDateTime => [TIMESTAMPTZ];
+
+    #[cfg(feature = "uuid")] uuid::Uuid => [UUID];
+    #[cfg(feature = "rust_decimal")] rust_decimal::Decimal => [NUMERIC];
+    #[cfg(feature = "bigdecimal")] bigdecimal::BigDecimal => [NUMERIC];
+    #[cfg(feature = "serde_json")] serde_json::Value => [JSON, JSONB];
+    #[cfg(feature = "serde_json")] serde_json::value::RawValue => [JSON, JSONB];
+
+    #[cfg(feature = "pgvector")] pgvector::Vector => [super::PgTypeRef::extension("vector")];
+    #[cfg(feature = "pgvector")] pgvector::SparseVector => [super::PgTypeRef::extension("sparsevec")];
+    #[cfg(feature = "pgvector")] pgvector::Bit => [BIT];
+    // sqlx-only: postgres-types has no ipnetwork support.
+    #[cfg(feature = "ipnetwork")] ipnetwork::IpNetwork => [INET, CIDR];
+    #[cfg(feature = "bit-vec")] bit_vec::BitVec => [BIT, VARBIT];
+    #[cfg(feature = "bit-vec-0_6")] bit_vec_0_6::BitVec => [BIT, VARBIT];
 }
 
 impl PgCompatible for u8 {
@@ -67,86 +100,19 @@ impl<T: PgCompatible + ToOwned + ?Sized> PgCompatible for std::borrow::Cow<'_, T
     const NULLABLE: bool = T::NULLABLE;
 }
 
-#[cfg(feature = "chrono")]
-map! {
-    chrono::NaiveDate => [DATE];
-    chrono::NaiveTime => [TIME];
-    chrono::NaiveDateTime => [TIMESTAMP];
-    chrono::DateTime<chrono::Utc> => [TIMESTAMPTZ];
-    chrono::DateTime<chrono::FixedOffset> => [TIMESTAMPTZ];
+/// The JSON wrappers of the drivers: any serde type stored as `json` or `jsonb`.
+macro_rules! json_wrapper {
+    ($($(#[$cfg:meta])* $wrapper:ty;)+) => {$(
+        $(#[$cfg])*
+        impl<T> PgCompatible for $wrapper {
+            const ACCEPTS: Accepts = Accepts::Types(&[JSON, JSONB]);
+        }
+    )+};
 }
 
-// `DateTime<Local>` is left out: it exists only with chrono's `clock` feature, which would pull
-// in the system time zone machinery for every user of this feature.
-
-#[cfg(feature = "time")]
-map! {
-    time::Date => [DATE];
-    time::Time => [TIME];
-    time::PrimitiveDateTime => [TIMESTAMP];
-    time::OffsetDateTime => [TIMESTAMPTZ];
-}
-
-#[cfg(feature = "uuid")]
-map! {
-    uuid::Uuid => [UUID];
-}
-
-#[cfg(feature = "rust_decimal")]
-map! {
-    rust_decimal::Decimal => [NUMERIC];
-}
-
-#[cfg(feature = "bigdecimal")]
-map! {
-    bigdecimal::BigDecimal => [NUMERIC];
-}
-
-#[cfg(feature = "serde_json")]
-map! {
-    serde_json::Value => [JSON, JSONB];
-    serde_json::value::RawValue => [JSON, JSONB];
-}
-
-/// The type `#[sqlx(json)]` fields are checked as: any serde type stored as `json` or `jsonb`.
-#[derive(Debug)]
-pub struct JsonColumn;
-
-map! {
-    JsonColumn => [JSON, JSONB];
-}
-
-#[cfg(feature = "sqlx")]
-impl<T> PgCompatible for sqlx::types::Json<T> {
-    const ACCEPTS: Accepts = Accepts::Types(&[JSON, JSONB]);
-}
-
-#[cfg(feature = "postgres-types")]
-impl<T> PgCompatible for postgres_types::Json<T> {
-    const ACCEPTS: Accepts = Accepts::Types(&[JSON, JSONB]);
-}
-
-#[cfg(feature = "pgvector")]
-map! {
-    pgvector::Vector => [super::PgTypeRef::extension("vector")];
-    pgvector::SparseVector => [super::PgTypeRef::extension("sparsevec")];
-    pgvector::Bit => [BIT];
-}
-
-// sqlx-only: postgres-types has no ipnetwork support.
-#[cfg(feature = "ipnetwork")]
-map! {
-    ipnetwork::IpNetwork => [INET, CIDR];
-}
-
-#[cfg(feature = "bit-vec")]
-map! {
-    bit_vec::BitVec => [BIT, VARBIT];
-}
-
-#[cfg(feature = "bit-vec-0_6")]
-map! {
-    bit_vec_0_6::BitVec => [BIT, VARBIT];
+json_wrapper! {
+    #[cfg(feature = "sqlx")] sqlx::types::Json<T>;
+    #[cfg(feature = "postgres-types")] postgres_types::Json<T>;
 }
 
 #[cfg(test)]
@@ -178,42 +144,51 @@ mod tests {
         }
     }
 
-    #[test]
-    fn std_types() {
-        exactly::<bool>(&["bool"]);
-        exactly::<i8>(&["char"]);
-        exactly::<i16>(&["int2"]);
-        exactly::<i32>(&["int4"]);
-        exactly::<i64>(&["int8"]);
-        exactly::<f32>(&["float4"]);
-        exactly::<f64>(&["float8"]);
-        exactly::<String>(&["text", "varchar", "bpchar", "name"]);
-        exactly::<Box<str>>(&["text", "varchar", "bpchar", "name"]);
-        exactly::<std::sync::Arc<str>>(&["text", "varchar", "bpchar", "name"]);
-        exactly::<Vec<u8>>(&["bytea"]);
-        exactly::<&[u8]>(&["bytea"]);
-        exactly::<std::net::IpAddr>(&["inet"]);
-        exactly::<u8>(&[]);
-        exactly::<super::JsonColumn>(&["json", "jsonb"]);
+    /// `exactly` for each type, behind the feature that brings it.
+    macro_rules! exactly {
+        ($($(#[$cfg:meta])* $ty:ty => [$($pg:literal),*];)+) => {$(
+            $(#[$cfg])*
+            exactly::<$ty>(&[$($pg),*]);
+        )+};
     }
 
-    #[cfg(feature = "chrono")]
     #[test]
-    fn chrono_types() {
-        exactly::<chrono::NaiveDate>(&["date"]);
-        exactly::<chrono::NaiveTime>(&["time"]);
-        exactly::<chrono::NaiveDateTime>(&["timestamp"]);
-        exactly::<chrono::DateTime<chrono::Utc>>(&["timestamptz"]);
-        exactly::<chrono::DateTime<chrono::FixedOffset>>(&["timestamptz"]);
-    }
-
-    #[cfg(feature = "time")]
-    #[test]
-    fn time_types() {
-        exactly::<time::Date>(&["date"]);
-        exactly::<time::Time>(&["time"]);
-        exactly::<time::PrimitiveDateTime>(&["timestamp"]);
-        exactly::<time::OffsetDateTime>(&["timestamptz"]);
+    fn every_mapping_takes_exactly_its_types() {
+        exactly! {
+            bool => ["bool"];
+            i8 => ["char"];
+            i16 => ["int2"];
+            i32 => ["int4"];
+            i64 => ["int8"];
+            f32 => ["float4"];
+            f64 => ["float8"];
+            String => ["text", "varchar", "bpchar", "name"];
+            Box<str> => ["text", "varchar", "bpchar", "name"];
+            std::sync::Arc<str> => ["text", "varchar", "bpchar", "name"];
+            Vec<u8> => ["bytea"];
+            &[u8] => ["bytea"];
+            std::net::IpAddr => ["inet"];
+            u8 => [];
+            super::JsonColumn => ["json", "jsonb"];
+            #[cfg(feature = "chrono")] chrono::NaiveDate => ["date"];
+            #[cfg(feature = "chrono")] chrono::NaiveTime => ["time"];
+            #[cfg(feature = "chrono")] chrono::NaiveDateTime => ["timestamp"];
+            #[cfg(feature = "chrono")] chrono::DateTime<chrono::Utc> => ["timestamptz"];
+            #[cfg(feature = "chrono")] chrono::DateTime<chrono::FixedOffset> => ["timestamptz"];
+            #[cfg(feature = "time")] time::Date => ["date"];
+            #[cfg(feature = "time")] time::Time => ["time"];
+            #[cfg(feature = "time")] time::PrimitiveDateTime => ["timestamp"];
+            #[cfg(feature = "time")] time::OffsetDateTime => ["timestamptz"];
+            #[cfg(feature = "rust_decimal")] rust_decimal::Decimal => ["numeric"];
+            #[cfg(feature = "bigdecimal")] bigdecimal::BigDecimal => ["numeric"];
+            #[cfg(feature = "serde_json")] serde_json::Value => ["json", "jsonb"];
+            #[cfg(feature = "serde_json")] Box<serde_json::value::RawValue> => ["json", "jsonb"];
+            #[cfg(feature = "sqlx")] sqlx::types::Json<Vec<String>> => ["json", "jsonb"];
+            #[cfg(feature = "postgres-types")] postgres_types::Json<Vec<String>> => ["json", "jsonb"];
+            #[cfg(feature = "ipnetwork")] ipnetwork::IpNetwork => ["inet", "cidr"];
+            #[cfg(feature = "bit-vec")] bit_vec::BitVec => ["bit", "varbit"];
+            #[cfg(feature = "bit-vec-0_6")] bit_vec_0_6::BitVec => ["bit", "varbit"];
+        }
     }
 
     #[cfg(feature = "uuid")]
@@ -226,32 +201,6 @@ mod tests {
             ..builtin("uuid")
         };
         assert!(accepts(&<Vec<uuid::Uuid>>::ACCEPTS, &uuid_array));
-    }
-
-    #[cfg(all(feature = "rust_decimal", feature = "bigdecimal"))]
-    #[test]
-    fn decimal_types() {
-        exactly::<rust_decimal::Decimal>(&["numeric"]);
-        exactly::<bigdecimal::BigDecimal>(&["numeric"]);
-    }
-
-    #[cfg(feature = "serde_json")]
-    #[test]
-    fn json_types() {
-        exactly::<serde_json::Value>(&["json", "jsonb"]);
-        exactly::<Box<serde_json::value::RawValue>>(&["json", "jsonb"]);
-    }
-
-    #[cfg(feature = "sqlx")]
-    #[test]
-    fn sqlx_json_wrapper() {
-        exactly::<sqlx::types::Json<Vec<String>>>(&["json", "jsonb"]);
-    }
-
-    #[cfg(feature = "postgres-types")]
-    #[test]
-    fn postgres_json_wrapper() {
-        exactly::<postgres_types::Json<Vec<String>>>(&["json", "jsonb"]);
     }
 
     #[cfg(feature = "pgvector")]
@@ -271,18 +220,5 @@ mod tests {
         }
         exactly::<pgvector::Vector>(&[]);
         exactly::<pgvector::Bit>(&["bit"]);
-    }
-
-    #[cfg(feature = "ipnetwork")]
-    #[test]
-    fn ipnetwork_type() {
-        exactly::<ipnetwork::IpNetwork>(&["inet", "cidr"]);
-    }
-
-    #[cfg(all(feature = "bit-vec", feature = "bit-vec-0_6"))]
-    #[test]
-    fn bit_vec_types() {
-        exactly::<bit_vec::BitVec>(&["bit", "varbit"]);
-        exactly::<bit_vec_0_6::BitVec>(&["bit", "varbit"]);
     }
 }

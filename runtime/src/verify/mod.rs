@@ -29,6 +29,36 @@ use crate::check::{self, At, EnumModel, FieldType, Model};
 use crate::meta::{ColumnMeta, EnumMeta, PgEnum, Table, TableMeta};
 use crate::snapshot::Snapshot;
 
+/// A driver's three entry points: every derived type, the given types, and the given types
+/// with [`Options`], over a connection `$c` that `$verify` reads through.
+#[cfg(any(feature = "postgres", feature = "tokio-postgres", feature = "sqlx"))]
+macro_rules! entry_points {
+    ($(#[$doc:meta])* async fn $all:ident, $only:ident, $with:ident($c:ident: $conn:ty) => $verify:expr) => {
+        entry_points!(@fns [async] [.await] $(#[$doc])* $all, $only, $with($c: $conn) => $verify);
+    };
+    ($(#[$doc:meta])* fn $all:ident, $only:ident, $with:ident($c:ident: $conn:ty) => $verify:expr) => {
+        entry_points!(@fns [] [] $(#[$doc])* $all, $only, $with($c: $conn) => $verify);
+    };
+    (@fns [$($async:tt)?] [$($await:tt)*] $(#[$doc:meta])* $all:ident, $only:ident, $with:ident($c:ident: $conn:ty) => $verify:expr) => {
+        /// Verifies every `#[derive(Table)]` and `#[derive(PgEnum)]` type linked into the binary,
+        /// with the default [`Options`].
+        $(#[$doc])*
+        pub $($async)? fn $all($c: $conn) -> Result<Report, Error> {
+            $only($c, &Models::all())$($await)*
+        }
+
+        /// Verifies the given types only, with the default [`Options`].
+        pub $($async)? fn $only($c: $conn, models: &Models) -> Result<Report, Error> {
+            $with($c, models, &Options::default())$($await)*
+        }
+
+        /// Verifies the given types, waiting for locks and statements as `options` says.
+        pub $($async)? fn $with($c: $conn, models: &Models, options: &Options) -> Result<Report, Error> {
+            ($verify)($c, models, options)$($await)*
+        }
+    };
+}
+
 #[cfg(feature = "introspect")]
 mod error;
 #[cfg(feature = "postgres")]
