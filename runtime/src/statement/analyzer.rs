@@ -134,6 +134,11 @@ impl<'a> Analyzer<'a> {
         self.findings.push(Finding::new(kind, span, message));
     }
 
+    /// A list of the wrong length: a [`FindingKind::Arity`] finding.
+    pub fn arity(&mut self, span: Range<usize>, message: String) {
+        self.report(FindingKind::Arity, span, message);
+    }
+
     pub fn text(&self, span: &Range<usize>) -> &'a str {
         self.src.text.get(span.clone()).unwrap_or("")
     }

@@ -216,13 +216,14 @@ impl<'s> Checker<'s> {
         let columns = outs
             .into_iter()
             .map(|t| {
-                let o = query::out_col(t);
+                let span = t.span.clone();
+                let c = query::out_col(t);
                 ResultColumn {
-                    name: o.name,
-                    ty: o.ty.map(|ty| env.sql_type(ty)),
-                    nullability: o.null,
-                    origin: o.origin.map(origin),
-                    span: o.span,
+                    name: c.name,
+                    ty: c.ty.map(|ty| env.sql_type(ty)),
+                    nullability: c.null,
+                    origin: c.origin.map(origin),
+                    span,
                 }
             })
             .collect();

@@ -158,7 +158,7 @@ impl Differ {
 
     /// Reports `change` of the pair when the aspect `of` differs, each side rendered by
     /// `render` (`None` where a side has nothing: no default, no identity).
-    fn compare<T, A: PartialEq>(
+    fn compare<T, A: PartialEq + ?Sized>(
         &mut self,
         p: &Pair<'_, T>,
         change: Change,

@@ -111,11 +111,11 @@ fn column(d: &mut Differ, p: Pair<'_, Column>, nullability: Nullability) {
 
 /// The columns of a primary key or unique constraint.
 fn key_columns(d: &mut Differ, p: Pair<'_, KeyConstraint>) {
-    d.compare(&p, Change::Columns, |k| &k.columns, columns);
+    d.compare(&p, Change::Columns, |k| &k.columns[..], columns);
 }
 
 fn foreign_key(d: &mut Differ, p: Pair<'_, ForeignKey>) {
-    d.compare(&p, Change::Columns, |k| &k.columns, columns);
+    d.compare(&p, Change::Columns, |k| &k.columns[..], columns);
     d.compare(
         &p,
         Change::References,
@@ -145,7 +145,7 @@ fn index(d: &mut Differ, p: Pair<'_, Index>) {
 }
 
 /// Key columns, as a difference shows them.
-fn columns(c: &Vec<String>) -> Option<String> {
+fn columns(c: &[String]) -> Option<String> {
     Some(def::columns(c))
 }
 
