@@ -150,11 +150,11 @@ impl fmt::Display for Error {
                 f,
                 "the schema changed while it was being read ({attempts} attempt{}, the last one \
                  ran into: {detail})",
-                if *attempts == 1 { "" } else { "s" }
+                crate::text::plural(*attempts as usize, "", "s")
             ),
             #[cfg(feature = "postgres")]
             Error::Postgres(e) => {
-                use super::read::DriverError;
+                use super::driver::DriverError;
                 write!(f, "introspection query failed: {}", e.message())
             }
         }

@@ -3,7 +3,7 @@
 use std::fmt;
 
 #[cfg(any(feature = "postgres", feature = "tokio-postgres"))]
-use crate::introspect::read::PgError;
+use crate::introspect::driver::PgError;
 
 /// Why verification could not run (as opposed to finding drift).
 #[derive(Debug)]
@@ -26,7 +26,7 @@ impl fmt::Display for Error {
             Error::Introspect(e) => write!(f, "{e}"),
             #[cfg(any(feature = "postgres", feature = "tokio-postgres"))]
             Error::Postgres(e) => {
-                use crate::introspect::read::DriverError;
+                use crate::introspect::driver::DriverError;
                 write!(f, "{}", e.message())
             }
             #[cfg(feature = "sqlx")]
