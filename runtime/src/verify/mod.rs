@@ -2,18 +2,23 @@
 //!
 //! The build-time check proves the models match the committed snapshot; this proves, whenever a
 //! service asks (at startup, in a health check), that the database matches the models. It reads
-//! a snapshot of just the schemas the models use, with the catalog queries of
-//! [`crate::introspect`] in one read-only repeatable-read transaction, and runs the same check
-//! engine with the same rules as the derives ([`crate::check`]), now with each field's type known
-//! from its [`ColumnMeta`]. Nothing is cached: every call reads the catalogs again.
+//! a snapshot of just the schemas the models use, with the catalog queries of `introspect` in
+//! one read-only repeatable-read transaction, and runs the model ↔ schema engine with the same
+//! rules as the derives ([`crate::check`]), now with each field's type known from its
+//! [`ColumnMeta`]. Nothing is cached: every call reads the catalogs again.
+//!
+//! The entry points come with the driver features: `postgres` (blocking), `tokio_postgres` and
+//! `sqlx` (async), each in three forms: every derived type linked into the binary
+//! ([`Models::all`]), the given [`Models`] (`*_only`), and the given models with `Options`
+//! (`*_with`). [`Models::check`] checks against a snapshot you already have.
 //!
 //! # Waiting
 //!
-//! The read waits at most [`Options::lock_timeout`] (default 5 s) for a table another session has
+//! The read waits at most `Options::lock_timeout` (default 5 s) for a table another session has
 //! locked, such as a migration running at startup, and fails with an error naming the table, its
-//! holder and for how long; no statement runs longer than [`Options::statement_timeout`]
-//! (default 60 s); a read that objects were dropped under is tried again. The `*_with` functions
-//! take the [`Options`]; the others use the defaults.
+//! holder and for how long; no statement runs longer than `Options::statement_timeout` (default
+//! 60 s); a read that objects were dropped under is tried again. The `*_with` functions take the
+//! `Options`; the others use the defaults.
 //!
 //! # What counts as drift
 //!
@@ -23,7 +28,8 @@
 //! model reads are fine: extra tables and columns (unless the model is `exhaustive`), and extra
 //! enum labels, which are reported as notices (a row holding one would fail to decode, but
 //! adding a label is how enums grow) unless the enum is `#[schemalock(exhaustive)]`, which makes
-//! them drift.
+//! them drift. (The build itself always requires a variant for every label of the committed
+//! snapshot; `exhaustive` carries that rule over to labels added to the database since.)
 
 use crate::check::{self, At, EnumModel, FieldType, Model};
 use crate::meta::{ColumnMeta, EnumMeta, PgEnum, Table, TableMeta};
