@@ -129,7 +129,30 @@ pub(crate) fn assemble_results(results: &Results, missing: Missing) -> Result<Sn
             found: results.catalog.len(),
         });
     };
-    let meta: RawMeta = match meta.as_deref() {
+    let mut snapshot = database(meta.as_deref(), missing)?;
+    snapshot.migration_head = results.migration_head.clone();
+    let column_names = add_relations(&mut snapshot, relations.as_deref())?;
+    add_constraints(&mut snapshot, constraints.as_deref(), &column_names)?;
+    add_indexes(&mut snapshot, indexes.as_deref(), &column_names)?;
+    add_types(&mut snapshot, types.as_deref())?;
+    for schema in snapshot.schemas.values_mut() {
+        for table in schema.tables.values_mut() {
+            table.checks.sort_by(|a, b| a.name.cmp(&b.name));
+            table.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
+            table.indexes.sort_by(|a, b| a.name.cmp(&b.name));
+            table.unique_constraints.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+    }
+    Ok(snapshot)
+}
+
+/// Column names by relation oid and attnum: how constraints and index keys name columns.
+type ColumnNames = HashMap<(i64, i32), String>;
+
+/// The server, its extensions and its schemas, from the `meta` query; schemas asked for and
+/// missing fail the read when `missing` says so.
+fn database(meta: Option<&str>, missing: Missing) -> Result<Snapshot, Error> {
+    let meta: RawMeta = match meta {
         None => return Err(Error::Unexpected("the meta query returned NULL".into())),
         Some(t) => parse("meta", Some(t))?,
     };
@@ -141,7 +164,6 @@ pub(crate) fn assemble_results(results: &Results, missing: Missing) -> Result<Sn
 
     let mut snapshot = Snapshot::new();
     snapshot.server_version = Some(numeric_version(&meta.server_version));
-    snapshot.migration_head = results.migration_head.clone();
     for e in meta.extensions.unwrap_or_default() {
         snapshot.extensions.insert(
             e.name,
@@ -155,10 +177,15 @@ pub(crate) fn assemble_results(results: &Results, missing: Missing) -> Result<Sn
         snapshot.schemas.entry(s).or_default();
     }
 
-    let relations: RawRelations = parse("relations", relations.as_deref())?;
+    Ok(snapshot)
+}
+
+/// Tables, views and their columns and partitions, from the `relations` query.
+fn add_relations(snapshot: &mut Snapshot, relations: Option<&str>) -> Result<ColumnNames, Error> {
+    let relations: RawRelations = parse("relations", relations)?;
     let mut columns_of = relations.columns.unwrap_or_default().by_relation()?;
     // Index keys come as attnums.
-    let column_names: HashMap<(i64, i32), String> = columns_of
+    let column_names: ColumnNames = columns_of
         .iter()
         .flat_map(|(oid, columns)| columns.iter().map(|c| ((*oid, c.attnum), c.name.clone())))
         .collect();
@@ -203,7 +230,16 @@ pub(crate) fn assemble_results(results: &Results, missing: Missing) -> Result<Sn
         );
     }
 
-    let constraints: Vec<RawConstraint> = parse("constraints", constraints.as_deref())?;
+    Ok(column_names)
+}
+
+/// Primary key, unique, foreign key and check constraints, from the `constraints` query.
+fn add_constraints(
+    snapshot: &mut Snapshot,
+    constraints: Option<&str>,
+    column_names: &ColumnNames,
+) -> Result<(), Error> {
+    let constraints: Vec<RawConstraint> = parse("constraints", constraints)?;
     for c in constraints {
         let Some(table) = snapshot.table_mut(&c.schema, &c.table) else {
             continue;
@@ -258,7 +294,16 @@ pub(crate) fn assemble_results(results: &Results, missing: Missing) -> Result<Sn
         }
     }
 
-    let indexes: RawIndexes = parse("indexes", indexes.as_deref())?;
+    Ok(())
+}
+
+/// Indexes, from the `indexes` query.
+fn add_indexes(
+    snapshot: &mut Snapshot,
+    indexes: Option<&str>,
+    column_names: &ColumnNames,
+) -> Result<(), Error> {
+    let indexes: RawIndexes = parse("indexes", indexes)?;
     let opclasses = indexes.opclasses.unwrap_or_default();
     for mut i in indexes.indexes.unwrap_or_default() {
         let Some(table) = snapshot.table_mut(&i.schema, &i.table) else {
@@ -336,7 +381,12 @@ pub(crate) fn assemble_results(results: &Results, missing: Missing) -> Result<Sn
         });
     }
 
-    let types: Vec<RawType> = parse("types", types.as_deref())?;
+    Ok(())
+}
+
+/// Enums, domains and composite types, from the `types` query.
+fn add_types(snapshot: &mut Snapshot, types: Option<&str>) -> Result<(), Error> {
+    let types: Vec<RawType> = parse("types", types)?;
     for t in types {
         let schema = snapshot.schemas.entry(t.schema.clone()).or_default();
         match t.kind.as_str() {
@@ -398,13 +448,5 @@ pub(crate) fn assemble_results(results: &Results, missing: Missing) -> Result<Sn
         }
     }
 
-    for schema in snapshot.schemas.values_mut() {
-        for table in schema.tables.values_mut() {
-            table.checks.sort_by(|a, b| a.name.cmp(&b.name));
-            table.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
-            table.indexes.sort_by(|a, b| a.name.cmp(&b.name));
-            table.unique_constraints.sort_by(|a, b| a.name.cmp(&b.name));
-        }
-    }
-    Ok(snapshot)
+    Ok(())
 }
