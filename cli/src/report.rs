@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use schemalock_runtime::Snapshot;
-use schemalock_runtime::diff::{Change, Difference, ObjectKind, Report};
+use schemalock_runtime::diff::{Change, Difference, ObjectKind, SchemaDiff as Report};
 use schemalock_runtime::introspect::{Notice, Read};
 use serde::Serialize;
 

@@ -65,6 +65,8 @@
 //! always gives the same snapshot.
 
 mod assemble;
+#[cfg(any(feature = "postgres", feature = "tokio-postgres", feature = "sqlx"))]
+pub(crate) mod driver;
 mod error;
 mod migration;
 mod options;

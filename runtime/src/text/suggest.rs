@@ -1,8 +1,10 @@
-//! "Did you mean" for tables, columns, types and labels.
+//! "Did you mean" for tables, columns, types, labels and attribute keys.
 //!
 //! Renames in schemas are rarely typos alone: a column grows a prefix (`type` becomes
 //! `entity_type`) or a qualifier (`confidence` becomes `extraction_confidence`). So besides edit
 //! distance we rank names that equal the wanted one as a whole `_`-separated affix.
+
+use super::one_of;
 
 /// How close `candidate` is to `wanted`; `None` when it is not worth suggesting. Lower is closer.
 /// An affix match counts like three edits: a near-typo (`entitis`, `entity` for `entities`)
@@ -16,10 +18,6 @@ fn score(wanted: &str, candidate: &str) -> Option<usize> {
     }
     let d = strsim::damerau_levenshtein(&w, &c);
     let limit = (w.chars().count().max(c.chars().count()) / 3).max(1);
-    let affix = |long: &str, short: &str| {
-        !short.is_empty()
-            && (long.ends_with(&format!("_{short}")) || long.starts_with(&format!("{short}_")))
-    };
     // Table names are often the plural of the struct's name.
     let plural_of = |one: &str, many: &str| {
         many == format!("{one}s")
@@ -37,6 +35,13 @@ fn score(wanted: &str, candidate: &str) -> Option<usize> {
         (Some(e), Some(a)) => Some(e.min(a)),
         (e, a) => e.or(a),
     }
+}
+
+/// True when `long` holds `short` (both lower case) as a whole `_`-separated prefix or suffix:
+/// `entity_type` holds `type`.
+fn affix(long: &str, short: &str) -> bool {
+    !short.is_empty()
+        && (long.ends_with(&format!("_{short}")) || long.starts_with(&format!("{short}_")))
 }
 
 /// The closest candidates to `wanted`: every candidate that ties for best, at most three.
@@ -60,26 +65,19 @@ where
         .collect()
 }
 
-/// `` `a` ``, `` `a` or `b` ``, `` `a`, `b` or `c` ``.
-pub fn one_of(names: &[&str]) -> String {
-    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
-    match quoted.as_slice() {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} or {last}", init.join(", ")),
-    }
-}
-
 /// `` ; did you mean `x`? `` when something is close, else `""`.
 pub fn did_you_mean<'a, I>(wanted: &str, candidates: I) -> String
 where
     I: IntoIterator<Item = &'a str>,
 {
-    let close = closest(wanted, candidates);
+    hint(&closest(wanted, candidates))
+}
+
+fn hint(close: &[&str]) -> String {
     if close.is_empty() {
         String::new()
     } else {
-        format!("; did you mean {}?", one_of(&close))
+        format!("; did you mean {}?", one_of(close))
     }
 }
 
@@ -94,17 +92,11 @@ where
     let mut close = closest(wanted, candidates.iter().copied());
     let w = wanted.to_lowercase();
     for c in &candidates {
-        let l = c.to_lowercase();
-        let affix = l.ends_with(&format!("_{w}")) || l.starts_with(&format!("{w}_"));
-        if affix && !close.contains(c) && close.len() < 3 {
+        if affix(&c.to_lowercase(), &w) && !close.contains(c) && close.len() < 3 {
             close.push(c);
         }
     }
-    if close.is_empty() {
-        String::new()
-    } else {
-        format!("; did you mean {}?", one_of(&close))
-    }
+    hint(&close)
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! only to the compiler; the engine calls the same functions at run time.
 
 use crate::meta::TableMeta;
-use crate::pgtype::{Verdict, str_eq};
+use crate::text::{Verdict, plural, str_eq};
 
 /// Which coverage rule is checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,8 +17,9 @@ pub enum Rule {
 /// A column of the table as the coverage rules see it.
 #[derive(Debug, Clone, Copy)]
 pub struct TableColumn<'a> {
+    /// The column's name.
     pub name: &'a str,
-    /// NOT NULL with no default, identity or generation expression.
+    /// Every inserted row needs it ([`crate::snapshot::Column::required`]).
     pub required: bool,
 }
 
@@ -77,7 +78,6 @@ pub const fn check_coverage(
     if missing == 0 {
         return Verdict::ok();
     }
-    let many = missing > 1;
     let mut v = Verdict::ok()
         .push(match rule {
             Rule::Insertable => "insertable model `",
@@ -85,15 +85,12 @@ pub const fn check_coverage(
         })
         .push(model)
         .push("` has no field for ")
-        .push(if many { "columns " } else { "column " });
+        .push(plural(missing, "column ", "columns "));
     let mut listed = 0;
     let mut i = 0;
     while i < table.len() {
         if counts(rule, &table[i]) && !covered(table[i].name, own, flattened) {
-            if listed > 0 {
-                v = v.push(if listed + 1 == missing { " or " } else { ", " });
-            }
-            v = v.push("`").push(table[i].name).push("`");
+            v = v.push_item(listed, missing, table[i].name);
             listed += 1;
         }
         i += 1;
@@ -104,18 +101,18 @@ pub const fn check_coverage(
         .push(" `")
         .push(relation)
         .push("`");
-    match rule {
-        Rule::Insertable => v.push(if many {
-            ", which are NOT NULL without a default; add fields for them"
-        } else {
-            ", which is NOT NULL without a default; add a field for it"
-        }),
-        Rule::Exhaustive => v.push(if many {
-            "; add fields for them, or drop `exhaustive`"
-        } else {
-            "; add a field for it, or drop `exhaustive`"
-        }),
-    }
+    v.push(match rule {
+        Rule::Insertable => plural(
+            missing,
+            ", which is NOT NULL without a default; add a field for it",
+            ", which are NOT NULL without a default; add fields for them",
+        ),
+        Rule::Exhaustive => plural(
+            missing,
+            "; add a field for it, or drop `exhaustive`",
+            "; add fields for them, or drop `exhaustive`",
+        ),
+    })
 }
 
 /// Checks that a flattened part reads the same table as the model it is flattened into.
