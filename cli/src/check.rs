@@ -11,7 +11,7 @@ use crate::report::{self, Sides};
 use crate::ui::Ui;
 use crate::{paths, schemas};
 
-pub fn run(args: &CheckArgs, ui: &Ui, cwd: &Path) -> Result<Outcome, Error> {
+pub(crate) fn run(args: &CheckArgs, ui: &Ui, cwd: &Path) -> Result<Outcome, Error> {
     let path = paths::existing_snapshot(args.snapshot.as_deref(), cwd)?;
     let shown = paths::shown(&path, cwd);
     ui.detail(&format!("snapshot `{shown}`"));

@@ -16,13 +16,13 @@ use crate::db::{
 use crate::error::Error;
 
 /// The environment variable (and `.env` key) holding the database URL.
-pub const DATABASE_URL: &str = "DATABASE_URL";
+pub(crate) const DATABASE_URL: &str = "DATABASE_URL";
 
 /// A database URL and where it was found.
 #[derive(Clone, PartialEq, Eq)]
-pub struct DatabaseUrl {
-    pub url: String,
-    pub source: UrlSource,
+pub(crate) struct DatabaseUrl {
+    pub(crate) url: String,
+    pub(crate) source: UrlSource,
 }
 
 // The URL holds a password: keep it out of `{:?}` too.
@@ -37,7 +37,7 @@ impl fmt::Debug for DatabaseUrl {
 
 impl DatabaseUrl {
     /// The URL as it may be shown.
-    pub fn shown(&self) -> String {
+    pub(crate) fn shown(&self) -> String {
         redact(&self.url)
     }
 
@@ -50,7 +50,7 @@ impl DatabaseUrl {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum UrlSource {
+pub(crate) enum UrlSource {
     Flag,
     Environment,
     DotEnv(PathBuf),
@@ -71,7 +71,7 @@ impl fmt::Display for UrlSource {
 
 /// The database URL: `flag`, else `DATABASE_URL` from the environment, else from the nearest
 /// `.env` file at or above `cwd` that defines it. `None` when there is none anywhere.
-pub fn resolve_url(flag: Option<&str>, cwd: &Path) -> Result<Option<DatabaseUrl>, Error> {
+pub(crate) fn resolve_url(flag: Option<&str>, cwd: &Path) -> Result<Option<DatabaseUrl>, Error> {
     if let Some(url) = flag {
         return Ok(Some(DatabaseUrl::new(url.to_owned(), UrlSource::Flag)));
     }
@@ -119,7 +119,7 @@ fn dotenv_error(path: &Path, e: dotenvy::Error) -> Error {
 }
 
 /// The error for a command that needs a database and found no URL.
-pub fn no_url_error() -> Error {
+pub(crate) fn no_url_error() -> Error {
     Error::new(format!(
         "no database URL: pass `--database-url postgres://user:password@host/db`, set `{DATABASE_URL}`, \
          or add `{DATABASE_URL}=...` to a `.env` file"
@@ -145,7 +145,7 @@ fn sslmode(url: &str) -> Option<String> {
 
 /// Fails when the URL requires TLS, which is not supported yet: refusing beats silently
 /// connecting in clear text.
-pub fn refuse_tls(db: &DatabaseUrl) -> Result<(), Error> {
+pub(crate) fn refuse_tls(db: &DatabaseUrl) -> Result<(), Error> {
     match sslmode(&db.url) {
         Some(mode) if matches!(mode.as_str(), "require" | "verify-ca" | "verify-full") => {
             Err(Error::new(format!(
@@ -161,7 +161,7 @@ pub fn refuse_tls(db: &DatabaseUrl) -> Result<(), Error> {
 
 /// Connects without TLS (see [`refuse_tls`]), through [`db::connect`]: the password from the
 /// URL, `PGPASSWORD` or `~/.pgpass`, the whole connect within the connect deadline.
-pub fn connect(db: &DatabaseUrl) -> Result<postgres::Client, Error> {
+pub(crate) fn connect(db: &DatabaseUrl) -> Result<postgres::Client, Error> {
     let shown = db.shown();
     let config = db::connect::parse(&db.url).map_err(|e| {
         Error::new(format!(
@@ -176,7 +176,7 @@ pub fn connect(db: &DatabaseUrl) -> Result<postgres::Client, Error> {
 
 /// What [`read`] could not do.
 #[derive(Debug)]
-pub enum ReadError {
+pub(crate) enum ReadError {
     /// Schemas that were asked for are not in the database.
     MissingSchemas(Vec<String>),
     Other(Error),
@@ -201,7 +201,7 @@ impl From<ReadError> for Error {
 /// Reads a snapshot of `schemas` (all user schemas when `None`) in one read-only transaction:
 /// on a second connection too, which imports the first one's snapshot so the server answers the
 /// catalog queries two at a time; on `client` alone when a second connection cannot be had.
-pub fn read(
+pub(crate) fn read(
     client: &mut postgres::Client,
     db: &DatabaseUrl,
     schemas: Option<&[String]>,
@@ -253,7 +253,7 @@ pub fn read(
 
 /// Like [`read`], but schemas the database lacks are left out instead of failing, so a comparison
 /// can report them as missing.
-pub fn read_lenient(
+pub(crate) fn read_lenient(
     client: &mut postgres::Client,
     db: &DatabaseUrl,
     schemas: Option<&[String]>,
@@ -275,12 +275,12 @@ pub fn read_lenient(
 }
 
 /// What may keep a read from answering.
-pub const READ_STALLED: &str = "the server may be stopped, overloaded, or waiting on a lock";
+pub(crate) const READ_STALLED: &str = "the server may be stopped, overloaded, or waiting on a lock";
 
 /// Connects and reads, with progress; the reading (every query, and the second connection)
 /// within the read deadline, each lock wait and query within theirs. What the read could not see
 /// (a migration head the role may not read) is in the [`Read`]'s notices, for the command to say.
-pub fn snapshot_of(
+pub(crate) fn snapshot_of(
     db: &DatabaseUrl,
     schemas: Option<&[String]>,
     lenient: bool,

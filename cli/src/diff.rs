@@ -47,7 +47,7 @@ impl Side {
     }
 }
 
-pub fn run(args: &DiffArgs, ui: &Ui, cwd: &Path) -> Result<Outcome, Error> {
+pub(crate) fn run(args: &DiffArgs, ui: &Ui, cwd: &Path) -> Result<Outcome, Error> {
     let a = Side::parse(&args.a, cwd)?;
     let b = Side::parse(&args.b, cwd)?;
     // Files first: they are cheap and decide which schemas to read from a database.

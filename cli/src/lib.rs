@@ -24,28 +24,28 @@
 // Text leaves the process through `out` only (tests may print as they like).
 #![cfg_attr(not(test), warn(clippy::print_stdout, clippy::print_stderr))]
 
-pub mod args;
-pub mod check;
-pub mod cleanup;
-pub mod database;
-pub mod db;
-pub mod diff;
-pub mod error;
-pub mod migrations;
-pub mod out;
-pub mod paths;
-pub mod refresh;
-pub mod report;
-pub mod schemas;
-pub mod shadow;
-pub mod ui;
+mod args;
+mod check;
+mod database;
+mod db;
+mod diff;
+mod error;
+mod migrations;
+mod out;
+mod paths;
+mod refresh;
+mod report;
+mod schemas;
+mod shadow;
+mod ui;
 
 /// `crate::url` is where the shadow module and older code look for URL redaction.
-pub use db::url;
+use db::url;
 
 use std::ffi::OsString;
 
 use clap::Parser;
+use schemalock_cluster::cleanup;
 
 use crate::args::{Cli, Command};
 use crate::error::{ERROR_EXIT, Error, Outcome};
@@ -74,6 +74,7 @@ pub fn main() -> i32 {
     };
     db::connect::set_timeouts(cli.timeouts.get());
     let ui = Ui::new(cli.quiet, cli.verbose);
+    cleanup::set_printer(out::eprintln);
     if let Err(e) = cleanup::install_signal_handlers() {
         ui.detail(&format!(
             "cannot handle Ctrl-C (temporary databases may be left behind): {e}"
@@ -113,7 +114,7 @@ fn render(e: &clap::Error, color: bool) -> String {
 }
 
 /// Runs one parsed command.
-pub fn run(cli: &Cli, ui: &Ui) -> Result<Outcome, Error> {
+pub(crate) fn run(cli: &Cli, ui: &Ui) -> Result<Outcome, Error> {
     let cwd = std::env::current_dir()
         .map_err(|e| Error::new(format!("cannot read the current directory: {e}")))?;
     match &cli.command {

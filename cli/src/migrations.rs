@@ -11,7 +11,7 @@ use crate::ui::Ui;
 
 /// Applies `dir` to a fresh temporary database (on the server of `db` when given, else on a
 /// throwaway local cluster) and reads `schemas` from it.
-pub fn snapshot(
+pub(crate) fn snapshot(
     dir: &Path,
     shown: &str,
     db: Option<&DatabaseUrl>,

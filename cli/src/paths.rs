@@ -16,7 +16,7 @@ fn snapshot_env() -> Option<String> {
 }
 
 /// The snapshot an existing-file command (`check`, `refresh --check`) reads.
-pub fn existing_snapshot(explicit: Option<&Path>, cwd: &Path) -> Result<PathBuf, Error> {
+pub(crate) fn existing_snapshot(explicit: Option<&Path>, cwd: &Path) -> Result<PathBuf, Error> {
     if let Some(p) = explicit {
         return Ok(cwd.join(p));
     }
@@ -27,7 +27,7 @@ pub fn existing_snapshot(explicit: Option<&Path>, cwd: &Path) -> Result<PathBuf,
 
 /// The snapshot `refresh` writes: as [`existing_snapshot`], else `schemalock.json` in the
 /// workspace root, else in `cwd`.
-pub fn snapshot_to_write(explicit: Option<&Path>, cwd: &Path) -> PathBuf {
+pub(crate) fn snapshot_to_write(explicit: Option<&Path>, cwd: &Path) -> PathBuf {
     if let Some(p) = explicit {
         return cwd.join(p);
     }
@@ -40,7 +40,7 @@ pub fn snapshot_to_write(explicit: Option<&Path>, cwd: &Path) -> PathBuf {
 }
 
 /// The nearest directory at or above `start` whose `Cargo.toml` declares `[workspace]`.
-pub fn workspace_root(start: &Path) -> Option<PathBuf> {
+pub(crate) fn workspace_root(start: &Path) -> Option<PathBuf> {
     start.ancestors().find_map(|dir| {
         let text = std::fs::read_to_string(dir.join("Cargo.toml")).ok()?;
         declares_workspace(&text).then(|| dir.to_owned())
@@ -58,14 +58,14 @@ fn declares_workspace(manifest: &str) -> bool {
 
 /// Reads a snapshot file; the error names it as the user would (relative to `cwd`) and says what
 /// is wrong with it and how to get a good one.
-pub fn load(path: &Path, cwd: &Path) -> Result<Snapshot, Error> {
+pub(crate) fn load(path: &Path, cwd: &Path) -> Result<Snapshot, Error> {
     let named = PathBuf::from(shown(path, cwd));
     let text = read_text(path).map_err(|e| Error::new(e.with_path(&named).to_string()))?;
     Snapshot::from_json(&text, &named).map_err(|e| Error::new(e.to_string()))
 }
 
 /// `path` relative to `cwd` when it is below it, for shorter messages.
-pub fn shown(path: &Path, cwd: &Path) -> String {
+pub(crate) fn shown(path: &Path, cwd: &Path) -> String {
     path.strip_prefix(cwd)
         .ok()
         .filter(|p| !p.as_os_str().is_empty())

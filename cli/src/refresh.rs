@@ -15,7 +15,7 @@ use crate::report::{self, Sides};
 use crate::ui::Ui;
 use crate::{migrations, paths, schemas};
 
-pub fn run(args: &RefreshArgs, ui: &Ui, cwd: &Path) -> Result<Outcome, Error> {
+pub(crate) fn run(args: &RefreshArgs, ui: &Ui, cwd: &Path) -> Result<Outcome, Error> {
     let path = if args.check {
         paths::existing_snapshot(args.snapshot.as_deref(), cwd)?
     } else {

@@ -30,7 +30,7 @@ pub mod pg {
     //! carry, and which [`Cluster::url_as`] and [`Cluster::connect_as`] give the role they name.
     //! `psql` goes through the socket, so no password is ever on a command line. When the test
     //! runs as root, the server runs as the `postgres` user (initdb refuses root). Starting and
-    //! stopping is `schemalock_cli::shadow::cluster::LocalCluster` (with
+    //! stopping is `schemalock_cluster::LocalCluster` (with
     //! `Network::LoopbackWithPassword`; `cargo schemalock` uses it without TCP), so the server
     //! also dies with the test process, even on SIGKILL.
 
@@ -39,7 +39,7 @@ pub mod pg {
     use std::process::{Command, Output, Stdio};
     use std::time::Duration;
 
-    use schemalock_cli::shadow::cluster::{LocalCluster, Network};
+    use schemalock_cluster::{LocalCluster, Network};
 
     /// The major versions the test suite knows how to find.
     pub const VERSIONS: [u32; 3] = [15, 16, 18];
@@ -344,9 +344,7 @@ pub mod pg {
                 .password(self.password())
                 .dbname(db)
                 .connect_timeout(Duration::from_secs(10));
-            config
-                .connect(postgres::NoTls)
-                .unwrap_or_else(|e| panic!("connect to {db} as {user}: {e}"))
+            connect(&config)
         }
 
         /// True when extension `name` can be created on this server.
@@ -365,12 +363,7 @@ pub mod pg {
         /// Runs `statement`, which holds a password, over the socket as `postgres`: not on a
         /// command line, and not in the server log even if it fails. Panics with `what`.
         fn run_secret(&self, statement: &str, what: &str) {
-            let mut client = self
-                .inner
-                .config("postgres")
-                .connect(postgres::NoTls)
-                .unwrap_or_else(|e| panic!("{what}: connect over the socket: {e}"));
-            client
+            connect(&self.inner.config("postgres"))
                 .batch_execute(&format!(
                     "SET log_min_error_statement = panic; \
                      SET password_encryption = 'scram-sha-256'; {statement}"
@@ -412,6 +405,23 @@ pub mod pg {
             // Dropping `inner` then stops the server and deletes its directory.
             self.stop();
         }
+    }
+
+    /// A blocking client connected with `config`, waiting at most its `connect_timeout` (10 s
+    /// when it has none); panics saying where it tried to connect.
+    pub fn connect(config: &postgres::Config) -> postgres::Client {
+        let mut config = config.clone();
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(Duration::from_secs(10));
+        }
+        config.connect(postgres::NoTls).unwrap_or_else(|e| {
+            panic!(
+                "connect to {:?} as {:?} on {:?}: {e}",
+                config.get_dbname(),
+                config.get_user(),
+                config.get_hosts()
+            )
+        })
     }
 
     fn output_text(out: &Output) -> String {

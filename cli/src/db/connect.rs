@@ -25,32 +25,32 @@ use crate::db::pgpass::{self, Source};
 use crate::db::url::{is_database_url, looks_like_url};
 
 /// How long to wait for a server to let us in, unless told otherwise.
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long reading a schema may take once connected, unless told otherwise. Introspecting the
 /// largest schemas we test with takes well under a second; this leaves room for slow links and
 /// busy servers while still ending a hang.
-pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(60);
+pub(crate) const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long each step of building a shadow database (creating or dropping it, applying one
 /// migration file) may take, unless told otherwise. On a new, empty database a migration file
 /// takes milliseconds to seconds (crates.io's 285 take a few seconds together); five minutes
 /// leaves room for extensions, seed data and busy servers while still ending a hang.
-pub const DEFAULT_MIGRATION_TIMEOUT: Duration = Duration::from_secs(300);
+pub(crate) const DEFAULT_MIGRATION_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// How long each wait on a server may last.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Timeouts {
+pub(crate) struct Timeouts {
     /// Connecting: every host, the TCP connect, the startup and authentication together. `None`:
     /// the connection string's `connect_timeout`, else [`DEFAULT_CONNECT_TIMEOUT`].
-    pub connect: Option<Duration>,
+    pub(crate) connect: Option<Duration>,
     /// Reading a schema once connected, all its queries together.
-    pub read: Duration,
+    pub(crate) read: Duration,
     /// Inside the read, the server's wait for a lock another session holds.
-    pub lock: Duration,
+    pub(crate) lock: Duration,
     /// Inside the read, the server's limit on each statement.
-    pub statement: Duration,
+    pub(crate) statement: Duration,
     /// Each step of building a shadow database: creating or dropping it, applying one migration
     /// file.
-    pub migration: Duration,
+    pub(crate) migration: Duration,
 }
 
 impl Default for Timeouts {
@@ -69,24 +69,24 @@ impl Default for Timeouts {
 static TIMEOUTS: OnceLock<Timeouts> = OnceLock::new();
 
 /// Sets the deadlines of this process, once (the command line's); later calls change nothing.
-pub fn set_timeouts(timeouts: Timeouts) {
+pub(crate) fn set_timeouts(timeouts: Timeouts) {
     let _ = TIMEOUTS.set(timeouts);
 }
 
 /// The deadlines of this process: those set by [`set_timeouts`], else the defaults.
-pub fn timeouts() -> Timeouts {
+pub(crate) fn timeouts() -> Timeouts {
     TIMEOUTS.get().copied().unwrap_or_default()
 }
 
 /// A wait on a server that ran out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TimedOut {
-    pub after: Duration,
+pub(crate) struct TimedOut {
+    pub(crate) after: Duration,
 }
 
 /// Runs `work` on a worker thread and waits at most `limit` for it. On time-out the worker is
 /// abandoned (it ends with the process); a panic in `work` resumes here.
-pub fn bounded<T: Send + 'static>(
+pub(crate) fn bounded<T: Send + 'static>(
     limit: Duration,
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, TimedOut> {
@@ -110,7 +110,13 @@ pub fn bounded<T: Send + 'static>(
 /// What a wait that ran out says: `WHAT timed out: no answer within 3 s to query `relations`
 /// (WHY); check the server, or wait longer with `FLAG SECONDS``. `running` are the steps of a
 /// read that were running then ([`schemalock_runtime::introspect::Steps`]).
-pub fn timed_out(what: &str, after: Duration, running: &[&str], why: &str, flag: &str) -> String {
+pub(crate) fn timed_out(
+    what: &str,
+    after: Duration,
+    running: &[&str],
+    why: &str,
+    flag: &str,
+) -> String {
     let quoted: Vec<String> = running.iter().map(|s| format!("`{s}`")).collect();
     let during = match quoted.as_slice() {
         [] => String::new(),
@@ -125,7 +131,7 @@ pub fn timed_out(what: &str, after: Duration, running: &[&str], why: &str, flag:
 }
 
 /// `10 s`, `2.5 s`.
-pub fn seconds(d: Duration) -> String {
+pub(crate) fn seconds(d: Duration) -> String {
     let s = d.as_secs_f64();
     if s.fract() == 0.0 {
         format!("{s:.0} s")
@@ -136,7 +142,7 @@ pub fn seconds(d: Duration) -> String {
 
 /// Parses a database URL or keyword/value string; the message says what is wrong without
 /// quoting it (the caller names the URL, redacted).
-pub fn parse(url: &str) -> Result<postgres::Config, String> {
+pub(crate) fn parse(url: &str) -> Result<postgres::Config, String> {
     if looks_like_url(url) {
         return Err(
             "it is not a PostgreSQL URL, which starts with `postgres://` or `postgresql://`"
@@ -156,7 +162,7 @@ pub fn parse(url: &str) -> Result<postgres::Config, String> {
 /// Connects without TLS. The password is the configuration's, else `PGPASSWORD`'s, else the
 /// password file's ([`pgpass`]); connecting, every host and the authentication together, takes
 /// at most the connect deadline ([`timeouts`]).
-pub fn connect(config: &postgres::Config) -> Result<postgres::Client, ConnectError> {
+pub(crate) fn connect(config: &postgres::Config) -> Result<postgres::Client, ConnectError> {
     let mut config = config.clone();
     let limit = connect_limit(&config);
     // Also per host, so that one silent host does not use up the time of the next.
@@ -186,7 +192,7 @@ pub fn connect(config: &postgres::Config) -> Result<postgres::Client, ConnectErr
 
 /// How long [`connect`] waits to connect with `config`: `--connect-timeout`, else the
 /// configuration's `connect_timeout`, else [`DEFAULT_CONNECT_TIMEOUT`].
-pub fn connect_limit(config: &postgres::Config) -> Duration {
+pub(crate) fn connect_limit(config: &postgres::Config) -> Duration {
     timeouts()
         .connect
         .or(config.get_connect_timeout().copied())
@@ -197,7 +203,7 @@ pub fn connect_limit(config: &postgres::Config) -> Duration {
 /// Why [`connect`] failed. Displays as what went wrong and what to try, without the server's
 /// name (the caller says which server).
 #[derive(Debug)]
-pub enum ConnectError {
+pub(crate) enum ConnectError {
     /// Nothing usable came back in time.
     TimedOut { after: Duration },
     /// The driver gave up (refused, rejected, no such database, ...).
@@ -208,13 +214,6 @@ pub enum ConnectError {
         /// Where the password came from, if there was one.
         password: Option<Source>,
     },
-}
-
-impl ConnectError {
-    /// True when the server was never reached in time.
-    pub fn timed_out(&self) -> bool {
-        matches!(self, ConnectError::TimedOut { .. })
-    }
 }
 
 impl fmt::Display for ConnectError {
@@ -307,7 +306,7 @@ fn driver_failure(
 }
 
 /// An error and its causes, `a: b: c`, without repeats.
-pub fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
     let mut parts: Vec<String> = vec![e.to_string()];
     let mut source = e.source();
     while let Some(s) = source {

@@ -8,6 +8,6 @@
 //! through [`connect::bounded`]. Nothing here prints, except the password file warnings, which
 //! go through [`crate::out`] like everything else.
 
-pub mod connect;
-pub mod pgpass;
-pub mod url;
+pub(crate) mod connect;
+pub(crate) mod pgpass;
+pub(crate) mod url;

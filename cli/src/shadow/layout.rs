@@ -8,7 +8,7 @@ use super::Error;
 
 /// How a migrations directory is organised.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Layout {
+pub(crate) enum Layout {
     /// sqlx: `<version>_<name>.sql`, or reversible `<version>_<name>.up.sql` and `.down.sql`
     /// (only `up` is applied); ordered by the numeric version; recorded in `_sqlx_migrations`.
     Sqlx,
@@ -24,7 +24,7 @@ pub enum Layout {
 
 impl Layout {
     /// Every layout, in the order detection tries them.
-    pub const ALL: [Layout; 4] = [
+    pub(crate) const ALL: [Layout; 4] = [
         Layout::Diesel,
         Layout::Refinery,
         Layout::Sqlx,
@@ -32,18 +32,13 @@ impl Layout {
     ];
 
     /// A short name: `sqlx`, `diesel`, `refinery`, `plain`.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Layout::Sqlx => "sqlx",
             Layout::Diesel => "diesel",
             Layout::Refinery => "refinery",
             Layout::Plain => "plain",
         }
-    }
-
-    /// The layout with this [`Layout::name`].
-    pub fn from_name(name: &str) -> Option<Layout> {
-        Layout::ALL.into_iter().find(|l| l.name() == name)
     }
 
     fn pattern(self) -> &'static str {
@@ -56,13 +51,13 @@ impl Layout {
     }
 
     /// The layouts as a sentence, for messages.
-    pub fn describe_all() -> String {
+    pub(crate) fn describe_all() -> String {
         let all: Vec<&str> = Layout::ALL.iter().map(|l| l.pattern()).collect();
         all.join(", ")
     }
 
     /// The table the migration tool records applied migrations in, if any.
-    pub fn history_table(self) -> Option<&'static str> {
+    pub(crate) fn history_table(self) -> Option<&'static str> {
         match self {
             Layout::Sqlx => Some("_sqlx_migrations"),
             Layout::Diesel => Some("__diesel_schema_migrations"),
@@ -80,7 +75,7 @@ impl fmt::Display for Layout {
 
 /// How a migration is recorded in its tool's table.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Record {
+pub(crate) enum Record {
     /// `_sqlx_migrations (version, description, ...)`.
     Sqlx { version: i64, description: String },
     /// `__diesel_schema_migrations (version)`.
@@ -93,19 +88,19 @@ pub enum Record {
 
 /// One migration file to apply.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Migration {
+pub(crate) struct Migration {
     /// The SQL file.
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     /// The path relative to the migrations directory, for messages.
-    pub name: String,
+    pub(crate) name: String,
     /// The file's text.
-    pub sql: String,
+    pub(crate) sql: String,
     /// The tool asks for this migration to run outside a transaction (sqlx's
     /// `-- no-transaction` first line, diesel's `run_in_transaction = false`, refinery's
     /// `-- refinery:noTransaction`).
-    pub no_transaction: bool,
+    pub(crate) no_transaction: bool,
     /// How the tool records it.
-    pub record: Record,
+    pub(crate) record: Record,
 }
 
 fn io_error(what: &str, path: &Path, e: &std::io::Error) -> Error {
@@ -188,7 +183,7 @@ fn refinery_files(dir: &Path, prefix: &str, out: &mut Vec<(String, PathBuf)>) ->
 /// Which layout `dir` uses: diesel when a sub-folder holds an `up.sql`; refinery when there are
 /// `V<n>__<name>.sql` files and no other `.sql` file at the top; sqlx when every top-level `.sql`
 /// file is named `<version>_<name>.sql`; else plain when there is any `.sql` file.
-pub fn detect(dir: &Path) -> Result<Layout, Error> {
+pub(crate) fn detect(dir: &Path) -> Result<Layout, Error> {
     if !dir.is_dir() {
         return Err(Error::new(
             super::ErrorKind::Layout,
@@ -232,7 +227,7 @@ pub fn detect(dir: &Path) -> Result<Layout, Error> {
 }
 
 /// The migrations of `dir` in the order they apply, for `layout` (detected when `None`).
-pub fn load(dir: &Path, layout: Option<Layout>) -> Result<(Layout, Vec<Migration>), Error> {
+pub(crate) fn load(dir: &Path, layout: Option<Layout>) -> Result<(Layout, Vec<Migration>), Error> {
     let layout = match layout {
         Some(l) => l,
         None => detect(dir)?,
@@ -607,6 +602,5 @@ mod tests {
         assert!(!refinery_no_transaction(
             "SELECT 1; -- refinery:noTransaction\n"
         ));
-        assert_eq!(Layout::from_name("diesel"), Some(Layout::Diesel));
     }
 }

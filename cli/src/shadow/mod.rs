@@ -33,13 +33,14 @@ use schemalock_runtime::Snapshot;
 use schemalock_runtime::introspect::{self, Steps};
 
 mod apply;
-pub mod cluster;
 mod database;
-pub mod layout;
-pub mod split;
+pub(crate) mod layout;
+pub(crate) mod split;
 mod watch;
 
-pub use layout::{Layout, Migration};
+pub(crate) use layout::{Layout, Migration};
+
+use schemalock_cluster as cluster;
 
 use crate::url::redact_in;
 use watch::{Events, Step, Stop};
@@ -47,7 +48,7 @@ use watch::{Events, Step, Stop};
 /// What went wrong, broadly; [`Error`]'s message says exactly what and what to try.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum ErrorKind {
+pub(crate) enum ErrorKind {
     /// The migrations directory: missing, unreadable, no known layout, bad names.
     Layout,
     /// A migration failed to apply (or cannot be split into statements).
@@ -67,7 +68,7 @@ pub enum ErrorKind {
 /// Why a snapshot could not be built from migrations. The message is lowercase, says what failed
 /// and what to try, and never shows a URL's password.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Error {
+pub(crate) struct Error {
     kind: ErrorKind,
     message: String,
 }
@@ -81,7 +82,8 @@ impl Error {
     }
 
     /// What went wrong, broadly.
-    pub fn kind(&self) -> ErrorKind {
+    #[cfg(test)]
+    pub(crate) fn kind(&self) -> ErrorKind {
         self.kind
     }
 
@@ -104,7 +106,7 @@ impl std::error::Error for Error {}
 /// Progress of [`snapshot_from_migrations_with`], for a progress indicator or `--verbose`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
-pub enum Progress {
+pub(crate) enum Progress {
     /// The migrations were read: how many, in which layout.
     Loaded { layout: Layout, migrations: usize },
     /// A local cluster is being started from these binaries.
@@ -132,18 +134,18 @@ pub enum Progress {
 /// Options of [`snapshot_from_migrations_with`]; `Options::default()` is a local cluster, every
 /// schema, the layout detected.
 #[derive(Clone, Copy, Default)]
-pub struct Options<'a> {
+pub(crate) struct Options<'a> {
     /// The server to create the shadow database on; `None` for a throwaway local cluster.
-    pub database_url: Option<&'a str>,
+    pub(crate) database_url: Option<&'a str>,
     /// The schemas to snapshot; `None` for every schema that is not a system or extension schema.
-    pub schemas: Option<&'a [String]>,
+    pub(crate) schemas: Option<&'a [String]>,
     /// The bin directory of the PostgreSQL for the local cluster; `None` to look for one
     /// ([`cluster::find_bin_dir`]: `PG_BIN`, `PATH`, `/usr/lib/postgresql/*/bin`).
-    pub pg_bin: Option<&'a Path>,
+    pub(crate) pg_bin: Option<&'a Path>,
     /// The layout of the migrations directory; `None` to detect it.
-    pub layout: Option<Layout>,
+    pub(crate) layout: Option<Layout>,
     /// Called as the work progresses, always on the calling thread.
-    pub progress: Option<&'a dyn Fn(Progress)>,
+    pub(crate) progress: Option<&'a dyn Fn(Progress)>,
 }
 
 impl fmt::Debug for Options<'_> {
@@ -159,28 +161,15 @@ impl fmt::Debug for Options<'_> {
 }
 
 /// Applies the migrations in `dir` to a fresh temporary database and snapshots it: on the server
-/// of `database_url` (a new database, dropped afterwards), or without one on a throwaway local
-/// cluster. `schemas` as for introspection (`None`: every non-system schema).
-pub fn snapshot_from_migrations(
-    dir: &Path,
-    database_url: Option<&str>,
-    schemas: Option<&[String]>,
-) -> Result<Snapshot, Error> {
-    snapshot_from_migrations_with(
-        dir,
-        &Options {
-            database_url,
-            schemas,
-            ..Options::default()
-        },
-    )
-}
-
-/// [`snapshot_from_migrations`] with every option. Every wait on the server is bounded (see
+/// of `options.database_url` (a new database, dropped afterwards), or without one on a throwaway
+/// local cluster. Every wait on the server is bounded (see
 /// `watch.rs`): connecting by the connect deadline, creating and dropping the shadow database and
 /// applying each migration file by the migration deadline, reading the result by the read
 /// deadline ([`crate::db::connect::timeouts`]).
-pub fn snapshot_from_migrations_with(dir: &Path, options: &Options<'_>) -> Result<Snapshot, Error> {
+pub(crate) fn snapshot_from_migrations_with(
+    dir: &Path,
+    options: &Options<'_>,
+) -> Result<Snapshot, Error> {
     run(dir, options).map_err(|e| e.redacted(options.database_url))
 }
 
@@ -542,45 +531,4 @@ fn build(job: Job, events: &Events) -> Result<Snapshot, Error> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn connection_errors_never_show_the_password() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("1_init.sql"), "CREATE TABLE t (a int);").unwrap();
-        // Nothing listens on port 1.
-        let url = "postgres://app:s3cr%40t@127.0.0.1:1/app?connect_timeout=5";
-        let err = snapshot_from_migrations(dir.path(), Some(url), None).unwrap_err();
-        let text = err.to_string();
-        assert_eq!(err.kind(), ErrorKind::Connect);
-        assert!(
-            text.starts_with("cannot connect to the server of postgres://app:***@127.0.0.1:1/app"),
-            "{text}"
-        );
-        assert!(!text.contains("s3cr"), "{text}");
-        assert!(text.contains("--database-url"), "{text}");
-        let err = snapshot_from_migrations(
-            dir.path(),
-            Some("postgres://a:hunter2@/x?port=notanumber"),
-            None,
-        )
-        .unwrap_err()
-        .to_string();
-        assert!(err.starts_with("invalid database URL"), "{err}");
-        assert!(!err.contains("hunter2"), "{err}");
-        let options = Options {
-            database_url: Some(url),
-            ..Options::default()
-        };
-        assert!(!format!("{options:?}").contains("s3cr"));
-    }
-
-    #[test]
-    fn layout_errors_come_before_any_server_work() {
-        let dir = tempfile::tempdir().unwrap();
-        let err = snapshot_from_migrations(dir.path(), Some("postgres://a:b@127.0.0.1:1/x"), None)
-            .unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::Layout);
-    }
-}
+mod tests;

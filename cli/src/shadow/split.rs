@@ -25,7 +25,7 @@ use std::fmt;
 
 /// One statement of a script.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Statement<'a> {
+pub(crate) struct Statement<'a> {
     text: &'a str,
     offset: usize,
     line: usize,
@@ -36,29 +36,23 @@ pub struct Statement<'a> {
 impl<'a> Statement<'a> {
     /// The statement from its first token to its last, without the terminating `;` and without
     /// the comments and whitespace before it.
-    pub fn text(&self) -> &'a str {
+    pub(crate) fn text(&self) -> &'a str {
         self.text
     }
 
     /// The byte offset of [`Statement::text`] in the script.
-    pub fn offset(&self) -> usize {
+    pub(crate) fn offset(&self) -> usize {
         self.offset
     }
 
     /// The 1-based line of the script where the statement starts.
-    pub fn line(&self) -> usize {
+    pub(crate) fn line(&self) -> usize {
         self.line
     }
 
     /// The 1-based number of the statement in the script (empty statements are not counted).
-    pub fn number(&self) -> usize {
+    pub(crate) fn number(&self) -> usize {
         self.number
-    }
-
-    /// The unquoted words outside parentheses, in order (keywords and bare identifiers; not
-    /// words inside strings, quoted identifiers, comments or dollar-quoted bodies).
-    pub fn words(&self) -> &[&'a str] {
-        &self.words
     }
 
     fn word(&self, i: usize) -> Option<&'a str> {
@@ -75,7 +69,7 @@ impl<'a> Statement<'a> {
     }
 
     /// True when the statement starts with these keywords (case-insensitive).
-    pub fn starts_with_words(&self, keywords: &[&str]) -> bool {
+    pub(crate) fn starts_with_words(&self, keywords: &[&str]) -> bool {
         keywords.iter().enumerate().all(|(i, k)| self.word_is(i, k))
     }
 
@@ -84,7 +78,7 @@ impl<'a> Statement<'a> {
     /// `REINDEX SCHEMA|DATABASE|SYSTEM`), `ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY`,
     /// `VACUUM`, `CLUSTER` without a table, `ALTER SYSTEM`, `CREATE|DROP DATABASE`,
     /// `ALTER DATABASE ... SET TABLESPACE`, `CREATE|DROP TABLESPACE`, `CREATE|DROP SUBSCRIPTION`.
-    pub fn needs_autocommit(&self) -> Option<&'static str> {
+    pub(crate) fn needs_autocommit(&self) -> Option<&'static str> {
         let first = self.word(0)?.to_ascii_uppercase();
         match first.as_str() {
             "CREATE" => {
@@ -160,7 +154,7 @@ impl<'a> Statement<'a> {
     /// True for statements that open or close a transaction (`BEGIN`, `START TRANSACTION`,
     /// `COMMIT`, `END`, `ROLLBACK`, `ABORT`, `PREPARE TRANSACTION`): a script holding them manages
     /// its own transactions. `ROLLBACK TO SAVEPOINT` is not one of them.
-    pub fn is_transaction_control(&self) -> bool {
+    pub(crate) fn is_transaction_control(&self) -> bool {
         let Some(first) = self.word(0) else {
             return false;
         };
@@ -175,7 +169,7 @@ impl<'a> Statement<'a> {
 
     /// True for `COPY ... FROM STDIN`, whose data follows the statement in psql scripts and cannot
     /// be sent as a query.
-    pub fn is_copy_from_stdin(&self) -> bool {
+    pub(crate) fn is_copy_from_stdin(&self) -> bool {
         self.word_is(0, "COPY")
             && self
                 .words
@@ -184,7 +178,7 @@ impl<'a> Statement<'a> {
     }
 
     /// The first line of the statement, shortened to about `max` characters, for messages.
-    pub fn summary(&self, max: usize) -> String {
+    pub(crate) fn summary(&self, max: usize) -> String {
         let first = self.text.lines().next().unwrap_or("").trim_end();
         let more = first.len() < self.text.trim_end().len();
         if first.chars().count() > max {
@@ -200,7 +194,7 @@ impl<'a> Statement<'a> {
 
 /// What was left open at the end of a script.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Unclosed {
+pub(crate) enum Unclosed {
     /// A `'...'` string constant (also `E'...'`, `B'...'`, ...).
     String,
     /// A `"..."` identifier.
@@ -224,12 +218,12 @@ impl fmt::Display for Unclosed {
 
 /// A script split into statements.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Split<'a> {
+pub(crate) struct Split<'a> {
     /// The statements, in order.
-    pub statements: Vec<Statement<'a>>,
+    pub(crate) statements: Vec<Statement<'a>>,
     /// Something left open at the end of the script, and the line where it started: the last
     /// statement then runs to the end of the script.
-    pub unclosed: Option<(Unclosed, usize)>,
+    pub(crate) unclosed: Option<(Unclosed, usize)>,
 }
 
 fn is_ident_start(b: u8) -> bool {
@@ -542,7 +536,7 @@ impl<'a> Lexer<'a> {
 /// Splits a script into statements. Never fails: text left open at the end (an unterminated
 /// string, identifier, dollar quote or comment) ends the last statement and is reported in
 /// [`Split::unclosed`].
-pub fn split(sql: &str) -> Split<'_> {
+pub(crate) fn split(sql: &str) -> Split<'_> {
     Lexer {
         sql,
         bytes: sql.as_bytes(),
@@ -561,7 +555,7 @@ pub fn split(sql: &str) -> Split<'_> {
 }
 
 /// The 1-based line and column (in characters) of byte `offset` in `text`.
-pub fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
@@ -827,8 +821,7 @@ mod tests {
         assert!(one("ALTER TYPE e ADD VALUE 'x'").starts_with_words(&["alter", "type"]));
         // Words inside parentheses, strings and comments are not listed.
         assert_eq!(
-            one("CREATE /* x */ TABLE t (a int, b text DEFAULT 'y') WITH (fillfactor = 70)")
-                .words(),
+            one("CREATE /* x */ TABLE t (a int, b text DEFAULT 'y') WITH (fillfactor = 70)").words,
             ["CREATE", "TABLE", "t", "WITH"]
         );
     }

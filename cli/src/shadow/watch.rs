@@ -16,8 +16,8 @@ use schemalock_runtime::Snapshot;
 use schemalock_runtime::introspect::Steps;
 
 use super::{Error, Progress};
-use crate::cleanup::Cleanup;
 use crate::db::connect::{connect_limit, timed_out, timeouts};
+use schemalock_cluster::cleanup::Cleanup;
 
 /// How much longer than a connect's own deadline the caller waits, so that the connect's own
 /// message (which says what went wrong) arrives first.

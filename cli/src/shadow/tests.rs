@@ -1,20 +1,36 @@
 //! Shadow databases on real PostgreSQL: each migration layout, statements that refuse a
 //! transaction, enum values added and used in one file, failures, both modes (a server given by
-//! URL, a throwaway local cluster), the writeros example and the crates.io schema.
+//! URL, a throwaway local cluster), the writeros example and the crates.io schema. What the
+//! command line makes of them is in `cli/tests/migrations.rs`, `shadow_safety.rs` and
+//! `timeouts.rs`.
 //!
 //! Run `eval "$(bash .ci/setup-postgres.sh)"` first; servers that are not installed are skipped
 //! (under `CI=true` they fail instead).
 
 use std::path::{Path, PathBuf};
 
-use schemalock_cli::shadow::{
-    self, ErrorKind, Layout, Options, Progress, cluster, snapshot_from_migrations,
-    snapshot_from_migrations_with,
-};
 use schemalock_runtime::Snapshot;
 use schemalock_runtime::introspect;
 use schemalock_tests::pg::{Cluster, find_bin_dir, workspace_root};
 use schemalock_tests::shared;
+
+use super::{ErrorKind, Layout, Options, Progress, cluster, layout, snapshot_from_migrations_with};
+
+/// [`snapshot_from_migrations_with`] with a server (or none) and schemas.
+fn snapshot_from_migrations(
+    dir: &Path,
+    database_url: Option<&str>,
+    schemas: Option<&[String]>,
+) -> Result<Snapshot, super::Error> {
+    snapshot_from_migrations_with(
+        dir,
+        &Options {
+            database_url,
+            schemas,
+            ..Options::default()
+        },
+    )
+}
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -475,11 +491,7 @@ fn layouts_of_the_fixtures() {
         ("refinery", Layout::Refinery),
         ("plain", Layout::Plain),
     ] {
-        assert_eq!(
-            shadow::layout::detect(&fixture(name)).unwrap(),
-            layout,
-            "{name}"
-        );
+        assert_eq!(layout::detect(&fixture(name)).unwrap(), layout, "{name}");
     }
     let empty = tempfile::tempdir().unwrap();
     let err = snapshot_from_migrations(empty.path(), None, None).unwrap_err();
@@ -489,57 +501,6 @@ fn layouts_of_the_fixtures() {
             .contains("diesel (`<version>_<name>/up.sql`)"),
         "{err}"
     );
-}
-
-/// The CLI's local cluster has no TCP listener and trusts only its socket, in a directory of mode
-/// 0700 that no other OS user can enter.
-#[cfg(target_os = "linux")]
-#[test]
-fn local_cluster_is_reachable_only_through_a_private_socket() {
-    use std::os::unix::fs::PermissionsExt;
-    let Some(bin) = find_bin_dir(15).or_else(default_local_postgres) else {
-        return;
-    };
-    let cluster = cluster::LocalCluster::start(&bin).unwrap_or_else(|e| panic!("{e}"));
-    if let Some(outsider) = schemalock_tests::os::Outsider::get() {
-        let socket = outsider.psql(
-            cluster.bin_dir(),
-            &cluster.socket_dir().to_string_lossy(),
-            cluster.port(),
-        );
-        let err = socket.expect_err("another OS user got in over the socket");
-        assert!(err.contains("Permission denied"), "{err}");
-    }
-    let mut client = schemalock_cli::db::connect::connect(&cluster.config("postgres")).unwrap();
-    let listen: String = client
-        .query_one("SHOW listen_addresses", &[])
-        .unwrap()
-        .get(0);
-    assert_eq!(listen, "");
-    let rules: Vec<String> = client
-        .query(
-            "SELECT type || ' ' || auth_method FROM pg_hba_file_rules ORDER BY line_number",
-            &[],
-        )
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
-    assert_eq!(rules, ["local trust"]);
-    for dir in [cluster.dir().to_owned(), cluster.socket_dir()] {
-        let mode = std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode, 0o700, "{}", dir.display());
-    }
-    let pid: i32 = client
-        .query_one("SELECT pg_backend_pid()", &[])
-        .unwrap()
-        .get(0);
-    let backend = schemalock_tests::os::Process::get(pid as u32).unwrap();
-    let postmaster = std::fs::read_to_string(cluster.data_dir().join("postmaster.pid")).unwrap();
-    let postmaster: u32 = postmaster.lines().next().unwrap().parse().unwrap();
-    let postmaster = schemalock_tests::os::Process::get(postmaster).unwrap();
-    assert!(postmaster.children().contains(&backend));
-    assert_eq!(postmaster.tcp_listeners(), []);
 }
 
 /// A migration that creates a role applies once on a shared server; the next run is told that
@@ -589,4 +550,43 @@ fn roles_are_cluster_wide_on_a_shared_server() {
     for _ in 0..2 {
         snapshot_from_migrations(dir.path(), None, None).unwrap_or_else(|e| panic!("{e}"));
     }
+}
+
+#[test]
+fn connection_errors_never_show_the_password() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("1_init.sql"), "CREATE TABLE t (a int);").unwrap();
+    // Nothing listens on port 1.
+    let url = "postgres://app:s3cr%40t@127.0.0.1:1/app?connect_timeout=5";
+    let err = snapshot_from_migrations(dir.path(), Some(url), None).unwrap_err();
+    let text = err.to_string();
+    assert_eq!(err.kind(), ErrorKind::Connect);
+    assert!(
+        text.starts_with("cannot connect to the server of postgres://app:***@127.0.0.1:1/app"),
+        "{text}"
+    );
+    assert!(!text.contains("s3cr"), "{text}");
+    assert!(text.contains("--database-url"), "{text}");
+    let err = snapshot_from_migrations(
+        dir.path(),
+        Some("postgres://a:hunter2@/x?port=notanumber"),
+        None,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.starts_with("invalid database URL"), "{err}");
+    assert!(!err.contains("hunter2"), "{err}");
+    let options = Options {
+        database_url: Some(url),
+        ..Options::default()
+    };
+    assert!(!format!("{options:?}").contains("s3cr"));
+}
+
+#[test]
+fn layout_errors_come_before_any_server_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = snapshot_from_migrations(dir.path(), Some("postgres://a:b@127.0.0.1:1/x"), None)
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Layout);
 }
