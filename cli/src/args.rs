@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::db::connect::Timeouts;
+use crate::db::wait::Timeouts;
 
 const ABOUT: &str =
     "Refresh the schemalock snapshot from PostgreSQL or migrations, check drift, diff schemas.";
@@ -105,27 +105,39 @@ pub(crate) struct Cli {
     pub(crate) command: Command,
 }
 
+/// The commands.
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Write the snapshot from a database or from migrations (or, with --check, compare).
-    #[command(after_help = REFRESH_AFTER_HELP)]
+    #[command(
+        after_help = REFRESH_AFTER_HELP,
+        mut_arg("snapshot", |a| a.help("The snapshot file to write (or compare with --check)"))
+    )]
     Refresh(RefreshArgs),
     /// Compare the snapshot with a live database: exit 1 on drift.
-    #[command(after_help = CHECK_AFTER_HELP)]
-    Check(CheckArgs),
+    #[command(
+        after_help = CHECK_AFTER_HELP,
+        mut_arg("schemas", |a| a.help(
+            "Compare only this schema; repeat for several. Default: the snapshot's schemas"
+        ))
+    )]
+    Check {
+        #[command(flatten)]
+        files: Files,
+
+        #[command(flatten)]
+        compare: Compare,
+    },
     /// Compare two schemas, each a snapshot file or a postgres:// URL.
     #[command(after_help = DIFF_AFTER_HELP)]
     Diff(DiffArgs),
 }
 
+/// The flags of `refresh`.
 #[derive(Debug, Args)]
 pub(crate) struct RefreshArgs {
     #[command(flatten)]
-    pub(crate) database: DatabaseArgs,
-
-    /// The snapshot file to write (or compare with --check).
-    #[arg(long, value_name = "PATH")]
-    pub(crate) snapshot: Option<PathBuf>,
+    pub(crate) files: Files,
 
     /// A schema to describe; repeat for several. Default: every schema that is not a system or
     /// extension schema.
@@ -146,16 +158,10 @@ pub(crate) struct RefreshArgs {
     pub(crate) format: Format,
 }
 
+/// What `check` and `diff` compare, and how they report it.
 #[derive(Debug, Args)]
-pub(crate) struct CheckArgs {
-    #[command(flatten)]
-    pub(crate) database: DatabaseArgs,
-
-    /// The snapshot file. Default: the one the derives would use from the current directory.
-    #[arg(long, value_name = "PATH")]
-    pub(crate) snapshot: Option<PathBuf>,
-
-    /// Compare only this schema; repeat for several. Default: the snapshot's schemas.
+pub(crate) struct Compare {
+    /// Compare only this schema; repeat for several.
     #[arg(long = "schema", value_name = "NAME")]
     pub(crate) schemas: Vec<String>,
 
@@ -164,6 +170,7 @@ pub(crate) struct CheckArgs {
     pub(crate) format: Format,
 }
 
+/// The arguments of `diff`.
 #[derive(Debug, Args)]
 pub(crate) struct DiffArgs {
     /// The expected side: a snapshot file or a postgres:// URL.
@@ -174,21 +181,21 @@ pub(crate) struct DiffArgs {
     #[arg(value_name = "B")]
     pub(crate) b: String,
 
-    /// Compare only this schema; repeat for several.
-    #[arg(long = "schema", value_name = "NAME")]
-    pub(crate) schemas: Vec<String>,
-
-    /// Report format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub(crate) format: Format,
+    #[command(flatten)]
+    pub(crate) compare: Compare,
 }
 
+/// The database and the snapshot file of `refresh` and `check`.
 #[derive(Debug, Args)]
-pub(crate) struct DatabaseArgs {
+pub(crate) struct Files {
     /// The database, e.g. postgres://user:password@localhost:5432/app. Default: DATABASE_URL,
     /// from the environment or from a .env file in the current directory or a parent.
     #[arg(long, value_name = "URL")]
     pub(crate) database_url: Option<String>,
+
+    /// The snapshot file. Default: the one the derives would use from the current directory.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) snapshot: Option<PathBuf>,
 }
 
 /// How long to wait for a server; every wait is bounded and, when it runs out, the command

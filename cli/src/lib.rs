@@ -25,22 +25,14 @@
 #![cfg_attr(not(test), warn(clippy::print_stdout, clippy::print_stderr))]
 
 mod args;
-mod check;
-mod database;
+mod commands;
 mod db;
-mod diff;
 mod error;
-mod migrations;
 mod out;
-mod paths;
-mod refresh;
 mod report;
-mod schemas;
 mod shadow;
+mod source;
 mod ui;
-
-/// `crate::url` is where the shadow module and older code look for URL redaction.
-use db::url;
 
 use std::ffi::OsString;
 
@@ -72,7 +64,7 @@ pub fn main() -> i32 {
             };
         }
     };
-    db::connect::set_timeouts(cli.timeouts.get());
+    db::wait::set_timeouts(cli.timeouts.get());
     let ui = Ui::new(cli.quiet, cli.verbose);
     cleanup::set_printer(out::eprintln);
     if let Err(e) = cleanup::install_signal_handlers() {
@@ -96,7 +88,7 @@ fn collect_secrets(args: &[OsString]) {
     for arg in args {
         out::add_secrets_in(&arg.to_string_lossy());
     }
-    if let Some(url) = std::env::var_os(database::DATABASE_URL) {
+    if let Some(url) = std::env::var_os(db::database_url::DATABASE_URL) {
         out::add_secrets_in(&url.to_string_lossy());
     }
     if let Some(password) = std::env::var_os("PGPASSWORD") {
@@ -118,8 +110,8 @@ pub(crate) fn run(cli: &Cli, ui: &Ui) -> Result<Outcome, Error> {
     let cwd = std::env::current_dir()
         .map_err(|e| Error::new(format!("cannot read the current directory: {e}")))?;
     match &cli.command {
-        Command::Refresh(a) => refresh::run(a, ui, &cwd),
-        Command::Check(a) => check::run(a, ui, &cwd),
-        Command::Diff(a) => diff::run(a, ui, &cwd),
+        Command::Refresh(a) => commands::refresh::run(a, ui, &cwd),
+        Command::Check { files, compare } => commands::check::run(files, compare, ui, &cwd),
+        Command::Diff(a) => commands::diff::run(a, ui, &cwd),
     }
 }

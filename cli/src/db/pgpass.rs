@@ -98,11 +98,11 @@ fn readable_file(path: &Path) -> Option<String> {
 
 /// The connection parameters a password file line is matched against.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Target {
-    pub(crate) host: String,
-    pub(crate) port: String,
-    pub(crate) database: String,
-    pub(crate) user: String,
+struct Target {
+    host: String,
+    port: String,
+    database: String,
+    user: String,
 }
 
 /// Directories where a socket counts as `localhost`: libpq's default socket directory, which is
@@ -166,7 +166,7 @@ fn targets(config: &postgres::Config) -> Vec<Target> {
 }
 
 /// The password of the first line of a password file matching `target`, and its line number.
-pub(crate) fn lookup(text: &str, target: &Target) -> Option<(String, usize)> {
+fn lookup(text: &str, target: &Target) -> Option<(String, usize)> {
     for (n, line) in text.lines().enumerate() {
         let line = line.trim_end_matches('\r');
         if line.starts_with('#') {

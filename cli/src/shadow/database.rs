@@ -20,7 +20,7 @@ use postgres::error::SqlState;
 
 use super::apply::driver_error_text;
 use super::{Error, ErrorKind, lock, quote_ident};
-use crate::db::connect::{TimedOut, bounded, seconds, timeouts};
+use crate::db::wait::{TimedOut, bounded, seconds, timeouts};
 use schemalock_cluster::cleanup::{self, Cleanup};
 
 /// The prefix of every shadow database's name.

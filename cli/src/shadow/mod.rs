@@ -21,7 +21,7 @@
 //! `-- no-transaction`, diesel's `run_in_transaction = false`, refinery's
 //! `-- refinery:noTransaction`), when it holds a statement PostgreSQL refuses inside a transaction
 //! block (`CREATE INDEX CONCURRENTLY`, `VACUUM`, ...; see
-//! [`split::Statement::needs_autocommit`]), when it manages its own transactions (`BEGIN` ...
+//! [`statement::Statement::needs_autocommit`]), when it manages its own transactions (`BEGIN` ...
 //! `COMMIT`), or when running it in one transaction failed because an enum value it adds is used
 //! in the same file (SQLSTATE 55P04; the transaction is rolled back and the file run again).
 
@@ -36,13 +36,14 @@ mod apply;
 mod database;
 pub(crate) mod layout;
 pub(crate) mod split;
+mod statement;
 mod watch;
 
 pub(crate) use layout::{Layout, Migration};
 
 use schemalock_cluster as cluster;
 
-use crate::url::redact_in;
+use crate::db::url::redact_in;
 use watch::{Events, Step, Stop};
 
 /// What went wrong, broadly; [`Error`]'s message says exactly what and what to try.
@@ -151,7 +152,7 @@ pub(crate) struct Options<'a> {
 impl fmt::Debug for Options<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Options")
-            .field("database_url", &self.database_url.map(crate::url::redact))
+            .field("database_url", &self.database_url.map(crate::db::url::redact))
             .field("schemas", &self.schemas)
             .field("pg_bin", &self.pg_bin)
             .field("layout", &self.layout)
@@ -165,7 +166,7 @@ impl fmt::Debug for Options<'_> {
 /// local cluster. Every wait on the server is bounded (see
 /// `watch.rs`): connecting by the connect deadline, creating and dropping the shadow database and
 /// applying each migration file by the migration deadline, reading the result by the read
-/// deadline ([`crate::db::connect::timeouts`]).
+/// deadline ([`crate::db::wait::timeouts`]).
 pub(crate) fn snapshot_from_migrations_with(
     dir: &Path,
     options: &Options<'_>,
@@ -507,12 +508,8 @@ fn build(job: Job, events: &Events) -> Result<Snapshot, Error> {
     // A new session: settings made by the migrations (`SET search_path ...`) do not leak in.
     events.step(server.connecting(Some(&name)));
     let mut client = server.connect(Some(&name))?;
-    let deadlines = crate::db::connect::timeouts();
     let steps = Steps::default();
-    let options = introspect::Options::default()
-        .lock_timeout(deadlines.lock)
-        .statement_timeout(deadlines.statement)
-        .steps(steps.clone());
+    let options = crate::db::wait::read_options(&steps);
     events.step(Step::read(
         format!("reading the schema of the shadow database {name} built from the migrations"),
         steps,

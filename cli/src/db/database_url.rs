@@ -1,18 +1,12 @@
-//! The live database side: where its URL comes from, and reading a snapshot within the read
-//! deadline. Connecting is [`crate::db::connect`]'s; messages show the URL as
-//! [`DatabaseUrl::shown`], and [`crate::out`] masks any password that still gets into one.
+//! Which database a command means: a URL and where it was found (`--database-url`,
+//! `DATABASE_URL` in the environment or in a `.env` file, a side of `diff`), and connecting to it
+//! without TLS through [`super::connect`]. Messages show the URL as [`DatabaseUrl::shown`];
+//! [`crate::out`] masks any password that still gets into one.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use postgres::error::SqlState;
-use schemalock_runtime::introspect::{self, Options, Read, Steps};
-
-use crate::db::{
-    self,
-    connect::{TimedOut, bounded, error_chain, timed_out, timeouts},
-    url::redact,
-};
+use super::url::redact;
 use crate::error::Error;
 
 /// The environment variable (and `.env` key) holding the database URL.
@@ -163,167 +157,15 @@ pub(crate) fn refuse_tls(db: &DatabaseUrl) -> Result<(), Error> {
 /// URL, `PGPASSWORD` or `~/.pgpass`, the whole connect within the connect deadline.
 pub(crate) fn connect(db: &DatabaseUrl) -> Result<postgres::Client, Error> {
     let shown = db.shown();
-    let config = db::connect::parse(&db.url).map_err(|e| {
+    let config = super::connect::parse(&db.url).map_err(|e| {
         Error::new(format!(
             "invalid database URL `{shown}` (from {}): {e}",
             db.source
         ))
     })?;
     refuse_tls(db)?;
-    db::connect::connect(&config)
+    super::connect::connect(&config)
         .map_err(|e| Error::new(format!("cannot connect to `{shown}`: {e}")))
-}
-
-/// What [`read`] could not do.
-#[derive(Debug)]
-pub(crate) enum ReadError {
-    /// Schemas that were asked for are not in the database.
-    MissingSchemas(Vec<String>),
-    Other(Error),
-}
-
-impl From<ReadError> for Error {
-    fn from(e: ReadError) -> Self {
-        match e {
-            ReadError::MissingSchemas(names) => {
-                let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
-                Error::new(format!(
-                    "schema{} {} not found in the database; check `--schema`",
-                    if names.len() == 1 { "" } else { "s" },
-                    quoted.join(", ")
-                ))
-            }
-            ReadError::Other(e) => e,
-        }
-    }
-}
-
-/// Reads a snapshot of `schemas` (all user schemas when `None`) in one read-only transaction:
-/// on a second connection too, which imports the first one's snapshot so the server answers the
-/// catalog queries two at a time; on `client` alone when a second connection cannot be had.
-pub(crate) fn read(
-    client: &mut postgres::Client,
-    db: &DatabaseUrl,
-    schemas: Option<&[String]>,
-    options: &Options,
-) -> Result<Read, ReadError> {
-    let result = match connect(db) {
-        Ok(mut helper) => {
-            introspect::postgres::read_parallel(client, &mut helper, schemas, options)
-        }
-        Err(_) => introspect::postgres::read(client, schemas, options),
-    };
-    result.map_err(|e| match e {
-        introspect::Error::MissingSchemas(names) => ReadError::MissingSchemas(names),
-        introspect::Error::Postgres(pe) => {
-            let what = match pe.as_db_error() {
-                Some(d) => d.message().to_owned(),
-                None => error_chain(&pe),
-            };
-            let hint = if pe.code() == Some(&SqlState::INSUFFICIENT_PRIVILEGE) {
-                "the role needs `CONNECT` on the database and `USAGE` on the schemas"
-            } else {
-                "check the connection and the server log"
-            };
-            ReadError::Other(Error::new(format!(
-                "reading the schema of `{}` failed: {what}; {hint}",
-                db.shown()
-            )))
-        }
-        other => {
-            let hint = match other {
-                introspect::Error::Locked { .. } => {
-                    "; retry when the migration is done, or raise `--lock-timeout`"
-                }
-                introspect::Error::Canceled { .. } => {
-                    "; if the server is just slow, raise `--statement-timeout`"
-                }
-                introspect::Error::SchemaChanged { .. } => "; retry when the migrations are done",
-                _ => "",
-            };
-            // The message names objects of the database: no control characters get through.
-            ReadError::Other(Error::new(format!(
-                "reading the schema of `{}` failed: {}{hint}",
-                db.shown(),
-                crate::report::escape(&other.to_string())
-            )))
-        }
-    })
-}
-
-/// Like [`read`], but schemas the database lacks are left out instead of failing, so a comparison
-/// can report them as missing.
-pub(crate) fn read_lenient(
-    client: &mut postgres::Client,
-    db: &DatabaseUrl,
-    schemas: Option<&[String]>,
-    options: &Options,
-) -> Result<Read, Error> {
-    match read(client, db, schemas, options) {
-        Ok(s) => Ok(s),
-        Err(ReadError::MissingSchemas(missing)) => {
-            let present: Vec<String> = schemas
-                .unwrap_or_default()
-                .iter()
-                .filter(|s| !missing.contains(s))
-                .cloned()
-                .collect();
-            Ok(read(client, db, Some(&present), options)?)
-        }
-        Err(ReadError::Other(e)) => Err(e),
-    }
-}
-
-/// What may keep a read from answering.
-pub(crate) const READ_STALLED: &str = "the server may be stopped, overloaded, or waiting on a lock";
-
-/// Connects and reads, with progress; the reading (every query, and the second connection)
-/// within the read deadline, each lock wait and query within theirs. What the read could not see
-/// (a migration head the role may not read) is in the [`Read`]'s notices, for the command to say.
-pub(crate) fn snapshot_of(
-    db: &DatabaseUrl,
-    schemas: Option<&[String]>,
-    lenient: bool,
-    ui: &crate::ui::Ui,
-) -> Result<Read, Error> {
-    let shown = db.shown();
-    ui.detail(&format!("database `{shown}` (from {})", db.source));
-    let progress = ui.progress(&format!("connecting to {shown}"));
-    let started = std::time::Instant::now();
-    let mut client = connect(db)?;
-    progress.set(&format!("reading the schema of {shown}"));
-    let deadlines = timeouts();
-    let limit = deadlines.read;
-    let steps = Steps::default();
-    let options = Options::default()
-        .lock_timeout(deadlines.lock)
-        .statement_timeout(deadlines.statement)
-        .steps(steps.clone());
-    let (db_owned, schemas_owned) = (db.clone(), schemas.map(<[String]>::to_vec));
-    let result = bounded(limit, move || {
-        let (db, schemas) = (&db_owned, schemas_owned.as_deref());
-        if lenient {
-            read_lenient(&mut client, db, schemas, &options)
-        } else {
-            read(&mut client, db, schemas, &options).map_err(Error::from)
-        }
-    });
-    drop(progress);
-    let read = result.map_err(|TimedOut { after }| {
-        Error::new(timed_out(
-            &format!("reading the schema of `{shown}`"),
-            after,
-            &steps.running(),
-            READ_STALLED,
-            "--read-timeout",
-        ))
-    })??;
-    ui.detail(&format!(
-        "read {} from `{shown}` in {:.2}s",
-        crate::report::contents(&read.snapshot),
-        started.elapsed().as_secs_f64()
-    ));
-    Ok(read)
 }
 
 #[cfg(test)]
