@@ -32,6 +32,8 @@ mod out;
 mod report;
 mod shadow;
 mod source;
+#[cfg(test)]
+mod testing;
 mod ui;
 
 use std::ffi::OsString;

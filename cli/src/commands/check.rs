@@ -9,8 +9,8 @@ use crate::args::{Compare, Files};
 use crate::db::database_url;
 use crate::error::{Error, Outcome};
 use crate::report::{self, Sides};
-use crate::ui::Ui;
 use crate::source::{Source, file};
+use crate::ui::Ui;
 
 use super::schemas;
 

@@ -9,8 +9,8 @@ use schemalock_runtime::introspect::{Missing, Read};
 use crate::args::DiffArgs;
 use crate::error::{Error, Outcome};
 use crate::report::{self, Sides};
-use crate::ui::Ui;
 use crate::source::{Source, file};
+use crate::ui::Ui;
 
 use super::schemas;
 

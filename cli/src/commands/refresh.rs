@@ -12,8 +12,8 @@ use crate::args::RefreshArgs;
 use crate::db::database_url::{self, DatabaseUrl};
 use crate::error::{Error, Outcome};
 use crate::report::{self, Sides};
-use crate::ui::Ui;
 use crate::source::{Source, file};
+use crate::ui::Ui;
 
 use super::schemas;
 

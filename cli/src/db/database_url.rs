@@ -171,6 +171,7 @@ pub(crate) fn connect(db: &DatabaseUrl) -> Result<postgres::Client, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::dir_with;
 
     #[test]
     fn sslmode_from_urls_and_keyword_strings() {
@@ -207,15 +208,12 @@ mod tests {
 
     #[test]
     fn dotenv_in_a_parent_directory() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = dir_with(&[
+            (".env", "OTHER=1\nDATABASE_URL=postgres://u:p@h/db\n"),
+            ("a/.env", "OTHER=2\n"),
+        ]);
         let nested = dir.path().join("a/b");
         std::fs::create_dir_all(&nested).unwrap();
-        std::fs::write(
-            dir.path().join(".env"),
-            "OTHER=1\nDATABASE_URL=postgres://u:p@h/db\n",
-        )
-        .unwrap();
-        std::fs::write(dir.path().join("a/.env"), "OTHER=2\n").unwrap();
         // Tests run in parallel, and the environment is the process's: only read it here.
         if std::env::var_os(DATABASE_URL).is_some() {
             return;
@@ -231,12 +229,7 @@ mod tests {
 
     #[test]
     fn unparsable_dotenv_does_not_echo_the_line() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join(".env"),
-            "DATABASE_URL='postgres://u:s3cret@h/db\n",
-        )
-        .unwrap();
+        let dir = dir_with(&[(".env", "DATABASE_URL='postgres://u:s3cret@h/db\n")]);
         if std::env::var_os(DATABASE_URL).is_some() {
             return;
         }

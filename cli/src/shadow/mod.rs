@@ -152,7 +152,10 @@ pub(crate) struct Options<'a> {
 impl fmt::Debug for Options<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Options")
-            .field("database_url", &self.database_url.map(crate::db::url::redact))
+            .field(
+                "database_url",
+                &self.database_url.map(crate::db::url::redact),
+            )
             .field("schemas", &self.schemas)
             .field("pg_bin", &self.pg_bin)
             .field("layout", &self.layout)

@@ -64,7 +64,11 @@ impl<'a> Statement<'a> {
         match first.as_str() {
             "CREATE" | "DROP" => {
                 let create = first == "CREATE";
-                let object = if create && self.word_is(1, "UNIQUE") { 2 } else { 1 };
+                let object = if create && self.word_is(1, "UNIQUE") {
+                    2
+                } else {
+                    1
+                };
                 if self.word_is(object, "INDEX") && self.word_is(object + 1, "CONCURRENTLY") {
                     return Some(if create {
                         "CREATE INDEX CONCURRENTLY"

@@ -15,6 +15,22 @@ use schemalock_tests::pg::{Cluster, find_bin_dir, workspace_root};
 use schemalock_tests::shared;
 
 use super::{ErrorKind, Layout, Options, Progress, cluster, layout, snapshot_from_migrations_with};
+use crate::testing::{dir_with, server};
+
+/// Why [`snapshot_from_migrations`] on the server of `url` failed (it must, with `kind`).
+fn failure_of_kind(dir: &Path, url: &str, kind: ErrorKind) -> String {
+    let err = snapshot_from_migrations(dir, Some(url), None).unwrap_err();
+    let text = err.to_string();
+    assert_eq!(err.kind(), kind, "{text}");
+    text
+}
+
+/// Why [`snapshot_from_migrations`] on the server of `url` failed (it must).
+fn failure(dir: &Path, url: &str) -> String {
+    snapshot_from_migrations(dir, Some(url), None)
+        .unwrap_err()
+        .to_string()
+}
 
 /// [`snapshot_from_migrations_with`] with a server (or none) and schemas.
 fn snapshot_from_migrations(
@@ -89,8 +105,7 @@ fn head(s: &Snapshot) -> Option<(String, String)> {
 /// the shadow database is gone afterwards.
 #[test]
 fn sqlx_on_a_server_given_by_url() {
-    let Some(pg) = Cluster::start(15) else { return };
-    let url = pg.url("postgres");
+    let Some((pg, url)) = server() else { return };
     let events = std::cell::RefCell::new(Vec::new());
     let progress = |p: Progress| events.borrow_mut().push(format!("{p:?}"));
     let s = snapshot_from_migrations_with(
@@ -174,8 +189,7 @@ fn diesel_on_a_local_cluster() {
 /// PostgreSQL 16 (another version than the machine's default).
 #[test]
 fn refinery_and_plain_layouts() {
-    let Some(pg) = Cluster::start(15) else { return };
-    let url = pg.url("postgres");
+    let Some((pg, url)) = server() else { return };
     let s = snapshot_from_migrations(&fixture("refinery"), Some(&url), None)
         .unwrap_or_else(|e| panic!("{e}"));
     let cars = s.table("public", "cars").unwrap();
@@ -215,11 +229,8 @@ fn refinery_and_plain_layouts() {
 /// dropped; the same on a local cluster.
 #[test]
 fn failing_migration_names_file_and_statement_and_cleans_up() {
-    let Some(pg) = Cluster::start(15) else { return };
-    let url = pg.url("postgres");
-    let err = snapshot_from_migrations(&fixture("failing"), Some(&url), None).unwrap_err();
-    let text = err.to_string();
-    assert_eq!(err.kind(), ErrorKind::Migration, "{text}");
+    let Some((pg, url)) = server() else { return };
+    let text = failure_of_kind(&fixture("failing"), &url, ErrorKind::Migration);
     let file = fixture("failing").join("2_broken.sql");
     assert!(
         text.starts_with(&format!(
@@ -236,15 +247,11 @@ fn failing_migration_names_file_and_statement_and_cleans_up() {
     assert_eq!(shadow_databases(&pg), Vec::<String>::new());
 
     // A syntax error carries its position in the file.
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("1_typo.sql"),
+    let dir = dir_with(&[(
+        "1_typo.sql",
         "CREATE TABLE ok (id int);\n\nCREATE TABLE t (\n    id int,\n    name txet\n);\n",
-    )
-    .unwrap();
-    let text = snapshot_from_migrations(dir.path(), Some(&url), None)
-        .unwrap_err()
-        .to_string();
+    )]);
+    let text = failure(dir.path(), &url);
     assert!(text.contains("type \"txet\" does not exist"), "{text}");
     assert!(text.contains("error position: line 5, column 10"), "{text}");
     assert_eq!(shadow_databases(&pg), Vec::<String>::new());
@@ -268,8 +275,7 @@ fn failing_migration_names_file_and_statement_and_cleans_up() {
 /// A panic while the shadow database exists (here in a progress callback) still drops it.
 #[test]
 fn panic_still_drops_the_shadow_database() {
-    let Some(pg) = Cluster::start(15) else { return };
-    let url = pg.url("postgres");
+    let Some((pg, url)) = server() else { return };
     let progress = |p: Progress| {
         if let Progress::Applying { index: 2, .. } = p {
             panic!("boom");
@@ -334,21 +340,20 @@ fn binaries_the_server_user_cannot_run() {
 /// its earlier statements stay applied.
 #[test]
 fn files_that_cannot_run_in_one_transaction() {
-    let Some(pg) = Cluster::start(15) else { return };
-    let url = pg.url("postgres");
-    let dir = tempfile::tempdir().unwrap();
+    let Some((pg, url)) = server() else { return };
     // Two enum values added and used in one file, the use inside a function-free INSERT.
-    std::fs::write(
-        dir.path().join("1_enum.sql"),
-        "CREATE TYPE state AS ENUM ('new');\nCREATE TABLE jobs (s state);",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("2_more_states.sql"),
-        "ALTER TYPE state ADD VALUE 'running';\nALTER TYPE state ADD VALUE 'done' AFTER 'running';\n\
-         INSERT INTO jobs VALUES ('done');\nALTER TABLE jobs ALTER COLUMN s SET DEFAULT 'running';",
-    )
-    .unwrap();
+    let dir = dir_with(&[
+        (
+            "1_enum.sql",
+            "CREATE TYPE state AS ENUM ('new');\nCREATE TABLE jobs (s state);",
+        ),
+        (
+            "2_more_states.sql",
+            "ALTER TYPE state ADD VALUE 'running';\nALTER TYPE state ADD VALUE 'done' AFTER \
+             'running';\nINSERT INTO jobs VALUES ('done');\nALTER TABLE jobs ALTER COLUMN s SET \
+             DEFAULT 'running';",
+        ),
+    ]);
     let s =
         snapshot_from_migrations(dir.path(), Some(&url), None).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(labels(&s, "public", "state"), ["new", "running", "done"]);
@@ -358,9 +363,7 @@ fn files_that_cannot_run_in_one_transaction() {
         "CREATE INDEX CONCURRENTLY jobs_s ON jobs (s);\nSELECT no_such_function();",
     )
     .unwrap();
-    let text = snapshot_from_migrations(dir.path(), Some(&url), None)
-        .unwrap_err()
-        .to_string();
+    let text = failure(dir.path(), &url);
     assert!(
         text.contains("failed at statement 2 of 2 (line 2)"),
         "{text}"
@@ -381,9 +384,7 @@ fn rejected_password_is_redacted() {
         "postgres://app:wrong-s3cret@127.0.0.1:{}/postgres",
         pg.port()
     );
-    let err = snapshot_from_migrations(&fixture("sqlx"), Some(&url), None).unwrap_err();
-    let text = err.to_string();
-    assert_eq!(err.kind(), ErrorKind::Connect, "{text}");
+    let text = failure_of_kind(&fixture("sqlx"), &url, ErrorKind::Connect);
     assert!(!text.contains("wrong-s3cret"), "{text}");
     assert!(text.contains("postgres://app:***@127.0.0.1:"), "{text}");
     assert!(text.contains("password authentication failed"), "{text}");
@@ -395,9 +396,7 @@ fn role_without_createdb_is_told_what_to_do() {
     let Some(pg) = Cluster::start(15) else { return };
     pg.psql("postgres", "CREATE ROLE plain LOGIN");
     let url = pg.url_as("plain", "postgres");
-    let err = snapshot_from_migrations(&fixture("sqlx"), Some(&url), None).unwrap_err();
-    let text = err.to_string();
-    assert_eq!(err.kind(), ErrorKind::Database, "{text}");
+    let text = failure_of_kind(&fixture("sqlx"), &url, ErrorKind::Database);
     assert!(
         text.contains("permission denied to create database"),
         "{text}"
@@ -449,8 +448,7 @@ fn first_difference(a: &str, b: &str) -> String {
 #[test]
 fn shared_schemas_as_plain_folder_migrations() {
     let Some(dir) = shared::dir() else { return };
-    let Some(pg) = Cluster::start(15) else { return };
-    let url = pg.url("postgres");
+    let Some((pg, url)) = server() else { return };
     for schema in shared::ALL {
         let Some(db) = schema.load(&pg, &dir) else {
             continue;
@@ -507,18 +505,13 @@ fn layouts_of_the_fixtures() {
 /// roles are cluster-wide and to use the throwaway local cluster, which has no such problem.
 #[test]
 fn roles_are_cluster_wide_on_a_shared_server() {
-    let Some(pg) = Cluster::start(15) else { return };
-    let url = pg.url("postgres");
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("1_roles.sql"),
+    let Some((pg, url)) = server() else { return };
+    let dir = dir_with(&[(
+        "1_roles.sql",
         "CREATE TABLE t (a int);\nCREATE ROLE app_reader NOLOGIN;\nGRANT SELECT ON t TO app_reader;\n",
-    )
-    .unwrap();
+    )]);
     snapshot_from_migrations(dir.path(), Some(&url), None).unwrap_or_else(|e| panic!("{e}"));
-    let err = snapshot_from_migrations(dir.path(), Some(&url), None).unwrap_err();
-    let text = err.to_string();
-    assert_eq!(err.kind(), ErrorKind::Migration, "{text}");
+    let text = failure_of_kind(dir.path(), &url, ErrorKind::Migration);
     assert!(
         text.contains("role \"app_reader\" already exists (SQLSTATE 42710)"),
         "{text}"
@@ -538,9 +531,7 @@ fn roles_are_cluster_wide_on_a_shared_server() {
         "DO $$ BEGIN CREATE ROLE app_reader NOLOGIN; END $$;\n",
     )
     .unwrap();
-    let text = snapshot_from_migrations(dir.path(), Some(&url), None)
-        .unwrap_err()
-        .to_string();
+    let text = failure(dir.path(), &url);
     assert!(text.contains("roles are cluster-wide"), "{text}");
 
     // A local cluster starts without the role, every time.
@@ -554,13 +545,10 @@ fn roles_are_cluster_wide_on_a_shared_server() {
 
 #[test]
 fn connection_errors_never_show_the_password() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("1_init.sql"), "CREATE TABLE t (a int);").unwrap();
+    let dir = dir_with(&[("1_init.sql", "CREATE TABLE t (a int);")]);
     // Nothing listens on port 1.
     let url = "postgres://app:s3cr%40t@127.0.0.1:1/app?connect_timeout=5";
-    let err = snapshot_from_migrations(dir.path(), Some(url), None).unwrap_err();
-    let text = err.to_string();
-    assert_eq!(err.kind(), ErrorKind::Connect);
+    let text = failure_of_kind(dir.path(), url, ErrorKind::Connect);
     assert!(
         text.starts_with("cannot connect to the server of postgres://app:***@127.0.0.1:1/app"),
         "{text}"

@@ -77,22 +77,19 @@ pub(crate) fn shown(path: &Path, cwd: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::dir_with;
 
     #[test]
     fn workspace_root_is_the_manifest_with_a_workspace_table() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = dir_with(&[
+            ("Cargo.toml", "[workspace]\nmembers = [\"crates/app\"]\n"),
+            (
+                "crates/app/Cargo.toml",
+                "[package]\nname = \"app\"\n# [workspace]\n",
+            ),
+        ]);
         let member = dir.path().join("crates/app/src");
         std::fs::create_dir_all(&member).unwrap();
-        std::fs::write(
-            dir.path().join("Cargo.toml"),
-            "[workspace]\nmembers = [\"crates/app\"]\n",
-        )
-        .unwrap();
-        std::fs::write(
-            dir.path().join("crates/app/Cargo.toml"),
-            "[package]\nname = \"app\"\n# [workspace]\n",
-        )
-        .unwrap();
         assert_eq!(workspace_root(&member).as_deref(), Some(dir.path()));
         assert!(declares_workspace("[workspace.package]\nversion = \"1\""));
         assert!(!declares_workspace("[package]\nworkspace = \"..\""));
@@ -103,10 +100,9 @@ mod tests {
         if std::env::var_os(SNAPSHOT_ENV).is_some() {
             return;
         }
-        let dir = tempfile::tempdir().unwrap();
+        let dir = dir_with(&[("Cargo.toml", "[workspace]\n")]);
         let member = dir.path().join("app");
         std::fs::create_dir_all(&member).unwrap();
-        std::fs::write(dir.path().join("Cargo.toml"), "[workspace]\n").unwrap();
         assert_eq!(
             snapshot_to_write(None, &member),
             dir.path().join("schemalock.json")

@@ -1,20 +1,17 @@
 use super::*;
+use crate::testing::dir_with;
 
-fn dir_with(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (name, text) in files {
-        let path = dir.path().join(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-    dir
-}
-
-/// Each migration's name, and whether it asks to run outside a transaction.
-fn transactions(list: &[Migration]) -> Vec<(&str, bool)> {
-    list.iter()
+/// The migrations of `dir`, after checking that their layout is `layout` and that they are, in
+/// order, `expected`: each name, and whether it asks to run outside a transaction.
+fn loaded(dir: &Path, layout: Layout, expected: &[(&str, bool)]) -> Vec<Migration> {
+    let (found, list) = load(dir, None).unwrap();
+    assert_eq!(found, layout);
+    let order: Vec<(&str, bool)> = list
+        .iter()
         .map(|m| (m.name.as_str(), m.no_transaction))
-        .collect()
+        .collect();
+    assert_eq!(order, expected);
+    list
 }
 
 fn names(dir: &Path) -> (Layout, Vec<String>) {
@@ -82,17 +79,16 @@ fn diesel_orders_by_version_without_dashes() {
         ("empty_folder/README", "nothing"),
         ("stray.sql", "SELECT 'ignored';"),
     ]);
-    let (layout, list) = load(d.path(), None).unwrap();
-    assert_eq!(layout, Layout::Diesel);
-    assert_eq!(
-        transactions(&list),
-        [
+    let list = loaded(
+        d.path(),
+        Layout::Diesel,
+        &[
             ("00000000000000_diesel_initial_setup/up.sql", false),
             ("20170102131034_y/up.sql", false),
             ("2017-08-31-230457_x/up.sql", false),
             ("2026-05-27-120000_add_username/up.sql", false),
             ("2026-05-27-120000-0000_semver/up.sql", true),
-        ]
+        ],
     );
     assert_eq!(
         list[2].record,
@@ -116,15 +112,14 @@ fn refinery_walks_sub_folders() {
         ("more/U3__three.sql", "SELECT 3;"),
         ("more/notes.txt", ""),
     ]);
-    let (layout, list) = load(d.path(), None).unwrap();
-    assert_eq!(layout, Layout::Refinery);
-    assert_eq!(
-        transactions(&list),
-        [
+    let list = loaded(
+        d.path(),
+        Layout::Refinery,
+        &[
             ("V2__two.sql", true),
             ("more/U3__three.sql", false),
-            ("V10__ten.sql", false)
-        ]
+            ("V10__ten.sql", false),
+        ],
     );
     assert_eq!(
         list[2].record,

@@ -184,9 +184,7 @@ fn lines_count_inside_strings_and_comments() {
 #[test]
 fn non_ascii_text() {
     assert_eq!(
-        texts(
-            "CREATE DOMAIN bıgınt AS bigint; SELECT 'é;'; SELECT ü$ä$ FROM t; SELECT $é$;$é$"
-        ),
+        texts("CREATE DOMAIN bıgınt AS bigint; SELECT 'é;'; SELECT ü$ä$ FROM t; SELECT $é$;$é$"),
         [
             "CREATE DOMAIN bıgınt AS bigint",
             "SELECT 'é;'",
@@ -272,8 +270,8 @@ fn summaries() {
 /// psql sees, and no statement swallowed the next migration's header.
 #[test]
 fn crates_io_schema() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/schemas/crates-io.sql");
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/schemas/crates-io.sql");
     let Ok(sql) = std::fs::read_to_string(&path) else {
         eprintln!("skipping: {} is absent", path.display());
         return;
