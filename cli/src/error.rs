@@ -5,7 +5,7 @@ use std::fmt;
 /// Something failed; the process exits with code 2 after printing it.
 ///
 /// The message says what failed and what to try. It shows a URL as
-/// [`crate::database::DatabaseUrl::shown`] for readability, but need not redact anything else:
+/// [`crate::db::database_url::DatabaseUrl::shown`] for readability, but need not redact anything else:
 /// it leaves the process through [`crate::out`], which masks every password the inputs held.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Error(String);

@@ -1,5 +1,5 @@
 //! The one place where text leaves the process: every byte the CLI writes to stdout or stderr
-//! goes through [`print`] or [`eprint`], which mask every known secret first.
+//! goes through [`print()`] or [`eprint()`], which mask every known secret first.
 //!
 //! Secrets are collected from the raw inputs, before anything is parsed: every argument, the
 //! `DATABASE_URL` of the environment or of a `.env` file, `PGPASSWORD`, and the `.pgpass` entry
@@ -105,7 +105,7 @@ pub(crate) fn eprint(text: &str) {
     let _ = err.flush();
 }
 
-/// [`eprint`] with a newline.
+/// [`eprint()`] with a newline.
 pub(crate) fn eprintln(text: &str) {
     eprint(&format!("{text}\n"));
 }
@@ -192,6 +192,16 @@ mod tests {
             "{stdout}\n{stderr}"
         );
         assert!(!stderr.contains("stack backtrace"), "{stderr}");
+    }
+
+    #[test]
+    fn a_url_and_its_password_inside_error_text() {
+        let url = "postgres://app:s%40cret@host/db";
+        let text = format!("connecting to {url} failed: password s@cret rejected");
+        assert_eq!(
+            mask_with(&text, &secrets_in(url)),
+            "connecting to postgres://app:***@host/db failed: password *** rejected"
+        );
     }
 
     #[test]

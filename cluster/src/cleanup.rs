@@ -203,7 +203,7 @@ fn wait_for_exit() -> ! {
     }
 }
 
-/// Where [`print`] writes, once set.
+/// Where [`print()`] writes, once set.
 static PRINTER: OnceLock<fn(&str)> = OnceLock::new();
 
 /// Sends what cleanup has to say (one line per call, without its newline) to `printer` instead

@@ -9,10 +9,8 @@ use crate::args::{Compare, Files};
 use crate::db::database_url;
 use crate::error::{Error, Outcome};
 use crate::report::{self, Sides};
-use crate::source::{Source, file};
+use crate::source::{Source, file, schemas};
 use crate::ui::Ui;
-
-use super::schemas;
 
 pub(crate) fn run(files: &Files, args: &Compare, ui: &Ui, cwd: &Path) -> Result<Outcome, Error> {
     let path = file::existing_snapshot(files.snapshot.as_deref(), cwd)?;

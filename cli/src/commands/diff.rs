@@ -9,10 +9,8 @@ use schemalock_runtime::introspect::{Missing, Read};
 use crate::args::DiffArgs;
 use crate::error::{Error, Outcome};
 use crate::report::{self, Sides};
-use crate::source::{Source, file};
+use crate::source::{Source, file, schemas};
 use crate::ui::Ui;
-
-use super::schemas;
 
 pub(crate) fn run(args: &DiffArgs, ui: &Ui, cwd: &Path) -> Result<Outcome, Error> {
     let a = Source::parse(&args.a, cwd)?;

@@ -12,10 +12,8 @@ use crate::args::RefreshArgs;
 use crate::db::database_url::{self, DatabaseUrl};
 use crate::error::{Error, Outcome};
 use crate::report::{self, Sides};
-use crate::source::{Source, file};
+use crate::source::{Source, file, schemas};
 use crate::ui::Ui;
-
-use super::schemas;
 
 pub(crate) fn run(args: &RefreshArgs, ui: &Ui, cwd: &Path) -> Result<Outcome, Error> {
     let path = if args.check {

@@ -153,7 +153,7 @@ pub(crate) fn refuse_tls(db: &DatabaseUrl) -> Result<(), Error> {
     }
 }
 
-/// Connects without TLS (see [`refuse_tls`]), through [`db::connect`]: the password from the
+/// Connects without TLS (see [`refuse_tls`]), through [`super::connect::connect`]: the password from the
 /// URL, `PGPASSWORD` or `~/.pgpass`, the whole connect within the connect deadline.
 pub(crate) fn connect(db: &DatabaseUrl) -> Result<postgres::Client, Error> {
     let shown = db.shown();

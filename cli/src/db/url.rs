@@ -32,17 +32,6 @@ pub(crate) fn redact(s: &str) -> String {
     replace_ranges(s, ranges)
 }
 
-/// `text` with `url` shown redacted and each of its passwords masked, for messages built outside
-/// the CLI's output boundary (the library API of [`crate::shadow`]).
-pub(crate) fn redact_in(text: &str, url: &str) -> String {
-    let text = if url.is_empty() {
-        text.to_owned()
-    } else {
-        text.replace(url, &redact(url))
-    };
-    crate::out::mask_with(&text, &secrets_in(url)).into_owned()
-}
-
 /// Every password `s` may hold, each raw and decoded: the part after the first `:` of a
 /// `user:secret@` (up to each `@`, as drivers disagree on which one ends it), and the value of
 /// every `password` key (`password=x`, `password = x`, `password='a b'`, `?password=x&`).

@@ -163,8 +163,8 @@ pub(super) fn lock_new_name(client: &mut postgres::Client) -> Result<String, Err
 /// Registers dropping the shadow database of `dropper` as a cleanup (see [`crate::cleanup`]),
 /// waiting at most the migration deadline: a stopped server must not keep the tool (or the
 /// signal handler) from ending. The database it could not drop stays marked as in use until
-/// this process ends; then the next run drops it. `url` is redacted from the messages.
-pub(super) fn register_drop(dropper: &Arc<Mutex<Dropper>>, url: Option<String>) -> Cleanup {
+/// this process ends; then the next run drops it.
+pub(super) fn register_drop(dropper: &Arc<Mutex<Dropper>>) -> Cleanup {
     let (name, description) = {
         let d = lock(dropper);
         (d.name.clone(), d.description.clone())
@@ -186,7 +186,7 @@ pub(super) fn register_drop(dropper: &Arc<Mutex<Dropper>>, url: Option<String>) 
                 ),
             ),
         };
-        Err(message.redacted(url.as_deref()).to_string())
+        Err(message.to_string())
     })
 }
 
@@ -197,7 +197,7 @@ pub(super) struct Dropper {
     pub(crate) config: postgres::Config,
     pub(crate) name: String,
     pub(crate) version_num: i32,
-    /// "the server of URL" (unredacted: errors are redacted where they leave).
+    /// "the server of URL", the URL without its password.
     pub(crate) description: String,
     pub(crate) dropped: bool,
 }

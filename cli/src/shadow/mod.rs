@@ -1,7 +1,7 @@
 //! Shadow databases: a migrations directory applied to a fresh temporary database, then
 //! snapshotted.
 //!
-//! [`snapshot_from_migrations`] reads the migrations (the layout is detected, see
+//! [`snapshot_from_migrations_with`] reads the migrations (the layout is detected, see
 //! [`layout::Layout`]), then, with a database URL, creates a uniquely named database
 //! (`schemalock_shadow_<key>`, marked in use by an advisory lock on that key; see `database.rs`)
 //! on that server, after dropping the ones earlier runs left when they were killed; or without
@@ -10,7 +10,14 @@
 //! the migrations there as their tool would (each file in its own transaction when it can run in
 //! one, the tool's bookkeeping table included, so the migration head is in the snapshot),
 //! introspects the result, and drops the database or the cluster, also when something failed,
-//! and on SIGINT, SIGTERM or SIGHUP when the CLI installed [`crate::cleanup`]'s handlers.
+//! and on SIGINT, SIGTERM or SIGHUP (through [`schemalock_cluster::cleanup`], whose handlers
+//! the CLI installs).
+//!
+//! Modules: `layout.rs` (which tool's layout, the migrations in order), `split.rs` and
+//! `statement.rs` (a file cut into statements, and what kind each is), `apply.rs` (applying the
+//! files as their tool would, and what a failure means), `database.rs` (the shadow database's
+//! name, lock and drop), `watch.rs` (the worker thread and the deadline of each step),
+//! `tests.rs` (against real PostgreSQL).
 //!
 //! Every wait on the server is bounded (`watch.rs`): the work runs on a worker thread that
 //! announces each step (connecting, preparing the server, creating the database, each migration
@@ -43,7 +50,7 @@ pub(crate) use layout::{Layout, Migration};
 
 use schemalock_cluster as cluster;
 
-use crate::db::url::redact_in;
+use crate::db::url::redact;
 use watch::{Events, Step, Stop};
 
 /// What went wrong, broadly; [`Error`]'s message says exactly what and what to try.
@@ -86,13 +93,6 @@ impl Error {
     #[cfg(test)]
     pub(crate) fn kind(&self) -> ErrorKind {
         self.kind
-    }
-
-    fn redacted(mut self, url: Option<&str>) -> Self {
-        if let Some(url) = url {
-            self.message = redact_in(&self.message, url);
-        }
-        self
     }
 }
 
@@ -152,10 +152,7 @@ pub(crate) struct Options<'a> {
 impl fmt::Debug for Options<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Options")
-            .field(
-                "database_url",
-                &self.database_url.map(crate::db::url::redact),
-            )
+            .field("database_url", &self.database_url.map(redact))
             .field("schemas", &self.schemas)
             .field("pg_bin", &self.pg_bin)
             .field("layout", &self.layout)
@@ -174,7 +171,7 @@ pub(crate) fn snapshot_from_migrations_with(
     dir: &Path,
     options: &Options<'_>,
 ) -> Result<Snapshot, Error> {
-    run(dir, options).map_err(|e| e.redacted(options.database_url))
+    run(dir, options)
 }
 
 fn run(dir: &Path, options: &Options<'_>) -> Result<Snapshot, Error> {
@@ -195,20 +192,21 @@ fn run(dir: &Path, options: &Options<'_>) -> Result<Snapshot, Error> {
         layout,
         migrations,
         schemas: options.schemas.map(<[String]>::to_vec),
-        url: options.database_url.map(str::to_owned),
     };
     if let Some(url) = options.database_url {
         let config: postgres::Config = url.parse().map_err(|e| {
             Error::new(
                 ErrorKind::Connect,
                 format!(
-                    "invalid database URL {url}: {e}; expected postgres://user:password@host:port/database"
+                    "invalid database URL {}: {e}; expected \
+                     postgres://user:password@host:port/database",
+                    redact(url)
                 ),
             )
         })?;
         let server = Server {
             admin: config,
-            description: format!("the server of {url}"),
+            description: format!("the server of {}", redact(url)),
             connect_hint: "check the URL (--database-url or DATABASE_URL), that the server is \
                            running and reachable, and the user name and password",
             local: None,
@@ -271,7 +269,7 @@ fn run(dir: &Path, options: &Options<'_>) -> Result<Snapshot, Error> {
 struct Server {
     /// A connection to an existing database of the server (to create and drop the shadow).
     admin: postgres::Config,
-    /// "the server of URL" (unredacted: errors are redacted where they leave).
+    /// "the server of URL", the URL without its password.
     description: String,
     connect_hint: &'static str,
     /// The throwaway local cluster it is, if it is one.
@@ -358,8 +356,6 @@ struct Job {
     layout: Layout,
     migrations: Vec<Migration>,
     schemas: Option<Vec<String>>,
-    /// The URL given, to redact from messages of the cleanup, which may print them itself.
-    url: Option<String>,
 }
 
 /// Builds the shadow database on a worker thread, waiting for each step at most its limit, then
@@ -406,7 +402,6 @@ fn build(job: Job, events: &Events) -> Result<Snapshot, Error> {
         layout,
         migrations,
         schemas,
-        url,
     } = job;
     let plans = apply::plan(&migrations)?;
     let mut admin = server.connect(None)?;
@@ -461,7 +456,7 @@ fn build(job: Job, events: &Events) -> Result<Snapshot, Error> {
     }));
     // Registered before the database exists: a signal during CREATE DATABASE waits for it, then
     // drops it.
-    events.cleanup(database::register_drop(&dropper, url));
+    events.cleanup(database::register_drop(&dropper));
     events.step(Step::server(format!(
         "creating the shadow database {name} on {}",
         server.description

@@ -1,17 +1,17 @@
-//! Where a schema comes from: a snapshot file ([`file`]), a live database ([`database`]), or a
+//! Where a schema comes from: a snapshot file ([`mod@file`]), a live database ([`database`]), or a
 //! migrations directory applied to a shadow database ([`migrations`], over [`crate::shadow`]).
 //! [`Source::read`] gives a `schemalock_runtime::introspect::Read` for each: the snapshot, and
-//! what could not be read.
+//! what could not be read. [`schemas`] says which schemas a comparison covers.
 
 pub(crate) mod database;
 pub(crate) mod file;
 pub(crate) mod migrations;
+pub(crate) mod schemas;
 
 use std::path::{Path, PathBuf};
 
 use schemalock_runtime::introspect::{Missing, Read};
 
-use crate::commands::schemas;
 use crate::db::database_url::{DatabaseUrl, UrlSource};
 use crate::db::url::{is_database_url, looks_like_url, redact};
 use crate::error::Error;
