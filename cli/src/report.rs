@@ -15,20 +15,20 @@ use crate::ui::Ui;
 
 /// What the two sides of a comparison are called.
 #[derive(Debug, Clone)]
-pub struct Sides {
+pub(crate) struct Sides {
     /// A short word for the expected side, used in sentences: `snapshot`, `A`.
-    pub expected: String,
+    pub(crate) expected: String,
     /// Where it came from: a path, a redacted URL, a migrations directory.
-    pub expected_source: String,
-    pub found: String,
-    pub found_source: String,
+    pub(crate) expected_source: String,
+    pub(crate) found: String,
+    pub(crate) found_source: String,
     /// Whether the short words take "the": "missing from the database", "missing from B".
-    pub article: bool,
+    pub(crate) article: bool,
     /// What was compared (see [`contents`]), shown when nothing differs so that comparing two
     /// empty schemas does not pass unnoticed.
-    pub compared: String,
+    pub(crate) compared: String,
     /// What was left out of the comparison and why (see [`leave_out_unread`]).
-    pub notices: Vec<String>,
+    pub(crate) notices: Vec<String>,
 }
 
 impl Sides {
@@ -62,7 +62,7 @@ impl Paint {
 }
 
 /// `N differences in T tables and O other objects`, or `no differences`.
-pub fn summary(report: &Report) -> String {
+pub(crate) fn summary(report: &Report) -> String {
     let n = report.len();
     if n == 0 {
         return "no differences".to_owned();
@@ -86,7 +86,7 @@ pub fn summary(report: &Report) -> String {
 }
 
 /// A few words on what a snapshot holds: `12 tables, 3 enums in 2 schemas`.
-pub fn contents(snapshot: &Snapshot) -> String {
+pub(crate) fn contents(snapshot: &Snapshot) -> String {
     let count = |f: fn(&schemalock_runtime::snapshot::Schema) -> usize| -> usize {
         snapshot.schemas.values().map(f).sum()
     };
@@ -179,7 +179,7 @@ fn line(d: &Difference, sides: &Sides) -> String {
 /// The report as text: differences grouped under their table (or type, or schema), `-` for what
 /// only the expected side has, `+` for what only the found side has, `~` for what changed, then
 /// a summary line.
-pub fn text(report: &Report, sides: &Sides, color: bool) -> String {
+pub(crate) fn text(report: &Report, sides: &Sides, color: bool) -> String {
     let paint = Paint { on: color };
     let mut out = String::new();
     let mut current: Option<String> = None;
@@ -213,7 +213,12 @@ pub fn text(report: &Report, sides: &Sides, color: bool) -> String {
 
 /// Prints the report to stdout in `format` and says whether it found drift. With `--quiet`, a
 /// text report without differences prints nothing.
-pub fn emit(report: &Report, sides: &Sides, format: Format, ui: &Ui) -> Result<Outcome, Error> {
+pub(crate) fn emit(
+    report: &Report,
+    sides: &Sides,
+    format: Format,
+    ui: &Ui,
+) -> Result<Outcome, Error> {
     for notice in &sides.notices {
         ui.info(&format!("notice: {}", escape(notice)));
     }
@@ -232,7 +237,7 @@ pub fn emit(report: &Report, sides: &Sides, format: Format, ui: &Ui) -> Result<O
 
 /// Leaves out of `report` what a database side could not read: a migration head the role may not
 /// read is unknown, not drift. Returns the notices that say so, for [`Sides::notices`].
-pub fn leave_out_unread(report: &mut Report, reads: &[&Read]) -> Vec<String> {
+pub(crate) fn leave_out_unread(report: &mut Report, reads: &[&Read]) -> Vec<String> {
     if reads.iter().any(|r| r.migration_head_unread()) {
         report
             .differences
@@ -252,7 +257,7 @@ pub fn leave_out_unread(report: &mut Report, reads: &[&Read]) -> Vec<String> {
 /// not a failure: the rest is dropped without a word and the exit code still says what was
 /// found (0 clean, 1 drift), as `git` and `ripgrep` end quietly. Any other write error (a full
 /// disk behind `>`) is one.
-pub fn print(text: &str) -> Result<(), Error> {
+pub(crate) fn print(text: &str) -> Result<(), Error> {
     // Through the output boundary, like every byte the CLI prints.
     match crate::out::print(text) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::new(format!(
@@ -267,7 +272,7 @@ pub fn print(text: &str) -> Result<(), Error> {
 /// a name from a database cannot move the cursor, clear the screen or reorder what a person
 /// reads. Backslashes are left alone: names rarely hold them, and doubling them would change
 /// every such name.
-pub fn escape(text: &str) -> Cow<'_, str> {
+pub(crate) fn escape(text: &str) -> Cow<'_, str> {
     let hidden = |c: char| {
         c.is_control()
             || matches!(c,
@@ -316,7 +321,7 @@ struct JsonSummary {
 /// The report as pretty JSON: `expected` and `found` (where each side came from, passwords
 /// redacted), `differences` (see `schemalock_runtime::diff::Difference`), `notices` (what was
 /// not compared, and why) and `summary`.
-pub fn json(report: &Report, sides: &Sides) -> String {
+pub(crate) fn json(report: &Report, sides: &Sides) -> String {
     let value = JsonReport {
         expected: &sides.expected_source,
         found: &sides.found_source,

@@ -1,20 +1,52 @@
 //! Shadow databases on real PostgreSQL: each migration layout, statements that refuse a
 //! transaction, enum values added and used in one file, failures, both modes (a server given by
-//! URL, a throwaway local cluster), the writeros example and the crates.io schema.
+//! URL, a throwaway local cluster), the writeros example and the crates.io schema. What the
+//! command line makes of them is in `cli/tests/migrations.rs`, `shadow_safety.rs` and
+//! `timeouts.rs`.
 //!
 //! Run `eval "$(bash .ci/setup-postgres.sh)"` first; servers that are not installed are skipped
 //! (under `CI=true` they fail instead).
 
 use std::path::{Path, PathBuf};
 
-use schemalock_cli::shadow::{
-    self, ErrorKind, Layout, Options, Progress, cluster, snapshot_from_migrations,
-    snapshot_from_migrations_with,
-};
 use schemalock_runtime::Snapshot;
 use schemalock_runtime::introspect;
 use schemalock_tests::pg::{Cluster, find_bin_dir, workspace_root};
 use schemalock_tests::shared;
+
+use super::{ErrorKind, Layout, Options, Progress, cluster, layout, snapshot_from_migrations_with};
+use crate::testing::{dir_with, server};
+
+/// Why [`snapshot_from_migrations`] on the server of `url` failed (it must, with `kind`).
+fn failure_of_kind(dir: &Path, url: &str, kind: ErrorKind) -> String {
+    let err = snapshot_from_migrations(dir, Some(url), None).unwrap_err();
+    let text = err.to_string();
+    assert_eq!(err.kind(), kind, "{text}");
+    text
+}
+
+/// Why [`snapshot_from_migrations`] on the server of `url` failed (it must).
+fn failure(dir: &Path, url: &str) -> String {
+    snapshot_from_migrations(dir, Some(url), None)
+        .unwrap_err()
+        .to_string()
+}
+
+/// [`snapshot_from_migrations_with`] with a server (or none) and schemas.
+fn snapshot_from_migrations(
+    dir: &Path,
+    database_url: Option<&str>,
+    schemas: Option<&[String]>,
+) -> Result<Snapshot, super::Error> {
+    snapshot_from_migrations_with(
+        dir,
+        &Options {
+            database_url,
+            schemas,
+            ..Options::default()
+        },
+    )
+}
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -73,8 +105,7 @@ fn head(s: &Snapshot) -> Option<(String, String)> {
 /// the shadow database is gone afterwards.
 #[test]
 fn sqlx_on_a_server_given_by_url() {
-    let Some(pg) = Cluster::start(15) else { return };
-    let url = pg.url("postgres");
+    let Some((pg, url)) = server() else { return };
     let events = std::cell::RefCell::new(Vec::new());
     let progress = |p: Progress| events.borrow_mut().push(format!("{p:?}"));
     let s = snapshot_from_migrations_with(
@@ -158,8 +189,7 @@ fn diesel_on_a_local_cluster() {
 /// PostgreSQL 16 (another version than the machine's default).
 #[test]
 fn refinery_and_plain_layouts() {
-    let Some(pg) = Cluster::start(15) else { return };
-    let url = pg.url("postgres");
+    let Some((pg, url)) = server() else { return };
     let s = snapshot_from_migrations(&fixture("refinery"), Some(&url), None)
         .unwrap_or_else(|e| panic!("{e}"));
     let cars = s.table("public", "cars").unwrap();
@@ -199,11 +229,8 @@ fn refinery_and_plain_layouts() {
 /// dropped; the same on a local cluster.
 #[test]
 fn failing_migration_names_file_and_statement_and_cleans_up() {
-    let Some(pg) = Cluster::start(15) else { return };
-    let url = pg.url("postgres");
-    let err = snapshot_from_migrations(&fixture("failing"), Some(&url), None).unwrap_err();
-    let text = err.to_string();
-    assert_eq!(err.kind(), ErrorKind::Migration, "{text}");
+    let Some((pg, url)) = server() else { return };
+    let text = failure_of_kind(&fixture("failing"), &url, ErrorKind::Migration);
     let file = fixture("failing").join("2_broken.sql");
     assert!(
         text.starts_with(&format!(
@@ -220,15 +247,11 @@ fn failing_migration_names_file_and_statement_and_cleans_up() {
     assert_eq!(shadow_databases(&pg), Vec::<String>::new());
 
     // A syntax error carries its position in the file.
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("1_typo.sql"),
+    let dir = dir_with(&[(
+        "1_typo.sql",
         "CREATE TABLE ok (id int);\n\nCREATE TABLE t (\n    id int,\n    name txet\n);\n",
-    )
-    .unwrap();
-    let text = snapshot_from_migrations(dir.path(), Some(&url), None)
-        .unwrap_err()
-        .to_string();
+    )]);
+    let text = failure(dir.path(), &url);
     assert!(text.contains("type \"txet\" does not exist"), "{text}");
     assert!(text.contains("error position: line 5, column 10"), "{text}");
     assert_eq!(shadow_databases(&pg), Vec::<String>::new());
@@ -252,8 +275,7 @@ fn failing_migration_names_file_and_statement_and_cleans_up() {
 /// A panic while the shadow database exists (here in a progress callback) still drops it.
 #[test]
 fn panic_still_drops_the_shadow_database() {
-    let Some(pg) = Cluster::start(15) else { return };
-    let url = pg.url("postgres");
+    let Some((pg, url)) = server() else { return };
     let progress = |p: Progress| {
         if let Progress::Applying { index: 2, .. } = p {
             panic!("boom");
@@ -318,21 +340,20 @@ fn binaries_the_server_user_cannot_run() {
 /// its earlier statements stay applied.
 #[test]
 fn files_that_cannot_run_in_one_transaction() {
-    let Some(pg) = Cluster::start(15) else { return };
-    let url = pg.url("postgres");
-    let dir = tempfile::tempdir().unwrap();
+    let Some((pg, url)) = server() else { return };
     // Two enum values added and used in one file, the use inside a function-free INSERT.
-    std::fs::write(
-        dir.path().join("1_enum.sql"),
-        "CREATE TYPE state AS ENUM ('new');\nCREATE TABLE jobs (s state);",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("2_more_states.sql"),
-        "ALTER TYPE state ADD VALUE 'running';\nALTER TYPE state ADD VALUE 'done' AFTER 'running';\n\
-         INSERT INTO jobs VALUES ('done');\nALTER TABLE jobs ALTER COLUMN s SET DEFAULT 'running';",
-    )
-    .unwrap();
+    let dir = dir_with(&[
+        (
+            "1_enum.sql",
+            "CREATE TYPE state AS ENUM ('new');\nCREATE TABLE jobs (s state);",
+        ),
+        (
+            "2_more_states.sql",
+            "ALTER TYPE state ADD VALUE 'running';\nALTER TYPE state ADD VALUE 'done' AFTER \
+             'running';\nINSERT INTO jobs VALUES ('done');\nALTER TABLE jobs ALTER COLUMN s SET \
+             DEFAULT 'running';",
+        ),
+    ]);
     let s =
         snapshot_from_migrations(dir.path(), Some(&url), None).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(labels(&s, "public", "state"), ["new", "running", "done"]);
@@ -342,9 +363,7 @@ fn files_that_cannot_run_in_one_transaction() {
         "CREATE INDEX CONCURRENTLY jobs_s ON jobs (s);\nSELECT no_such_function();",
     )
     .unwrap();
-    let text = snapshot_from_migrations(dir.path(), Some(&url), None)
-        .unwrap_err()
-        .to_string();
+    let text = failure(dir.path(), &url);
     assert!(
         text.contains("failed at statement 2 of 2 (line 2)"),
         "{text}"
@@ -365,9 +384,7 @@ fn rejected_password_is_redacted() {
         "postgres://app:wrong-s3cret@127.0.0.1:{}/postgres",
         pg.port()
     );
-    let err = snapshot_from_migrations(&fixture("sqlx"), Some(&url), None).unwrap_err();
-    let text = err.to_string();
-    assert_eq!(err.kind(), ErrorKind::Connect, "{text}");
+    let text = failure_of_kind(&fixture("sqlx"), &url, ErrorKind::Connect);
     assert!(!text.contains("wrong-s3cret"), "{text}");
     assert!(text.contains("postgres://app:***@127.0.0.1:"), "{text}");
     assert!(text.contains("password authentication failed"), "{text}");
@@ -379,9 +396,7 @@ fn role_without_createdb_is_told_what_to_do() {
     let Some(pg) = Cluster::start(15) else { return };
     pg.psql("postgres", "CREATE ROLE plain LOGIN");
     let url = pg.url_as("plain", "postgres");
-    let err = snapshot_from_migrations(&fixture("sqlx"), Some(&url), None).unwrap_err();
-    let text = err.to_string();
-    assert_eq!(err.kind(), ErrorKind::Database, "{text}");
+    let text = failure_of_kind(&fixture("sqlx"), &url, ErrorKind::Database);
     assert!(
         text.contains("permission denied to create database"),
         "{text}"
@@ -433,8 +448,7 @@ fn first_difference(a: &str, b: &str) -> String {
 #[test]
 fn shared_schemas_as_plain_folder_migrations() {
     let Some(dir) = shared::dir() else { return };
-    let Some(pg) = Cluster::start(15) else { return };
-    let url = pg.url("postgres");
+    let Some((pg, url)) = server() else { return };
     for schema in shared::ALL {
         let Some(db) = schema.load(&pg, &dir) else {
             continue;
@@ -475,11 +489,7 @@ fn layouts_of_the_fixtures() {
         ("refinery", Layout::Refinery),
         ("plain", Layout::Plain),
     ] {
-        assert_eq!(
-            shadow::layout::detect(&fixture(name)).unwrap(),
-            layout,
-            "{name}"
-        );
+        assert_eq!(layout::detect(&fixture(name)).unwrap(), layout, "{name}");
     }
     let empty = tempfile::tempdir().unwrap();
     let err = snapshot_from_migrations(empty.path(), None, None).unwrap_err();
@@ -491,73 +501,17 @@ fn layouts_of_the_fixtures() {
     );
 }
 
-/// The CLI's local cluster has no TCP listener and trusts only its socket, in a directory of mode
-/// 0700 that no other OS user can enter.
-#[cfg(target_os = "linux")]
-#[test]
-fn local_cluster_is_reachable_only_through_a_private_socket() {
-    use std::os::unix::fs::PermissionsExt;
-    let Some(bin) = find_bin_dir(15).or_else(default_local_postgres) else {
-        return;
-    };
-    let cluster = cluster::LocalCluster::start(&bin).unwrap_or_else(|e| panic!("{e}"));
-    if let Some(outsider) = schemalock_tests::os::Outsider::get() {
-        let socket = outsider.psql(
-            cluster.bin_dir(),
-            &cluster.socket_dir().to_string_lossy(),
-            cluster.port(),
-        );
-        let err = socket.expect_err("another OS user got in over the socket");
-        assert!(err.contains("Permission denied"), "{err}");
-    }
-    let mut client = schemalock_cli::db::connect::connect(&cluster.config("postgres")).unwrap();
-    let listen: String = client
-        .query_one("SHOW listen_addresses", &[])
-        .unwrap()
-        .get(0);
-    assert_eq!(listen, "");
-    let rules: Vec<String> = client
-        .query(
-            "SELECT type || ' ' || auth_method FROM pg_hba_file_rules ORDER BY line_number",
-            &[],
-        )
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
-    assert_eq!(rules, ["local trust"]);
-    for dir in [cluster.dir().to_owned(), cluster.socket_dir()] {
-        let mode = std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode, 0o700, "{}", dir.display());
-    }
-    let pid: i32 = client
-        .query_one("SELECT pg_backend_pid()", &[])
-        .unwrap()
-        .get(0);
-    let backend = schemalock_tests::os::Process::get(pid as u32).unwrap();
-    let postmaster = std::fs::read_to_string(cluster.data_dir().join("postmaster.pid")).unwrap();
-    let postmaster: u32 = postmaster.lines().next().unwrap().parse().unwrap();
-    let postmaster = schemalock_tests::os::Process::get(postmaster).unwrap();
-    assert!(postmaster.children().contains(&backend));
-    assert_eq!(postmaster.tcp_listeners(), []);
-}
-
 /// A migration that creates a role applies once on a shared server; the next run is told that
 /// roles are cluster-wide and to use the throwaway local cluster, which has no such problem.
 #[test]
 fn roles_are_cluster_wide_on_a_shared_server() {
-    let Some(pg) = Cluster::start(15) else { return };
-    let url = pg.url("postgres");
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("1_roles.sql"),
+    let Some((pg, url)) = server() else { return };
+    let dir = dir_with(&[(
+        "1_roles.sql",
         "CREATE TABLE t (a int);\nCREATE ROLE app_reader NOLOGIN;\nGRANT SELECT ON t TO app_reader;\n",
-    )
-    .unwrap();
+    )]);
     snapshot_from_migrations(dir.path(), Some(&url), None).unwrap_or_else(|e| panic!("{e}"));
-    let err = snapshot_from_migrations(dir.path(), Some(&url), None).unwrap_err();
-    let text = err.to_string();
-    assert_eq!(err.kind(), ErrorKind::Migration, "{text}");
+    let text = failure_of_kind(dir.path(), &url, ErrorKind::Migration);
     assert!(
         text.contains("role \"app_reader\" already exists (SQLSTATE 42710)"),
         "{text}"
@@ -577,9 +531,7 @@ fn roles_are_cluster_wide_on_a_shared_server() {
         "DO $$ BEGIN CREATE ROLE app_reader NOLOGIN; END $$;\n",
     )
     .unwrap();
-    let text = snapshot_from_migrations(dir.path(), Some(&url), None)
-        .unwrap_err()
-        .to_string();
+    let text = failure(dir.path(), &url);
     assert!(text.contains("roles are cluster-wide"), "{text}");
 
     // A local cluster starts without the role, every time.
@@ -589,4 +541,40 @@ fn roles_are_cluster_wide_on_a_shared_server() {
     for _ in 0..2 {
         snapshot_from_migrations(dir.path(), None, None).unwrap_or_else(|e| panic!("{e}"));
     }
+}
+
+#[test]
+fn connection_errors_never_show_the_password() {
+    let dir = dir_with(&[("1_init.sql", "CREATE TABLE t (a int);")]);
+    // Nothing listens on port 1.
+    let url = "postgres://app:s3cr%40t@127.0.0.1:1/app?connect_timeout=5";
+    let text = failure_of_kind(dir.path(), url, ErrorKind::Connect);
+    assert!(
+        text.starts_with("cannot connect to the server of postgres://app:***@127.0.0.1:1/app"),
+        "{text}"
+    );
+    assert!(!text.contains("s3cr"), "{text}");
+    assert!(text.contains("--database-url"), "{text}");
+    let err = snapshot_from_migrations(
+        dir.path(),
+        Some("postgres://a:hunter2@/x?port=notanumber"),
+        None,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.starts_with("invalid database URL"), "{err}");
+    assert!(!err.contains("hunter2"), "{err}");
+    let options = Options {
+        database_url: Some(url),
+        ..Options::default()
+    };
+    assert!(!format!("{options:?}").contains("s3cr"));
+}
+
+#[test]
+fn layout_errors_come_before_any_server_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = snapshot_from_migrations(dir.path(), Some("postgres://a:b@127.0.0.1:1/x"), None)
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Layout);
 }

@@ -4,14 +4,14 @@ use std::path::Path;
 
 use schemalock_runtime::Snapshot;
 
-use crate::database::{self, DatabaseUrl};
+use crate::db::database_url::{self, DatabaseUrl};
 use crate::error::Error;
 use crate::shadow;
 use crate::ui::Ui;
 
 /// Applies `dir` to a fresh temporary database (on the server of `db` when given, else on a
 /// throwaway local cluster) and reads `schemas` from it.
-pub fn snapshot(
+pub(crate) fn snapshot(
     dir: &Path,
     shown: &str,
     db: Option<&DatabaseUrl>,
@@ -32,7 +32,7 @@ pub fn snapshot(
         None => ui.detail("shadow database on a throwaway local cluster (no database URL)"),
     }
     if let Some(db) = db {
-        database::refuse_tls(db)?;
+        database_url::refuse_tls(db)?;
     }
     let progress = ui.progress(&format!("reading migrations in {shown}"));
     let on_progress = |p: shadow::Progress| match p {

@@ -4,54 +4,43 @@
 use std::path::Path;
 
 use schemalock_runtime::diff::diff;
-use schemalock_runtime::introspect::Read;
+use schemalock_runtime::introspect::Missing;
 use schemalock_runtime::snapshot::{read_text, remove_stale_temp_files};
 use schemalock_runtime::{Snapshot, SnapshotError};
 
 use crate::args::RefreshArgs;
-use crate::database::{self, DatabaseUrl};
+use crate::db::database_url::{self, DatabaseUrl};
 use crate::error::{Error, Outcome};
 use crate::report::{self, Sides};
+use crate::source::{Source, file, schemas};
 use crate::ui::Ui;
-use crate::{migrations, paths, schemas};
 
-pub fn run(args: &RefreshArgs, ui: &Ui, cwd: &Path) -> Result<Outcome, Error> {
+pub(crate) fn run(args: &RefreshArgs, ui: &Ui, cwd: &Path) -> Result<Outcome, Error> {
     let path = if args.check {
-        paths::existing_snapshot(args.snapshot.as_deref(), cwd)?
+        file::existing_snapshot(args.files.snapshot.as_deref(), cwd)?
     } else {
-        paths::snapshot_to_write(args.snapshot.as_deref(), cwd)
+        file::snapshot_to_write(args.files.snapshot.as_deref(), cwd)
     };
-    let shown = paths::shown(&path, cwd);
+    let shown = file::shown(&path, cwd);
     ui.detail(&format!("snapshot `{shown}`"));
     let requested = (!args.schemas.is_empty()).then_some(args.schemas.as_slice());
-    let db = database::resolve_url(args.database.database_url.as_deref(), cwd)?;
+    let db = database_url::resolve_url(args.files.database_url.as_deref(), cwd)?;
 
     // Read the file first for --check: a broken file should fail before minutes of migrations.
     let committed = if args.check {
-        Some(paths::load(&path, cwd)?)
+        Some(file::load(&path, cwd)?)
     } else {
         None
     };
 
-    let (built, built_from, built_source): (Read, _, _) = match &args.migrations {
-        Some(dir) => {
-            let dir = cwd.join(dir);
-            let shown_dir = paths::shown(&dir, cwd);
-            (
-                migrations::snapshot(&dir, &shown_dir, db.as_ref(), requested, ui)?.into(),
-                "migrations",
-                format!("migrations `{shown_dir}`"),
-            )
-        }
-        None => {
-            let db = db.as_ref().ok_or_else(database::no_url_error)?;
-            (
-                database::snapshot_of(db, requested, false, ui)?,
-                "database",
-                db.shown(),
-            )
-        }
+    let source = match &args.migrations {
+        Some(dir) => Source::Migrations {
+            dir: cwd.join(dir),
+            server: db.clone(),
+        },
+        None => Source::Database(db.clone().ok_or_else(database_url::no_url_error)?),
     };
+    let built = source.read(cwd, requested, Missing::Fail, ui)?;
 
     match committed {
         Some(committed) => {
@@ -61,8 +50,8 @@ pub fn run(args: &RefreshArgs, ui: &Ui, cwd: &Path) -> Result<Outcome, Error> {
             let sides = Sides {
                 expected: "snapshot".into(),
                 expected_source: shown.clone(),
-                found: built_from.into(),
-                found_source: built_source,
+                found: source.word().into(),
+                found_source: source.shown(cwd),
                 article: true,
                 compared: report::contents(&committed),
                 notices,
@@ -98,10 +87,10 @@ fn refresh_flags(args: &RefreshArgs, db: Option<&DatabaseUrl>) -> String {
     for schema in &args.schemas {
         s.push_str(&format!(" --schema {schema}"));
     }
-    if let Some(p) = &args.snapshot {
+    if let Some(p) = &args.files.snapshot {
         s.push_str(&format!(" --snapshot {}", p.display()));
     }
-    if db.is_some_and(|d| d.source == database::UrlSource::Flag) {
+    if db.is_some_and(|d| d.source == database_url::UrlSource::Flag) {
         s.push_str(" --database-url ...");
     }
     s

@@ -7,7 +7,7 @@ use crate::report::escape;
 
 /// `snapshot` with only `schemas` (all of them when empty). Extensions and the migration head
 /// belong to the whole database and are kept.
-pub fn restrict(mut snapshot: Snapshot, schemas: &[String]) -> Snapshot {
+pub(crate) fn restrict(mut snapshot: Snapshot, schemas: &[String]) -> Snapshot {
     if !schemas.is_empty() {
         snapshot.schemas.retain(|name, _| schemas.contains(name));
     }
@@ -15,14 +15,14 @@ pub fn restrict(mut snapshot: Snapshot, schemas: &[String]) -> Snapshot {
 }
 
 /// The schemas of a snapshot, to read the same ones from a database.
-pub fn of(snapshot: &Snapshot) -> Vec<String> {
+pub(crate) fn of(snapshot: &Snapshot) -> Vec<String> {
     snapshot.schemas.keys().cloned().collect()
 }
 
 /// Fails when a schema asked for with `--schema` is on neither side: most likely a typo, which
 /// would otherwise compare nothing and pass. `known` are the schemas of both sides as read,
 /// before [`restrict`], so that the message lists every schema a file has.
-pub fn check_requested<'a>(
+pub(crate) fn check_requested<'a>(
     requested: &[String],
     known: impl IntoIterator<Item = &'a String>,
 ) -> Result<(), Error> {

@@ -3,31 +3,33 @@
 use std::path::Path;
 
 use schemalock_runtime::diff::diff;
+use schemalock_runtime::introspect::Missing;
 
-use crate::args::CheckArgs;
-use crate::database;
+use crate::args::{Compare, Files};
+use crate::db::database_url;
 use crate::error::{Error, Outcome};
 use crate::report::{self, Sides};
+use crate::source::{Source, file, schemas};
 use crate::ui::Ui;
-use crate::{paths, schemas};
 
-pub fn run(args: &CheckArgs, ui: &Ui, cwd: &Path) -> Result<Outcome, Error> {
-    let path = paths::existing_snapshot(args.snapshot.as_deref(), cwd)?;
-    let shown = paths::shown(&path, cwd);
+pub(crate) fn run(files: &Files, args: &Compare, ui: &Ui, cwd: &Path) -> Result<Outcome, Error> {
+    let path = file::existing_snapshot(files.snapshot.as_deref(), cwd)?;
+    let shown = file::shown(&path, cwd);
     ui.detail(&format!("snapshot `{shown}`"));
-    let committed = paths::load(&path, cwd)?;
+    let committed = file::load(&path, cwd)?;
     // Before restricting: an unknown `--schema` is reported with every schema the file has.
     let in_file = schemas::of(&committed);
     let expected = schemas::restrict(committed, &args.schemas);
-    let db = database::resolve_url(args.database.database_url.as_deref(), cwd)?
-        .ok_or_else(database::no_url_error)?;
+    let db = database_url::resolve_url(files.database_url.as_deref(), cwd)?
+        .ok_or_else(database_url::no_url_error)?;
     let wanted = if args.schemas.is_empty() {
         schemas::of(&expected)
     } else {
         args.schemas.clone()
     };
-    // Lenient: a schema the database lacks is drift to report, not an error.
-    let read = database::snapshot_of(&db, Some(&wanted), true, ui)?;
+    // A schema the database lacks is drift to report, not an error.
+    let database = Source::Database(db);
+    let read = database.read(cwd, Some(&wanted), Missing::Omit, ui)?;
     let found = &read.snapshot;
     schemas::check_requested(&args.schemas, in_file.iter().chain(found.schemas.keys()))?;
     let mut report = diff(&expected, found);
@@ -35,8 +37,8 @@ pub fn run(args: &CheckArgs, ui: &Ui, cwd: &Path) -> Result<Outcome, Error> {
     let sides = Sides {
         expected: "snapshot".into(),
         expected_source: shown.clone(),
-        found: "database".into(),
-        found_source: db.shown(),
+        found: database.word().into(),
+        found_source: database.shown(cwd),
         article: true,
         compared: report::contents(&expected),
         notices,

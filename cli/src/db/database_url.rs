@@ -1,28 +1,22 @@
-//! The live database side: where its URL comes from, and reading a snapshot within the read
-//! deadline. Connecting is [`crate::db::connect`]'s; messages show the URL as
-//! [`DatabaseUrl::shown`], and [`crate::out`] masks any password that still gets into one.
+//! Which database a command means: a URL and where it was found (`--database-url`,
+//! `DATABASE_URL` in the environment or in a `.env` file, a side of `diff`), and connecting to it
+//! without TLS through [`super::connect`]. Messages show the URL as [`DatabaseUrl::shown`];
+//! [`crate::out`] masks any password that still gets into one.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use postgres::error::SqlState;
-use schemalock_runtime::introspect::{self, Options, Read, Steps};
-
-use crate::db::{
-    self,
-    connect::{TimedOut, bounded, error_chain, timed_out, timeouts},
-    url::redact,
-};
+use super::url::redact;
 use crate::error::Error;
 
 /// The environment variable (and `.env` key) holding the database URL.
-pub const DATABASE_URL: &str = "DATABASE_URL";
+pub(crate) const DATABASE_URL: &str = "DATABASE_URL";
 
 /// A database URL and where it was found.
 #[derive(Clone, PartialEq, Eq)]
-pub struct DatabaseUrl {
-    pub url: String,
-    pub source: UrlSource,
+pub(crate) struct DatabaseUrl {
+    pub(crate) url: String,
+    pub(crate) source: UrlSource,
 }
 
 // The URL holds a password: keep it out of `{:?}` too.
@@ -37,7 +31,7 @@ impl fmt::Debug for DatabaseUrl {
 
 impl DatabaseUrl {
     /// The URL as it may be shown.
-    pub fn shown(&self) -> String {
+    pub(crate) fn shown(&self) -> String {
         redact(&self.url)
     }
 
@@ -50,7 +44,7 @@ impl DatabaseUrl {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum UrlSource {
+pub(crate) enum UrlSource {
     Flag,
     Environment,
     DotEnv(PathBuf),
@@ -71,7 +65,7 @@ impl fmt::Display for UrlSource {
 
 /// The database URL: `flag`, else `DATABASE_URL` from the environment, else from the nearest
 /// `.env` file at or above `cwd` that defines it. `None` when there is none anywhere.
-pub fn resolve_url(flag: Option<&str>, cwd: &Path) -> Result<Option<DatabaseUrl>, Error> {
+pub(crate) fn resolve_url(flag: Option<&str>, cwd: &Path) -> Result<Option<DatabaseUrl>, Error> {
     if let Some(url) = flag {
         return Ok(Some(DatabaseUrl::new(url.to_owned(), UrlSource::Flag)));
     }
@@ -119,7 +113,7 @@ fn dotenv_error(path: &Path, e: dotenvy::Error) -> Error {
 }
 
 /// The error for a command that needs a database and found no URL.
-pub fn no_url_error() -> Error {
+pub(crate) fn no_url_error() -> Error {
     Error::new(format!(
         "no database URL: pass `--database-url postgres://user:password@host/db`, set `{DATABASE_URL}`, \
          or add `{DATABASE_URL}=...` to a `.env` file"
@@ -145,7 +139,7 @@ fn sslmode(url: &str) -> Option<String> {
 
 /// Fails when the URL requires TLS, which is not supported yet: refusing beats silently
 /// connecting in clear text.
-pub fn refuse_tls(db: &DatabaseUrl) -> Result<(), Error> {
+pub(crate) fn refuse_tls(db: &DatabaseUrl) -> Result<(), Error> {
     match sslmode(&db.url) {
         Some(mode) if matches!(mode.as_str(), "require" | "verify-ca" | "verify-full") => {
             Err(Error::new(format!(
@@ -159,176 +153,25 @@ pub fn refuse_tls(db: &DatabaseUrl) -> Result<(), Error> {
     }
 }
 
-/// Connects without TLS (see [`refuse_tls`]), through [`db::connect`]: the password from the
+/// Connects without TLS (see [`refuse_tls`]), through [`super::connect::connect`]: the password from the
 /// URL, `PGPASSWORD` or `~/.pgpass`, the whole connect within the connect deadline.
-pub fn connect(db: &DatabaseUrl) -> Result<postgres::Client, Error> {
+pub(crate) fn connect(db: &DatabaseUrl) -> Result<postgres::Client, Error> {
     let shown = db.shown();
-    let config = db::connect::parse(&db.url).map_err(|e| {
+    let config = super::connect::parse(&db.url).map_err(|e| {
         Error::new(format!(
             "invalid database URL `{shown}` (from {}): {e}",
             db.source
         ))
     })?;
     refuse_tls(db)?;
-    db::connect::connect(&config)
+    super::connect::connect(&config)
         .map_err(|e| Error::new(format!("cannot connect to `{shown}`: {e}")))
-}
-
-/// What [`read`] could not do.
-#[derive(Debug)]
-pub enum ReadError {
-    /// Schemas that were asked for are not in the database.
-    MissingSchemas(Vec<String>),
-    Other(Error),
-}
-
-impl From<ReadError> for Error {
-    fn from(e: ReadError) -> Self {
-        match e {
-            ReadError::MissingSchemas(names) => {
-                let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
-                Error::new(format!(
-                    "schema{} {} not found in the database; check `--schema`",
-                    if names.len() == 1 { "" } else { "s" },
-                    quoted.join(", ")
-                ))
-            }
-            ReadError::Other(e) => e,
-        }
-    }
-}
-
-/// Reads a snapshot of `schemas` (all user schemas when `None`) in one read-only transaction:
-/// on a second connection too, which imports the first one's snapshot so the server answers the
-/// catalog queries two at a time; on `client` alone when a second connection cannot be had.
-pub fn read(
-    client: &mut postgres::Client,
-    db: &DatabaseUrl,
-    schemas: Option<&[String]>,
-    options: &Options,
-) -> Result<Read, ReadError> {
-    let result = match connect(db) {
-        Ok(mut helper) => {
-            introspect::postgres::read_parallel(client, &mut helper, schemas, options)
-        }
-        Err(_) => introspect::postgres::read(client, schemas, options),
-    };
-    result.map_err(|e| match e {
-        introspect::Error::MissingSchemas(names) => ReadError::MissingSchemas(names),
-        introspect::Error::Postgres(pe) => {
-            let what = match pe.as_db_error() {
-                Some(d) => d.message().to_owned(),
-                None => error_chain(&pe),
-            };
-            let hint = if pe.code() == Some(&SqlState::INSUFFICIENT_PRIVILEGE) {
-                "the role needs `CONNECT` on the database and `USAGE` on the schemas"
-            } else {
-                "check the connection and the server log"
-            };
-            ReadError::Other(Error::new(format!(
-                "reading the schema of `{}` failed: {what}; {hint}",
-                db.shown()
-            )))
-        }
-        other => {
-            let hint = match other {
-                introspect::Error::Locked { .. } => {
-                    "; retry when the migration is done, or raise `--lock-timeout`"
-                }
-                introspect::Error::Canceled { .. } => {
-                    "; if the server is just slow, raise `--statement-timeout`"
-                }
-                introspect::Error::SchemaChanged { .. } => "; retry when the migrations are done",
-                _ => "",
-            };
-            // The message names objects of the database: no control characters get through.
-            ReadError::Other(Error::new(format!(
-                "reading the schema of `{}` failed: {}{hint}",
-                db.shown(),
-                crate::report::escape(&other.to_string())
-            )))
-        }
-    })
-}
-
-/// Like [`read`], but schemas the database lacks are left out instead of failing, so a comparison
-/// can report them as missing.
-pub fn read_lenient(
-    client: &mut postgres::Client,
-    db: &DatabaseUrl,
-    schemas: Option<&[String]>,
-    options: &Options,
-) -> Result<Read, Error> {
-    match read(client, db, schemas, options) {
-        Ok(s) => Ok(s),
-        Err(ReadError::MissingSchemas(missing)) => {
-            let present: Vec<String> = schemas
-                .unwrap_or_default()
-                .iter()
-                .filter(|s| !missing.contains(s))
-                .cloned()
-                .collect();
-            Ok(read(client, db, Some(&present), options)?)
-        }
-        Err(ReadError::Other(e)) => Err(e),
-    }
-}
-
-/// What may keep a read from answering.
-pub const READ_STALLED: &str = "the server may be stopped, overloaded, or waiting on a lock";
-
-/// Connects and reads, with progress; the reading (every query, and the second connection)
-/// within the read deadline, each lock wait and query within theirs. What the read could not see
-/// (a migration head the role may not read) is in the [`Read`]'s notices, for the command to say.
-pub fn snapshot_of(
-    db: &DatabaseUrl,
-    schemas: Option<&[String]>,
-    lenient: bool,
-    ui: &crate::ui::Ui,
-) -> Result<Read, Error> {
-    let shown = db.shown();
-    ui.detail(&format!("database `{shown}` (from {})", db.source));
-    let progress = ui.progress(&format!("connecting to {shown}"));
-    let started = std::time::Instant::now();
-    let mut client = connect(db)?;
-    progress.set(&format!("reading the schema of {shown}"));
-    let deadlines = timeouts();
-    let limit = deadlines.read;
-    let steps = Steps::default();
-    let options = Options::default()
-        .lock_timeout(deadlines.lock)
-        .statement_timeout(deadlines.statement)
-        .steps(steps.clone());
-    let (db_owned, schemas_owned) = (db.clone(), schemas.map(<[String]>::to_vec));
-    let result = bounded(limit, move || {
-        let (db, schemas) = (&db_owned, schemas_owned.as_deref());
-        if lenient {
-            read_lenient(&mut client, db, schemas, &options)
-        } else {
-            read(&mut client, db, schemas, &options).map_err(Error::from)
-        }
-    });
-    drop(progress);
-    let read = result.map_err(|TimedOut { after }| {
-        Error::new(timed_out(
-            &format!("reading the schema of `{shown}`"),
-            after,
-            &steps.running(),
-            READ_STALLED,
-            "--read-timeout",
-        ))
-    })??;
-    ui.detail(&format!(
-        "read {} from `{shown}` in {:.2}s",
-        crate::report::contents(&read.snapshot),
-        started.elapsed().as_secs_f64()
-    ));
-    Ok(read)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::dir_with;
 
     #[test]
     fn sslmode_from_urls_and_keyword_strings() {
@@ -365,15 +208,12 @@ mod tests {
 
     #[test]
     fn dotenv_in_a_parent_directory() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = dir_with(&[
+            (".env", "OTHER=1\nDATABASE_URL=postgres://u:p@h/db\n"),
+            ("a/.env", "OTHER=2\n"),
+        ]);
         let nested = dir.path().join("a/b");
         std::fs::create_dir_all(&nested).unwrap();
-        std::fs::write(
-            dir.path().join(".env"),
-            "OTHER=1\nDATABASE_URL=postgres://u:p@h/db\n",
-        )
-        .unwrap();
-        std::fs::write(dir.path().join("a/.env"), "OTHER=2\n").unwrap();
         // Tests run in parallel, and the environment is the process's: only read it here.
         if std::env::var_os(DATABASE_URL).is_some() {
             return;
@@ -389,12 +229,7 @@ mod tests {
 
     #[test]
     fn unparsable_dotenv_does_not_echo_the_line() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join(".env"),
-            "DATABASE_URL='postgres://u:s3cret@h/db\n",
-        )
-        .unwrap();
+        let dir = dir_with(&[(".env", "DATABASE_URL='postgres://u:s3cret@h/db\n")]);
         if std::env::var_os(DATABASE_URL).is_some() {
             return;
         }

@@ -16,7 +16,7 @@ fn snapshot_env() -> Option<String> {
 }
 
 /// The snapshot an existing-file command (`check`, `refresh --check`) reads.
-pub fn existing_snapshot(explicit: Option<&Path>, cwd: &Path) -> Result<PathBuf, Error> {
+pub(crate) fn existing_snapshot(explicit: Option<&Path>, cwd: &Path) -> Result<PathBuf, Error> {
     if let Some(p) = explicit {
         return Ok(cwd.join(p));
     }
@@ -27,7 +27,7 @@ pub fn existing_snapshot(explicit: Option<&Path>, cwd: &Path) -> Result<PathBuf,
 
 /// The snapshot `refresh` writes: as [`existing_snapshot`], else `schemalock.json` in the
 /// workspace root, else in `cwd`.
-pub fn snapshot_to_write(explicit: Option<&Path>, cwd: &Path) -> PathBuf {
+pub(crate) fn snapshot_to_write(explicit: Option<&Path>, cwd: &Path) -> PathBuf {
     if let Some(p) = explicit {
         return cwd.join(p);
     }
@@ -40,7 +40,7 @@ pub fn snapshot_to_write(explicit: Option<&Path>, cwd: &Path) -> PathBuf {
 }
 
 /// The nearest directory at or above `start` whose `Cargo.toml` declares `[workspace]`.
-pub fn workspace_root(start: &Path) -> Option<PathBuf> {
+pub(crate) fn workspace_root(start: &Path) -> Option<PathBuf> {
     start.ancestors().find_map(|dir| {
         let text = std::fs::read_to_string(dir.join("Cargo.toml")).ok()?;
         declares_workspace(&text).then(|| dir.to_owned())
@@ -58,14 +58,14 @@ fn declares_workspace(manifest: &str) -> bool {
 
 /// Reads a snapshot file; the error names it as the user would (relative to `cwd`) and says what
 /// is wrong with it and how to get a good one.
-pub fn load(path: &Path, cwd: &Path) -> Result<Snapshot, Error> {
+pub(crate) fn load(path: &Path, cwd: &Path) -> Result<Snapshot, Error> {
     let named = PathBuf::from(shown(path, cwd));
     let text = read_text(path).map_err(|e| Error::new(e.with_path(&named).to_string()))?;
     Snapshot::from_json(&text, &named).map_err(|e| Error::new(e.to_string()))
 }
 
 /// `path` relative to `cwd` when it is below it, for shorter messages.
-pub fn shown(path: &Path, cwd: &Path) -> String {
+pub(crate) fn shown(path: &Path, cwd: &Path) -> String {
     path.strip_prefix(cwd)
         .ok()
         .filter(|p| !p.as_os_str().is_empty())
@@ -77,22 +77,19 @@ pub fn shown(path: &Path, cwd: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::dir_with;
 
     #[test]
     fn workspace_root_is_the_manifest_with_a_workspace_table() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = dir_with(&[
+            ("Cargo.toml", "[workspace]\nmembers = [\"crates/app\"]\n"),
+            (
+                "crates/app/Cargo.toml",
+                "[package]\nname = \"app\"\n# [workspace]\n",
+            ),
+        ]);
         let member = dir.path().join("crates/app/src");
         std::fs::create_dir_all(&member).unwrap();
-        std::fs::write(
-            dir.path().join("Cargo.toml"),
-            "[workspace]\nmembers = [\"crates/app\"]\n",
-        )
-        .unwrap();
-        std::fs::write(
-            dir.path().join("crates/app/Cargo.toml"),
-            "[package]\nname = \"app\"\n# [workspace]\n",
-        )
-        .unwrap();
         assert_eq!(workspace_root(&member).as_deref(), Some(dir.path()));
         assert!(declares_workspace("[workspace.package]\nversion = \"1\""));
         assert!(!declares_workspace("[package]\nworkspace = \"..\""));
@@ -103,10 +100,9 @@ mod tests {
         if std::env::var_os(SNAPSHOT_ENV).is_some() {
             return;
         }
-        let dir = tempfile::tempdir().unwrap();
+        let dir = dir_with(&[("Cargo.toml", "[workspace]\n")]);
         let member = dir.path().join("app");
         std::fs::create_dir_all(&member).unwrap();
-        std::fs::write(dir.path().join("Cargo.toml"), "[workspace]\n").unwrap();
         assert_eq!(
             snapshot_to_write(None, &member),
             dir.path().join("schemalock.json")

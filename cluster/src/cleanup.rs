@@ -5,7 +5,7 @@
 //!
 //! ```no_run
 //! # fn remove_my_temp_files() -> Result<(), String> { Ok(()) }
-//! use schemalock_cli::cleanup;
+//! use schemalock_cluster::cleanup;
 //! cleanup::install_signal_handlers()?; // once, in `main`
 //! let guard = cleanup::register("my temporary files", remove_my_temp_files);
 //! // ... work that may be interrupted ...
@@ -20,11 +20,14 @@
 //! during cleanup ends the process at once.
 //!
 //! Without [`install_signal_handlers`] (the library used from tests), the registry is inert:
-//! guards just run their action when run or dropped. SIGKILL cannot be caught; what must not
+//! guards just run their action when run or dropped. What cleanup has to say (a failure, the
+//! notice that a signal is being handled) goes to standard error, or where [`set_printer`] says
+//! (the CLI's output boundary, which masks passwords). SIGKILL cannot be caught; what must not
 //! survive it needs its own mechanism (the local cluster's parent-death signal, the shadow
 //! database's advisory lock).
 
-use std::sync::{Condvar, Mutex, MutexGuard};
+use std::io::IsTerminal;
+use std::sync::{Condvar, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
 /// A cleanup action: `Err` holds a message for stderr.
@@ -112,14 +115,14 @@ impl Registry {
             return;
         }
         let list: Vec<&str> = actions.iter().map(|(what, _)| what.as_str()).collect();
-        crate::out::eprintln(&format!(
+        print(&format!(
             "{}interrupted by {signal_name}: removing {} (interrupt again to stop at once)",
             clear_line(),
             list.join(" and ")
         ));
         for (_, action) in actions {
             if let Err(e) = action() {
-                crate::out::eprintln(&e);
+                print(&e);
             }
         }
     }
@@ -188,7 +191,7 @@ impl Cleanup {
 impl Drop for Cleanup {
     fn drop(&mut self) {
         if let Err(e) = self.run_once() {
-            crate::out::eprintln(&e);
+            print(&e);
         }
     }
 }
@@ -200,9 +203,26 @@ fn wait_for_exit() -> ! {
     }
 }
 
+/// Where [`print()`] writes, once set.
+static PRINTER: OnceLock<fn(&str)> = OnceLock::new();
+
+/// Sends what cleanup has to say (one line per call, without its newline) to `printer` instead
+/// of standard error; the first call wins. The CLI passes its output boundary.
+pub fn set_printer(printer: fn(&str)) {
+    let _ = PRINTER.set(printer);
+}
+
+/// Writes a line through the printer ([`set_printer`]), else to standard error.
+fn print(line: &str) {
+    match PRINTER.get() {
+        Some(printer) => printer(line),
+        None => eprintln!("{line}"),
+    }
+}
+
 /// Clears a progress spinner's line on a terminal.
 fn clear_line() -> &'static str {
-    if crate::out::stderr_is_terminal() {
+    if std::io::stderr().is_terminal() {
         "\r\x1b[2K"
     } else {
         ""

@@ -195,8 +195,9 @@ pub(super) fn effective_uid() -> Option<u32> {
     None
 }
 
-/// `n` random bytes from the operating system, as lowercase hex.
-pub(crate) fn random_hex(n: usize) -> io::Result<String> {
+/// `n` random bytes from the operating system, as lowercase hex: names and passwords nobody can
+/// guess.
+pub fn random_hex(n: usize) -> io::Result<String> {
     let mut bytes = vec![0u8; n];
     #[cfg(unix)]
     {
