@@ -4,6 +4,7 @@ use std::path::Path;
 
 use schemalock_runtime::Snapshot;
 use schemalock_runtime::diff::diff;
+use schemalock_runtime::diff::render::{self, Article};
 use schemalock_runtime::introspect::{Missing, Read};
 
 use crate::args::DiffArgs;
@@ -55,19 +56,21 @@ pub(crate) fn run(args: &DiffArgs, ui: &Ui, cwd: &Path) -> Result<Outcome, Error
     let mut report = diff(expected, found);
     let notices = report::leave_out_unread(&mut report, &[&read_a, &read_b]);
     let sides = Sides {
-        expected: "A".into(),
+        words: render::Sides {
+            expected: "A".into(),
+            found: "B".into(),
+            article: Article::Bare,
+            compared: render::contents(expected),
+        },
         expected_source: a.shown(cwd),
-        found: "B".into(),
         found_source: b.shown(cwd),
-        article: false,
-        compared: report::contents(expected),
         notices,
     };
     if !ui.quiet() && args.compare.format == crate::args::Format::Text {
         report::print(&format!(
             "A: {}\nB: {}\n\n",
-            report::escape(&sides.expected_source),
-            report::escape(&sides.found_source)
+            schemalock_runtime::text::escape(&sides.expected_source),
+            schemalock_runtime::text::escape(&sides.found_source)
         ))?;
     }
     report::emit(&report, &sides, args.compare.format, ui)

@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use schemalock_runtime::diff::diff;
+use schemalock_runtime::diff::render;
 use schemalock_runtime::introspect::Missing;
 use schemalock_runtime::snapshot::{read_text, remove_stale_temp_files};
 use schemalock_runtime::{Snapshot, SnapshotError};
@@ -47,15 +48,7 @@ pub(crate) fn run(args: &RefreshArgs, ui: &Ui, cwd: &Path) -> Result<Outcome, Er
             let committed = schemas::restrict(committed, &args.schemas);
             let mut report = diff(&committed, &built.snapshot);
             let notices = report::leave_out_unread(&mut report, &[&built]);
-            let sides = Sides {
-                expected: "snapshot".into(),
-                expected_source: shown.clone(),
-                found: source.word().into(),
-                found_source: source.shown(cwd),
-                article: true,
-                compared: report::contents(&committed),
-                notices,
-            };
+            let sides = Sides::snapshot_against(&committed, &shown, &source, cwd, notices);
             let outcome = report::emit(&report, &sides, args.format, ui)?;
             if outcome == Outcome::Drift {
                 ui.info(&format!(
@@ -67,7 +60,7 @@ pub(crate) fn run(args: &RefreshArgs, ui: &Ui, cwd: &Path) -> Result<Outcome, Er
         }
         None => {
             for notice in &built.notices {
-                let notice = report::escape(&notice.to_string()).into_owned();
+                let notice = schemalock_runtime::text::escape(&notice.to_string()).into_owned();
                 ui.info(&format!(
                     "notice: {notice}; `{shown}` is written without it"
                 ));
@@ -113,7 +106,7 @@ fn write(snapshot: &Snapshot, path: &Path, shown: &str, ui: &Ui) -> Result<(), E
         remove_stale_temp_files(path);
         ui.info(&format!(
             "`{shown}` is up to date ({})",
-            report::contents(snapshot)
+            render::contents(snapshot)
         ));
         return Ok(());
     }
@@ -123,6 +116,6 @@ fn write(snapshot: &Snapshot, path: &Path, shown: &str, ui: &Ui) -> Result<(), E
             "cannot write `{shown}`: {e}; check that its directory exists and is writable, or pass `--snapshot`"
         ))
     })?;
-    ui.info(&format!("wrote `{shown}` ({})", report::contents(snapshot)));
+    ui.info(&format!("wrote `{shown}` ({})", render::contents(snapshot)));
     Ok(())
 }

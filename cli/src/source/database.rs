@@ -95,7 +95,7 @@ fn read_error(db: &DatabaseUrl, e: introspect::Error) -> Error {
             Error::new(format!(
                 "reading the schema of `{}` failed: {}{hint}",
                 db.shown(),
-                crate::report::escape(&other.to_string())
+                schemalock_runtime::text::escape(&other.to_string())
             ))
         }
     }
@@ -135,7 +135,7 @@ pub(crate) fn snapshot_of(
     })??;
     ui.detail(&format!(
         "read {} from `{shown}` in {:.2}s",
-        crate::report::contents(&read.snapshot),
+        schemalock_runtime::diff::render::contents(&read.snapshot),
         started.elapsed().as_secs_f64()
     ));
     Ok(read)

@@ -76,7 +76,7 @@ pub(crate) fn snapshot(
     let snapshot = result.map_err(|e| Error::new(e.to_string()))?;
     ui.detail(&format!(
         "read {} from the migrations in {:.2}s",
-        crate::report::contents(&snapshot),
+        schemalock_runtime::diff::render::contents(&snapshot),
         started.elapsed().as_secs_f64()
     ));
     Ok(snapshot)

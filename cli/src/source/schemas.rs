@@ -3,7 +3,7 @@
 use schemalock_runtime::Snapshot;
 
 use crate::error::Error;
-use crate::report::escape;
+use schemalock_runtime::text::escape;
 
 /// `snapshot` with only `schemas` (all of them when empty). Extensions and the migration head
 /// belong to the whole database and are kept.
