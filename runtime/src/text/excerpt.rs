@@ -11,7 +11,6 @@ const WIDTH: usize = 100;
 /// under `span` (to the end of that line when it runs on):
 ///
 /// ```text
-///   |
 /// 2 |  WHERE entity_type = 'CHARACTR'
 ///   |                      ^^^^^^^^^^
 /// ```
@@ -39,7 +38,6 @@ pub fn caret(source: &str, span: Range<usize>) -> String {
     let gutter = number.to_string();
     let pad = " ".repeat(gutter.len());
     let mut out = String::new();
-    let _ = writeln!(out, "{pad} |");
     let _ = writeln!(out, "{gutter} | {lead}{shown_before}{shown_after}{tail}");
     let _ = write!(
         out,
@@ -71,7 +69,7 @@ mod tests {
         let at = sql.find("kind").unwrap();
         assert_eq!(
             caret(sql, at..at + 4),
-            "  |\n2 |   FROM entities WHERE kind = 'x'\n  |                       ^^^^"
+            "2 |   FROM entities WHERE kind = 'x'\n  |                       ^^^^"
         );
     }
 
