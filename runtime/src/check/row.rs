@@ -35,9 +35,16 @@ pub enum Columns {
 }
 
 /// Every way the fields of `row` (its flattened parts included) do not fit `columns`, one
-/// line each; empty when they fit.
+/// line each; empty when they fit. Lines that would overflow the message are counted instead.
 pub const fn check_row(row: &RowMeta, columns: &[ResultColumn], known: Columns) -> Verdict {
-    check_part(Verdict::ok(), row, columns, known)
+    let (v, left_out) = check_part((Verdict::ok(), 0), row, columns, known);
+    if left_out == 0 {
+        return v;
+    }
+    let v = v.push("\nand ");
+    let v = push_count(v, left_out);
+    v.push(crate::text::plural(left_out, " more field", " more fields"))
+        .push(" that do not fit: fix these and build again")
 }
 
 /// What `sql_as!`'s `const` evaluates: nothing when `row` fits, else a compile error listing
@@ -50,50 +57,62 @@ pub const fn require_row(row: &RowMeta, columns: &[ResultColumn], known: Columns
     }
 }
 
+/// Room kept for the closing "and N more fields" line.
+const RESERVE: usize = 80;
+
 const fn check_part(
-    mut v: Verdict,
+    mut acc: (Verdict, usize),
     row: &RowMeta,
     columns: &[ResultColumn],
     known: Columns,
-) -> Verdict {
+) -> (Verdict, usize) {
     let mut i = 0;
     while i < row.columns.len() {
-        v = check_field(v, row, &row.columns[i], columns, known);
+        let line = check_field(row, &row.columns[i], columns, known);
+        if line.failed() {
+            let (v, left_out) = acc;
+            let used = v.as_str().len();
+            acc = if left_out == 0 && used + 1 + line.as_str().len() + RESERVE <= Verdict::CAP {
+                let v = if v.failed() { v.push("\n") } else { v };
+                (v.push(line.as_str()), 0)
+            } else {
+                (v, left_out + 1)
+            };
+        }
         i += 1;
     }
     let mut j = 0;
     while j < row.flattened.len() {
-        v = check_part(v, row.flattened[j], columns, known);
+        acc = check_part(acc, row.flattened[j], columns, known);
         j += 1;
     }
-    v
+    acc
 }
 
+/// The line about one field: empty when it fits.
 const fn check_field(
-    v: Verdict,
     row: &RowMeta,
     field: &ColumnMeta,
     columns: &[ResultColumn],
     known: Columns,
 ) -> Verdict {
+    let v = Verdict::ok();
     let Some(column) = find(columns, field.column) else {
         if matches!(known, Columns::Partial) || contains(row.defaulted, field.column) {
             return v;
         }
-        return missing(v, row, field, columns);
+        return missing(row, field, columns);
     };
     let (Some(facts), Some(accepts)) = (&column.facts, field.accepts) else {
         return v;
     };
-    let mapping = field.mapping(accepts);
-    if rule::fits(&mapping, facts) {
+    if rule::fits(&field.mapping(accepts), facts) {
         return v;
     }
-    let v = line(v, row, field);
+    let v = name(row, field);
     let ty = rule::check_type(accepts, facts, field.rust_type);
-    let nullable = !rule::fits_nullability(field.nullable, facts.nullability);
     let v = if ty.failed() { v.push(ty.as_str()) } else { v };
-    if !nullable {
+    if rule::fits_nullability(field.nullable, facts.nullability) {
         return v;
     }
     let v = if ty.failed() { v.push("; also, ") } else { v };
@@ -101,28 +120,23 @@ const fn check_field(
         .push(column.name)
         .push("` can be NULL, but `")
         .push(field.rust_type)
-        .push("` cannot hold NULL (a NULL row would fail to decode); use `Option<")
+        .push("` cannot hold NULL; use `Option<")
         .push(field.rust_type)
-        .push(">`, or make the value NOT NULL in the statement (`coalesce(...)`, an inner join)")
+        .push(">` (or make it NOT NULL in the statement: `coalesce`, an inner join)")
 }
 
-/// `` `Row::field`: `` at the start of a line of the verdict.
-const fn line(v: Verdict, row: &RowMeta, field: &ColumnMeta) -> Verdict {
-    let v = if v.failed() { v.push("\n") } else { v };
-    v.push("`")
+/// `` `Row::field`: ``, the start of a field's line.
+const fn name(row: &RowMeta, field: &ColumnMeta) -> Verdict {
+    Verdict::ok()
+        .push("`")
         .push(row.rust_name)
         .push("::")
         .push(field.field)
         .push("`: ")
 }
 
-const fn missing(
-    v: Verdict,
-    row: &RowMeta,
-    field: &ColumnMeta,
-    columns: &[ResultColumn],
-) -> Verdict {
-    let mut v = line(v, row, field)
+const fn missing(row: &RowMeta, field: &ColumnMeta, columns: &[ResultColumn]) -> Verdict {
+    let mut v = name(row, field)
         .push("reads column `")
         .push(field.column)
         .push("`, which the statement does not return");
@@ -141,6 +155,20 @@ const fn missing(
     v.push("); select it, alias an expression `AS ")
         .push(field.column)
         .push("`, or rename the field")
+}
+
+/// `n` in decimal.
+const fn push_count(v: Verdict, n: usize) -> Verdict {
+    if n >= 10 {
+        let v = push_count(v, n / 10);
+        return push_digit(v, n % 10);
+    }
+    push_digit(v, n)
+}
+
+const fn push_digit(v: Verdict, d: usize) -> Verdict {
+    const DIGITS: [&str; 10] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+    v.push(DIGITS[d])
 }
 
 const fn find<'c>(columns: &'c [ResultColumn], name: &str) -> Option<&'c ResultColumn> {
@@ -232,6 +260,35 @@ mod tests {
     }
 
     #[test]
+    fn lines_that_overflow_are_counted() {
+        const I32: ColumnMeta = ColumnMeta::mapped(
+            "a_rather_long_field_name",
+            "a_rather_long_column_name",
+            "i32",
+            &<i32 as PgCompatible>::MAPPING,
+        );
+        static MANY: [ColumnMeta; 40] = [I32; 40];
+        static WIDE: RowMeta = RowMeta {
+            rust_name: "Wide",
+            columns: &MANY,
+            flattened: &[],
+            defaulted: &[],
+        };
+        let v = check_row(&WIDE, &[result_column("x", None)], Columns::Complete);
+        let text = v.as_str();
+        assert!(text.len() <= Verdict::CAP, "{text}");
+        let shown = text.lines().count() - 1;
+        assert!(shown >= 3, "{text}");
+        assert_eq!(
+            text.lines().last().unwrap(),
+            format!(
+                "and {} more fields that do not fit: fix these and build again",
+                40 - shown
+            )
+        );
+    }
+
+    #[test]
     fn nullable_result_needs_option_and_untyped_is_not_judged() {
         let cols = [
             result_column("id", None),
@@ -240,9 +297,8 @@ mod tests {
         let v = check_row(&ROW, &cols, Columns::Complete);
         assert_eq!(
             v.as_str(),
-            "`Hit::name`: result column `name` can be NULL, but `String` cannot hold NULL (a \
-             NULL row would fail to decode); use `Option<String>`, or make the value NOT NULL in \
-             the statement (`coalesce(...)`, an inner join)"
+            "`Hit::name`: result column `name` can be NULL, but `String` cannot hold NULL; use \
+             `Option<String>` (or make it NOT NULL in the statement: `coalesce`, an inner join)"
         );
         let ok = [
             result_column("id", None),
