@@ -40,9 +40,8 @@ fn refused(s: &StatementMeta, message: &str) -> Finding {
         expected: None,
         found: None,
         message: format!(
-            "the database cannot prepare this statement: {message}; the statement was checked \
-             against the snapshot at build time, so the database has drifted from it (or the \
-             statement uses what the build could not check)"
+            "the database refuses this statement: {message} (it was checked against the \
+             snapshot at build time: the database has drifted from the snapshot)"
         ),
     }
 }
