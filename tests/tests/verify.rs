@@ -60,7 +60,9 @@ fn writeros_models() -> Models {
         "the example's statements: {files:?}"
     );
     assert!(
-        files.iter().all(|f| f.starts_with("examples/writeros/src/queries.rs:")),
+        files
+            .iter()
+            .all(|f| f.starts_with("examples/writeros/src/queries.rs:")),
         "{files:?}"
     );
     all
@@ -285,7 +287,10 @@ fn the_three_drivers_give_the_same_report() {
         .map(|f| f.model.as_str())
         .collect();
     assert_eq!(refused.len(), 4, "{from_postgres}");
-    assert_eq!(from_postgres.statements_checked, writeros::queries::ALL.len());
+    assert_eq!(
+        from_postgres.statements_checked,
+        writeros::queries::ALL.len()
+    );
     assert_eq!(from_postgres, from_tokio);
     assert_eq!(from_postgres, from_sqlx);
 }
