@@ -82,10 +82,30 @@ pub struct Loaded {
     pub track: TokenStream,
 }
 
+/// Errors already reported in this process. A compiler process builds one crate, so a snapshot
+/// that is missing, unreadable or conflicted is one error per crate, on the first derive that
+/// reads it, not one per derive.
+fn reported() -> &'static Mutex<HashSet<String>> {
+    static REPORTED: OnceLock<Mutex<HashSet<String>>> = OnceLock::new();
+    REPORTED.get_or_init(Default::default)
+}
+
+/// Loads the snapshot for an item (see [`load_once`]); `Err(None)` when the error was already
+/// reported by another derive of this crate.
+pub fn load(explicit: Option<&LitStr>, span: Span) -> Result<Loaded, Option<syn::Error>> {
+    load_once(explicit, span).map_err(|err| {
+        let first = reported()
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(err.to_string());
+        first.then_some(err)
+    })
+}
+
 /// Loads the snapshot for an item: its `snapshot = "..."` attribute, else `SCHEMALOCK_SNAPSHOT`,
 /// else the first `schemalock.json` up from the crate's manifest directory. Errors are spanned on
 /// the attribute when there is one, else on `span`.
-pub fn load(explicit: Option<&LitStr>, span: Span) -> syn::Result<Loaded> {
+fn load_once(explicit: Option<&LitStr>, span: Span) -> syn::Result<Loaded> {
     let span = explicit.map_or(span, LitStr::span);
     let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").ok_or_else(|| {
         syn::Error::new(

@@ -97,14 +97,6 @@ impl ColumnMeta {
             (None, None) => String::from("any type"),
         }
     }
-
-    /// The field's mapping, given what it accepts.
-    pub(crate) const fn mapping(&self, accepts: &Accepts) -> Mapping {
-        Mapping {
-            accepts: *accepts,
-            nullable: self.nullable,
-        }
-    }
 }
 
 /// A `#[derive(PgEnum)]` enum: the enum type it maps, then the Rust enum.

@@ -41,7 +41,7 @@ fn derive<'a, M: ast::Model<'a>>(
     let model = M::parse(&cx, input)?;
     let explicit: Option<&LitStr> = model.item().attrs.snapshot.as_ref();
     let loaded = snapshot::load(explicit, input.ident.span())
-        .map_err(|err| cx.syn_error(err))
+        .map_err(|err| err.map(|err| cx.syn_error(err)))
         .ok();
     let generated = expand(&cx, &model, loaded.as_ref());
     Ok(cx.finish(generated))
