@@ -191,16 +191,20 @@ fn checks(model: &ast::Table<'_>, checked: &TableCheck<'_>) -> TokenStream {
         let ty = &part.ty;
         let field = part.ident.to_string();
         let rust = ast::ty::display(ty);
-        out.extend(quote_spanned! {ty.span()=>
-            const _: () = {
-                let verdict = __sl::check_flatten(
-                    <#ty as __sl::Table>::META, #rust, #field, #schema, #table,
-                );
-                if verdict.failed() {
-                    ::core::panic!("{}", verdict.as_str());
-                }
-            };
-        });
+        let qualified_here = ident::qualified(schema, table);
+        let message = format!(
+            "flattened field `{field}` has type `{rust}`, which reads another table than `{qualified_here}`, the table of this model"
+        );
+        let label = format!("`{rust}` reads another table");
+        let note = format!(
+            "give `{rust}` `#[schemalock(table = \"{table}\")]`, or flatten a part that reads `{qualified_here}`"
+        );
+        out.extend(fits_check(
+            ty.span(),
+            format_ident!("{field}_reads_this_table"),
+            (&message, &label, &note),
+            quote!(__sl::check_flatten(<#ty as __sl::Table>::META, #rust, #field, #schema, #table).is_ok()),
+        ));
     }
     if model.flattened.is_empty() {
         return out;
@@ -213,25 +217,46 @@ fn checks(model: &ast::Table<'_>, checked: &TableCheck<'_>) -> TokenStream {
     let columns = quote!(&[#(#columns),*]);
     let own: Vec<&str> = model.fields.iter().map(|f| f.column.as_str()).collect();
     let parts: Vec<&syn::Type> = model.flattened.iter().map(|p| &p.ty).collect();
+    let part_names: Vec<String> = parts.iter().map(|p| format!("`{}`", ast::ty::display(p))).collect();
     let rust_name = item.rust_name();
-    for (enabled, rule) in [
-        (item.attrs.insertable, quote!(Insertable)),
-        (item.attrs.exhaustive, quote!(Exhaustive)),
+    for (enabled, rule, name, needs) in [
+        (item.attrs.insertable, quote!(Insertable), "insertable", "every NOT NULL column without a default"),
+        (item.attrs.exhaustive, quote!(Exhaustive), "exhaustive", "every column"),
     ] {
         if !enabled {
             continue;
         }
-        out.extend(quote_spanned! {item.input.ident.span()=>
-            const _: () = {
-                let verdict = __sl::check_coverage(
-                    __sl::Rule::#rule, #rust_name, #what, #qualified, #columns,
-                    &[#(#own),*], &[#(<#parts as __sl::Table>::META),*],
-                );
-                if verdict.failed() {
-                    ::core::panic!("{}", verdict.as_str());
-                }
-            };
-        });
+        // The columns the struct's own fields leave to its parts; the compiler knows which the
+        // parts read.
+        let left: Vec<&str> = relation
+            .columns
+            .iter()
+            .filter(|c| (name == "exhaustive" || c.required) && !own.contains(&c.name))
+            .map(|c| c.name)
+            .collect();
+        let columns_left = match left.as_slice() {
+            [one] => format!("column `{one}`"),
+            left => format!("some of columns {}", schemalock_runtime::text::one_of(left)),
+        };
+        let message = format!(
+            "{name} model `{rust_name}` has no field, here or in {}, for {columns_left} of {what} `{qualified}`",
+            part_names.join(" or "),
+        );
+        let label = format!("{name} models need a field for {needs}");
+        let note = if name == "insertable" {
+            "add fields for the NOT NULL columns without a default that no part reads".to_owned()
+        } else {
+            "add fields for the columns no part reads, or drop `exhaustive`".to_owned()
+        };
+        out.extend(fits_check(
+            item.input.ident.span(),
+            format_ident!("{name}_model_covers_its_columns"),
+            (&message, &label, &note),
+            quote!(__sl::check_coverage(
+                __sl::Rule::#rule, #rust_name, #what, #qualified, #columns,
+                &[#(#own),*], &[#(<#parts as __sl::Table>::META),*],
+            ).is_ok()),
+        ));
     }
     out
 }
