@@ -9,6 +9,7 @@ mod error;
 mod file;
 #[cfg(test)]
 pub(crate) mod fixtures;
+mod lazy;
 mod pretty;
 #[cfg(test)]
 mod tests;
@@ -21,6 +22,7 @@ use serde::{Deserialize, Serialize};
 
 pub use error::{Encoding, SnapshotError};
 pub use file::{SnapshotLocation, locate, read_text, remove_stale_temp_files};
+pub use lazy::LazySnapshot;
 pub use types::{DeclaredType, DomainBase, TypeKind};
 
 /// The format version this crate reads and writes. Bump it on any change an older reader would

@@ -378,8 +378,65 @@ mod tests {
             report.to_string(),
             "schemalock: the database does not match the models: 1 difference (1 model and 0 enums checked)\n  \
              app::Person (public.people)\n    \
-             - column `people.id` is `bigint`; `i32` maps to `integer`; change the field's type, or migrate the column"
+             - column `people.id` is `bigint`; `i32` cannot hold it; use `i64`"
         );
         assert_eq!(Models::none().table_meta(&PERSON).schemas(), ["public"]);
+    }
+
+    /// The report carries the compiler's suggestions: a renamed column, never one another
+    /// field maps.
+    #[test]
+    fn the_report_suggests_like_the_compiler() {
+        static RENAMED: TableMeta = TableMeta {
+            rust_name: "Person",
+            module_path: "app",
+            schema: "public",
+            table: "people",
+            columns: &[
+                ColumnMeta {
+                    field: "id",
+                    column: "id",
+                    rust_type: "i64",
+                    accepts: Some(&<i64 as PgCompatible>::ACCEPTS),
+                    pg_type: None,
+                    nullable: false,
+                },
+                ColumnMeta {
+                    field: "bio",
+                    column: "bio",
+                    rust_type: "Option<String>",
+                    accepts: Some(&<String as PgCompatible>::ACCEPTS),
+                    pg_type: None,
+                    nullable: true,
+                },
+                ColumnMeta {
+                    field: "person_id",
+                    column: "person_id",
+                    rust_type: "i64",
+                    accepts: Some(&<i64 as PgCompatible>::ACCEPTS),
+                    pg_type: None,
+                    nullable: false,
+                },
+            ],
+            flattened: &[],
+            insertable: false,
+            exhaustive: false,
+        };
+        let mut snapshot = snapshot();
+        let people = snapshot.table_mut("public", "people").unwrap();
+        let mut bio = people.columns[0].clone();
+        bio.name = "biography".into();
+        bio.nullable = true;
+        (bio.type_display, bio.type_name) = ("text".into(), "text".into());
+        people.columns.push(bio);
+        let report = Models::none().table_meta(&RENAMED).check(&snapshot);
+        let messages: Vec<&str> = report.findings.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "no column `bio` in table `people`; did you mean `biography`?",
+                "no column `person_id` in table `people`; the columns no other field reads: `mood`, `biography`",
+            ]
+        );
     }
 }
