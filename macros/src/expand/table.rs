@@ -44,11 +44,11 @@ pub fn generate(
         );
         quote!(#[doc = #doc] pub #id: &'static str)
     });
-    let column_values = model.fields.iter().map(|f| {
+    let column_values: Vec<TokenStream> = model.fields.iter().map(|f| {
         let id = f.ident;
         let column = ident::quote_ident(&f.column);
         quote!(#id: #column)
-    });
+    }).collect();
     let column_list = model
         .fields
         .iter()
@@ -74,6 +74,10 @@ pub fn generate(
                     insertable: #insertable,
                     exhaustive: #exhaustive,
                 };
+                const TABLE: &'static str = #qualified_table;
+                const COLUMN_LIST: &'static str = #column_list;
+                type Columns = #columns_struct;
+                const COLUMNS: #columns_struct = #columns_struct { #(#column_values,)* };
             }
 
             // No derives: 500 models would otherwise cost as much as 500 plain structs again.

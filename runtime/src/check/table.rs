@@ -4,7 +4,7 @@
 use super::coverage::{Rule, TableColumn, check_coverage};
 use super::{At, FieldType, Finding, Kind, Model, find_schema, short_list};
 use crate::ident;
-use crate::snapshot::{Column, Identity, Snapshot, Table};
+use crate::snapshot::{Column, Identity, RelationKind, Snapshot, Table};
 use crate::text::{did_you_mean, quoted_list};
 use crate::types::{ColumnFacts, rule};
 
@@ -63,6 +63,16 @@ impl<'s> TableCheck<'s> {
                 })
                 .collect(),
         };
+        if model.insertable && table.kind == RelationKind::MaterializedView {
+            out.findings.push(Finding::new(
+                At::Item,
+                Kind::NotInsertable,
+                format!(
+                    "`{}` is insertable, but `{}` is a materialized view, which no INSERT can write (`REFRESH MATERIALIZED VIEW` fills it); drop `insertable`, or map the table it is built from",
+                    model.rust_name, relation.qualified
+                ),
+            ));
+        }
         let claimed: Vec<&str> = model.fields.iter().map(|f| f.column).collect();
         for (i, field) in model.fields.iter().enumerate() {
             let Some(column) = table.column(field.column) else {
