@@ -4,6 +4,10 @@
 
 pub mod models;
 
+/// The README's code, compiled.
+#[rustfmt::skip]
+mod readme;
+
 /// The models from before the April migration; they fail to compile, on purpose.
 #[cfg(feature = "stale-models")]
 pub mod stale;

@@ -60,6 +60,33 @@ pub const BIT: Accepts = Accepts::Types(&[pg::BIT]);
 pub const IP_NETWORK: Accepts = Accepts::Types(&[pg::INET, pg::CIDR]);
 /// `bit` and `bit varying`.
 pub const BIT_VEC: Accepts = Accepts::Types(&[pg::BIT, pg::VARBIT]);
+/// `interval`: sqlx's `PgInterval`. (sqlx encodes std's, chrono's and time's durations as
+/// `interval` but decodes none of them; postgres-types has no `interval` at all.)
+pub const INTERVAL: Accepts = Accepts::Types(&[pg::INTERVAL]);
+/// `money`: sqlx's `PgMoney`.
+pub const MONEY: Accepts = Accepts::Types(&[pg::MONEY]);
+/// `oid`: sqlx's `Oid`, postgres-types' `u32`.
+pub const OID: Accepts = Accepts::Types(&[pg::OID]);
+/// `ltree`: sqlx's `PgLTree`.
+pub const LTREE: Accepts = Accepts::Types(&[pg::LTREE]);
+/// `lquery`: sqlx's `PgLQuery`.
+pub const LQUERY: Accepts = Accepts::Types(&[pg::LQUERY]);
+/// `hstore`.
+pub const HSTORE: Accepts = Accepts::Types(&[pg::HSTORE]);
+/// `citext` alone: sqlx's `PgCiText`.
+pub const CITEXT: Accepts = Accepts::Types(&[pg::CITEXT]);
+/// `int4range`: `PgRange<i32>`.
+pub const INT4RANGE: Accepts = Accepts::Types(&[pg::INT4RANGE]);
+/// `int8range`: `PgRange<i64>`.
+pub const INT8RANGE: Accepts = Accepts::Types(&[pg::INT8RANGE]);
+/// `numrange`: `PgRange` of a decimal.
+pub const NUMRANGE: Accepts = Accepts::Types(&[pg::NUMRANGE]);
+/// `tsrange`: `PgRange` of a timestamp without time zone.
+pub const TSRANGE: Accepts = Accepts::Types(&[pg::TSRANGE]);
+/// `tstzrange`: `PgRange` of a timestamp with time zone.
+pub const TSTZRANGE: Accepts = Accepts::Types(&[pg::TSTZRANGE]);
+/// `daterange`: `PgRange` of a date.
+pub const DATERANGE: Accepts = Accepts::Types(&[pg::DATERANGE]);
 
 /// A Rust type schemalock maps.
 #[derive(Debug, Clone, Copy)]
@@ -77,10 +104,10 @@ pub struct Known {
 }
 
 macro_rules! known {
-    ($($konst:ident $feature:tt [$($path:literal),+] $suggest:tt;)+) => {
+    ($($konst:ident $feature:tt [$($path:literal),*] $suggest:tt;)+) => {
         /// Every mapped type, in the order suggestions list them.
         pub const KNOWN: &[Known] = &[$(Known {
-            paths: &[$($path),+],
+            paths: &[$($path),*],
             accepts: &$konst,
             konst: stringify!($konst),
             feature: known!(@opt $feature),
@@ -125,12 +152,28 @@ known! {
     BIT "pgvector" ["pgvector::Bit"] _;
     IP_NETWORK "ipnetwork" ["ipnetwork::IpNetwork", "sqlx::types::ipnetwork::IpNetwork"] "ipnetwork::IpNetwork";
     BIT_VEC "bit-vec" ["bit_vec::BitVec", "sqlx::types::BitVec"] "bit_vec::BitVec";
+    INTERVAL "sqlx" ["sqlx::postgres::types::PgInterval"] "sqlx::postgres::types::PgInterval";
+    MONEY "sqlx" ["sqlx::postgres::types::PgMoney"] "sqlx::postgres::types::PgMoney";
+    OID "sqlx" ["sqlx::postgres::types::Oid"] "sqlx::postgres::types::Oid";
+    LTREE "sqlx" ["sqlx::postgres::types::PgLTree"] "sqlx::postgres::types::PgLTree";
+    LQUERY "sqlx" ["sqlx::postgres::types::PgLQuery"] "sqlx::postgres::types::PgLQuery";
+    HSTORE "sqlx" ["sqlx::postgres::types::PgHstore"] "sqlx::postgres::types::PgHstore";
+    CITEXT "sqlx" ["sqlx::postgres::types::PgCiText"] _;
+    // Written for suggestions only: `u32` (postgres-types' `oid`), `HashMap` and `PgRange<T>`
+    // depend on what they hold or on a driver's feature, so the compiler decides them.
+    OID "postgres-types" [] "u32";
+    HSTORE "postgres-types" [] "std::collections::HashMap<String, Option<String>>";
+    INT4RANGE "sqlx" [] "sqlx::postgres::types::PgRange<i32>";
+    INT8RANGE "sqlx" [] "sqlx::postgres::types::PgRange<i64>";
+    NUMRANGE "sqlx" [] "sqlx::postgres::types::PgRange<rust_decimal::Decimal>";
+    TSRANGE "sqlx" [] "sqlx::postgres::types::PgRange<chrono::NaiveDateTime>";
+    TSTZRANGE "sqlx" [] "sqlx::postgres::types::PgRange<chrono::DateTime<chrono::Utc>>";
+    DATERANGE "sqlx" [] "sqlx::postgres::types::PgRange<chrono::NaiveDate>";
 }
 
 /// Rust types that have no PostgreSQL type at all, with why: the derive reports them itself.
 pub const UNMAPPABLE: &[(&str, &str)] = &[
     ("u16", "PostgreSQL has no unsigned integers"),
-    ("u32", "PostgreSQL has no unsigned integers"),
     ("u64", "PostgreSQL has no unsigned integers"),
     ("u128", "PostgreSQL has no unsigned integers"),
     ("usize", "PostgreSQL has no unsigned integers"),

@@ -61,6 +61,29 @@ map! {
     #[cfg(feature = "ipnetwork")] ipnetwork::IpNetwork => IP_NETWORK;
     #[cfg(feature = "bit-vec")] bit_vec::BitVec => BIT_VEC;
     #[cfg(feature = "bit-vec-0_6")] bit_vec_0_6::BitVec => BIT_VEC;
+
+    // postgres-types reads `oid` as `u32`; sqlx has its own `Oid`.
+    #[cfg(feature = "postgres-types")] u32 => OID;
+    #[cfg(feature = "postgres-types")] std::collections::HashMap<String, Option<String>> => HSTORE;
+
+    #[cfg(feature = "sqlx")] sqlx::postgres::types::PgInterval => INTERVAL;
+    #[cfg(feature = "sqlx")] sqlx::postgres::types::PgMoney => MONEY;
+    #[cfg(feature = "sqlx")] sqlx::postgres::types::Oid => OID;
+    #[cfg(feature = "sqlx")] sqlx::postgres::types::PgLTree => LTREE;
+    #[cfg(feature = "sqlx")] sqlx::postgres::types::PgLQuery => LQUERY;
+    #[cfg(feature = "sqlx")] sqlx::postgres::types::PgHstore => HSTORE;
+    #[cfg(feature = "sqlx")] sqlx::postgres::types::PgCiText => CITEXT;
+    #[cfg(feature = "sqlx")] sqlx::postgres::types::PgRange<i32> => INT4RANGE;
+    #[cfg(feature = "sqlx")] sqlx::postgres::types::PgRange<i64> => INT8RANGE;
+    #[cfg(all(feature = "sqlx", feature = "rust_decimal"))] sqlx::postgres::types::PgRange<rust_decimal::Decimal> => NUMRANGE;
+    #[cfg(all(feature = "sqlx", feature = "bigdecimal"))] sqlx::postgres::types::PgRange<bigdecimal::BigDecimal> => NUMRANGE;
+    #[cfg(all(feature = "sqlx", feature = "chrono"))] sqlx::postgres::types::PgRange<chrono::NaiveDate> => DATERANGE;
+    #[cfg(all(feature = "sqlx", feature = "chrono"))] sqlx::postgres::types::PgRange<chrono::NaiveDateTime> => TSRANGE;
+    #[cfg(all(feature = "sqlx", feature = "chrono"))] sqlx::postgres::types::PgRange<chrono::DateTime<chrono::Utc>> => TSTZRANGE;
+    #[cfg(all(feature = "sqlx", feature = "chrono"))] sqlx::postgres::types::PgRange<chrono::DateTime<chrono::FixedOffset>> => TSTZRANGE;
+    #[cfg(all(feature = "sqlx", feature = "time"))] sqlx::postgres::types::PgRange<time::Date> => DATERANGE;
+    #[cfg(all(feature = "sqlx", feature = "time"))] sqlx::postgres::types::PgRange<time::PrimitiveDateTime> => TSRANGE;
+    #[cfg(all(feature = "sqlx", feature = "time"))] sqlx::postgres::types::PgRange<time::OffsetDateTime> => TSTZRANGE;
 }
 
 impl PgCompatible for u8 {
@@ -109,6 +132,7 @@ macro_rules! json_wrapper {
 
 json_wrapper! {
     #[cfg(feature = "sqlx")] sqlx::types::Json<T>;
+    #[cfg(feature = "sqlx-0_8")] sqlx_0_8::types::Json<T>;
     #[cfg(feature = "postgres-types")] postgres_types::Json<T>;
 }
 
@@ -228,6 +252,13 @@ mod tests {
             #[cfg(feature = "pgvector")] pgvector::Bit => "pgvector::Bit";
             #[cfg(feature = "ipnetwork")] ipnetwork::IpNetwork => "ipnetwork::IpNetwork";
             #[cfg(feature = "bit-vec")] bit_vec::BitVec => "bit_vec::BitVec";
+            #[cfg(feature = "sqlx")] sqlx::postgres::types::PgInterval => "sqlx::postgres::types::PgInterval";
+            #[cfg(feature = "sqlx")] sqlx::postgres::types::PgMoney => "sqlx::postgres::types::PgMoney";
+            #[cfg(feature = "sqlx")] sqlx::postgres::types::Oid => "sqlx::postgres::types::Oid";
+            #[cfg(feature = "sqlx")] sqlx::postgres::types::PgLTree => "sqlx::postgres::types::PgLTree";
+            #[cfg(feature = "sqlx")] sqlx::postgres::types::PgLQuery => "sqlx::postgres::types::PgLQuery";
+            #[cfg(feature = "sqlx")] sqlx::postgres::types::PgHstore => "sqlx::postgres::types::PgHstore";
+            #[cfg(feature = "sqlx")] sqlx::postgres::types::PgCiText => "sqlx::postgres::types::PgCiText";
         }
     }
 

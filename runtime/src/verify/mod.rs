@@ -37,7 +37,7 @@ use crate::snapshot::Snapshot;
 
 /// A driver's three entry points: every derived type, the given types, and the given types
 /// with [`Options`], over a connection `$c` that `$verify` reads through.
-#[cfg(any(feature = "postgres", feature = "tokio-postgres", feature = "sqlx"))]
+#[cfg(any(feature = "postgres", feature = "tokio-postgres", feature = "sqlx", feature = "sqlx-0_8"))]
 macro_rules! entry_points {
     ($(#[$doc:meta])* async fn $all:ident, $only:ident, $with:ident($c:ident: $conn:ty) => $verify:expr) => {
         entry_points!(@fns [async] [.await] $(#[$doc])* $all, $only, $with($c: $conn) => $verify);
@@ -70,20 +70,22 @@ mod error;
 #[cfg(feature = "postgres")]
 mod postgres;
 mod report;
-#[cfg(feature = "sqlx")]
+#[cfg(any(feature = "sqlx", feature = "sqlx-0_8"))]
 mod sqlx;
 #[cfg(feature = "tokio-postgres")]
 mod tokio_postgres;
 
 #[cfg(feature = "postgres")]
 pub use self::postgres::{postgres, postgres_only, postgres_with};
+#[cfg(any(feature = "sqlx", feature = "sqlx-0_8"))]
+pub use self::sqlx::{SqlxPool, sqlx, sqlx_only, sqlx_with};
 #[cfg(feature = "sqlx")]
-pub use self::sqlx::{sqlx, sqlx_connection, sqlx_connection_with, sqlx_only, sqlx_with};
+pub use self::sqlx::{sqlx_connection, sqlx_connection_with};
 #[cfg(feature = "tokio-postgres")]
 pub use self::tokio_postgres::{tokio_postgres, tokio_postgres_only, tokio_postgres_with};
 
 pub use crate::check::Kind;
-#[cfg(any(feature = "postgres", feature = "tokio-postgres", feature = "sqlx"))]
+#[cfg(any(feature = "postgres", feature = "tokio-postgres", feature = "sqlx", feature = "sqlx-0_8"))]
 pub use crate::introspect::Options;
 #[cfg(feature = "introspect")]
 pub use error::Error;
@@ -264,7 +266,7 @@ fn check_enum(snapshot: &Snapshot, meta: &EnumMeta, out: &mut Vec<Finding>) {
 
 /// Reads the schemas `models` use through any driver, and checks the models against them. Schemas
 /// the database lacks are drift to report, not a failure to run; the migration head is not read.
-#[cfg(any(feature = "postgres", feature = "tokio-postgres", feature = "sqlx"))]
+#[cfg(any(feature = "postgres", feature = "tokio-postgres", feature = "sqlx", feature = "sqlx-0_8"))]
 async fn verify<C>(conn: &mut C, models: &Models, options: &Options) -> Result<Report, Error>
 where
     C: crate::introspect::read::Connection,
@@ -354,6 +356,10 @@ mod tests {
         assert_eq!(report.findings.len(), 1);
         assert_eq!(report.findings[0].severity, Severity::Notice);
         assert!(report.to_string().contains("; 1 notice"), "{report}");
+        assert!(
+            report.to_string().ends_with(report::WHY_NOTICES),
+            "the report says why a notice is not drift: {report}"
+        );
 
         let report = Models::none().pg_enum_meta(&STRICT_MOOD).check(&snapshot());
         assert!(!report.is_clean());

@@ -3,7 +3,7 @@
 #[schemalock(table = "people")]
 struct Person {
     id: i32,
-    visits: Option<u32>,
+    visits: Option<u64>,
     biography: String,
     nickname: String,
 }
