@@ -8,6 +8,9 @@ use schemalock_runtime::snapshot::Snapshot;
 use schemalock_runtime::types::{ColumnFacts, rule};
 use schemalock_tests::pg::Cluster;
 use sqlx::Row as _;
+use sqlx::types::chrono::{DateTime, NaiveDate, NaiveDateTime};
+/// A `tstzrange` bound.
+type Utc = DateTime<sqlx::types::chrono::Utc>;
 use sqlx::postgres::types::{
     Oid, PgCiText, PgHstore, PgInterval, PgLQuery, PgLTree, PgMoney, PgRange,
 };
@@ -96,9 +99,9 @@ fn the_rule_agrees_with_what_the_drivers_decode() {
             Oid => "o";
             PgRange<i32> => "r4";
             PgRange<i64> => "r8";
-            PgRange<chrono::NaiveDateTime> => "rts";
-            PgRange<chrono::DateTime<chrono::Utc>> => "rtz";
-            PgRange<chrono::NaiveDate> => "rd";
+            PgRange<NaiveDateTime> => "rts";
+            PgRange<Utc> => "rtz";
+            PgRange<NaiveDate> => "rd";
         }
         macro_rules! rejects {
             ($($ty:ty => $column:literal;)+) => {$(
@@ -113,7 +116,7 @@ fn the_rule_agrees_with_what_the_drivers_decode() {
             String => "doc";
             PgRange<i64> => "r4";
             PgRange<i32> => "r8";
-            PgRange<chrono::NaiveDateTime> => "rtz";
+            PgRange<NaiveDateTime> => "rtz";
             PgLTree => "query";
             i64 => "o";
         }

@@ -111,7 +111,7 @@ fn drifted_database_names_every_difference() {
     );
     assert!(
         has(
-            "column `entities.canon_layer` is `character varying(20)`; `CanonLayer` maps to enum `canonlayer`"
+            "column `entities.canon_layer` is `character varying(20)`; `CanonLayer` cannot hold it (it reads enum `canonlayer`); migrate the column to enum `canonlayer`, or use `String`"
         ) >= 1,
         "{report}"
     );

@@ -1,6 +1,6 @@
-//! Every ```` ```rust ```` block of the workspace README is in `src/readme.rs`, which the build
-//! compiles: a snippet that stops compiling breaks the build, and one edited in the README alone
-//! fails here.
+//! Every ```` ```rust ```` block of the workspace README is in `src/readme.rs`, which
+//! `cargo test` compiles (the library's test build): a snippet that stops compiling breaks the
+//! tests, and one edited in the README alone fails here.
 
 /// The lines of `text`, each trimmed, blank ones left out: indentation and wrapping may differ.
 fn lines(text: &str) -> Vec<&str> {
