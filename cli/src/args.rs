@@ -50,6 +50,7 @@ Examples:
   cargo schemalock refresh --database-url postgres://app@localhost/app_dev --schema public --schema audit
   cargo schemalock refresh --snapshot db/schemalock.json
   cargo schemalock refresh --migrations migrations
+  cargo schemalock refresh --migrations migrations --layout plain    # not sqlx's, though named 0001_x.sql
   cargo schemalock refresh --check --migrations migrations    # CI guard; exit 1 when stale
 
 Without --snapshot the file is the schemalock.json the derives would use from the current \
@@ -148,6 +149,13 @@ pub(crate) struct RefreshArgs {
     /// on the server of the database URL when there is one, else on a throwaway local cluster.
     #[arg(long, value_name = "DIR")]
     pub(crate) migrations: Option<PathBuf>,
+
+    /// The layout of the migrations directory, when detection guesses wrong (`--verbose` says
+    /// which it detected and why): `sqlx` records them in `_sqlx_migrations`, `diesel` in
+    /// `__diesel_schema_migrations`, `refinery` in `refinery_schema_history`, `plain` applies
+    /// the `.sql` files in file-name order and records them nowhere.
+    #[arg(long, value_enum, value_name = "LAYOUT", requires = "migrations")]
+    pub(crate) layout: Option<LayoutArg>,
 
     /// Do not write: compare what would be written with the file, exit 1 when they differ.
     #[arg(long)]
@@ -263,6 +271,31 @@ fn parse_seconds(s: &str) -> Result<Duration, String> {
              a unit, such as `500ms`, `5s` or `2m`"
                 .to_owned()
         })
+}
+
+/// `--layout`: a migrations directory's layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum LayoutArg {
+    /// `<version>_<name>.sql` (or `.up.sql`), recorded in `_sqlx_migrations`.
+    Sqlx,
+    /// `<version>_<name>/up.sql` folders, recorded in `__diesel_schema_migrations`.
+    Diesel,
+    /// `V<n>__<name>.sql`, recorded in `refinery_schema_history`.
+    Refinery,
+    /// `.sql` files in file-name order, recorded nowhere.
+    Plain,
+}
+
+impl From<LayoutArg> for crate::shadow::Layout {
+    fn from(l: LayoutArg) -> Self {
+        use crate::shadow::Layout;
+        match l {
+            LayoutArg::Sqlx => Layout::Sqlx,
+            LayoutArg::Diesel => Layout::Diesel,
+            LayoutArg::Refinery => Layout::Refinery,
+            LayoutArg::Plain => Layout::Plain,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -149,7 +149,8 @@ fn sqlx_on_a_server_given_by_url() {
     assert!(rows.is_empty());
     let events = events.into_inner();
     assert!(
-        events[0].starts_with("Loaded { layout: Sqlx, migrations: 5 }"),
+        events[0].starts_with("Loaded { layout: Sqlx, why: ")
+            && events[0].ends_with(", migrations: 5 }"),
         "{events:?}"
     );
     assert!(
@@ -489,7 +490,7 @@ fn layouts_of_the_fixtures() {
         ("refinery", Layout::Refinery),
         ("plain", Layout::Plain),
     ] {
-        assert_eq!(layout::detect(&fixture(name)).unwrap(), layout, "{name}");
+        assert_eq!(layout::detect(&fixture(name)).unwrap().layout, layout, "{name}");
     }
     let empty = tempfile::tempdir().unwrap();
     let err = snapshot_from_migrations(empty.path(), None, None).unwrap_err();
