@@ -335,7 +335,10 @@ schema audit
         );
         assert!(!text.contains('\x1b'));
         let coloured = render_text(&sample(), &sides(), Style::Color);
-        assert!(coloured.contains("\x1b[31m- index `posts_title_idx`"), "{coloured}");
+        assert!(
+            coloured.contains("\x1b[31m- index `posts_title_idx`"),
+            "{coloured}"
+        );
         assert_eq!(
             render_text(&Report::default(), &sides(), Style::Plain),
             "no differences (2 tables in 1 schema)\n"

@@ -49,7 +49,8 @@ pub(crate) fn run(args: &RefreshArgs, ui: &Ui, cwd: &Path) -> Result<Outcome, Er
             let committed = schemas::restrict(committed, &args.schemas);
             let mut report = diff(&committed, &built.snapshot);
             let notices = report::leave_out_unread(&mut report, &[&built]);
-            let sides = Sides::snapshot_against(&committed, &built.snapshot, &shown, &source, cwd, notices);
+            let sides =
+                Sides::snapshot_against(&committed, &built.snapshot, &shown, &source, cwd, notices);
             let outcome = report::emit(&report, &sides, args.format, ui)?;
             if outcome == Outcome::Drift {
                 ui.info(&format!(
@@ -79,7 +80,10 @@ fn refresh_flags(args: &RefreshArgs, db: Option<&DatabaseUrl>) -> String {
         s.push_str(&format!(" --migrations {}", dir.display()));
     }
     if let Some(layout) = args.layout {
-        s.push_str(&format!(" --layout {}", crate::shadow::Layout::from(layout)));
+        s.push_str(&format!(
+            " --layout {}",
+            crate::shadow::Layout::from(layout)
+        ));
     }
     for schema in &args.schemas {
         s.push_str(&format!(" --schema {schema}"));

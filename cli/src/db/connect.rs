@@ -84,7 +84,10 @@ pub(crate) fn parse_with(
     })?;
     // libpq never uses TLS on a Unix socket: the settings would only get in the way.
     let local = !config.get_hosts().is_empty()
-        && config.get_hosts().iter().all(|h| !matches!(h, Host::Tcp(_)));
+        && config
+            .get_hosts()
+            .iter()
+            .all(|h| !matches!(h, Host::Tcp(_)));
     let tls = if local {
         Tls::disabled()
     } else {

@@ -26,7 +26,9 @@ use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
-use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use rustls::{
+    CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
+};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio_postgres::tls::{ChannelBinding, MakeTlsConnect, TlsConnect, TlsStream};
 
@@ -318,10 +320,7 @@ impl Tls {
         let key = pick(&params.sslkey, "PGSSLKEY").map(PathBuf::from);
         let client = match (cert, key) {
             (Some(c), Some(k)) => Some((c, k)),
-            (Some(c), None) => Some((
-                c,
-                default_file("postgresql.key").unwrap_or_default(),
-            )),
+            (Some(c), None) => Some((c, default_file("postgresql.key").unwrap_or_default())),
             (None, given_key) => default_file("postgresql.crt")
                 .filter(|c| c.is_file())
                 .map(|c| {
@@ -398,7 +397,11 @@ fn pem_error(e: &rustls::pki_types::pem::Error) -> String {
 
 fn certificates(path: &Path, what: &str) -> Result<Vec<CertificateDer<'static>>, String> {
     let read = |e: &rustls::pki_types::pem::Error| {
-        format!("cannot read the {what} `{}`: {}", path.display(), pem_error(e))
+        format!(
+            "cannot read the {what} `{}`: {}",
+            path.display(),
+            pem_error(e)
+        )
     };
     let certs = CertificateDer::pem_file_iter(path)
         .map_err(|e| read(&e))?

@@ -490,7 +490,11 @@ fn layouts_of_the_fixtures() {
         ("refinery", Layout::Refinery),
         ("plain", Layout::Plain),
     ] {
-        assert_eq!(layout::detect(&fixture(name)).unwrap().layout, layout, "{name}");
+        assert_eq!(
+            layout::detect(&fixture(name)).unwrap().layout,
+            layout,
+            "{name}"
+        );
     }
     let empty = tempfile::tempdir().unwrap();
     let err = snapshot_from_migrations(empty.path(), None, None).unwrap_err();

@@ -195,16 +195,22 @@ pub fn renamed_columns(diff: &SchemaDiff) -> BTreeMap<usize, usize> {
             _ => continue,
         };
         if let Some(description) = side.1 {
-            let key = (d.schema.as_deref(), d.table.as_deref(), column_type(description));
+            let key = (
+                d.schema.as_deref(),
+                d.table.as_deref(),
+                column_type(description),
+            );
             side.0.entry(key).or_default().push(i);
         }
     }
     missing
         .iter()
-        .filter_map(|(key, m)| match (m.as_slice(), added.get(key)?.as_slice()) {
-            ([m], [a]) => Some((*m, *a)),
-            _ => None,
-        })
+        .filter_map(
+            |(key, m)| match (m.as_slice(), added.get(key)?.as_slice()) {
+                ([m], [a]) => Some((*m, *a)),
+                _ => None,
+            },
+        )
         .collect()
 }
 
@@ -371,7 +377,14 @@ mod tests {
                 d("public", O::Enum, "mood:meh", C::Extra, "", "'meh'"),
                 d("public", O::Enum, "mood", C::Order, "a, b", "b, a"),
                 d("public.posts", O::Column, "title", C::Missing, tn, ""),
-                d("public.posts", O::Column, "headline", C::Extra, "", "varchar(80)"),
+                d(
+                    "public.posts",
+                    O::Column,
+                    "headline",
+                    C::Extra,
+                    "",
+                    "varchar(80)",
+                ),
                 d(
                     "public.posts",
                     O::Column,
@@ -492,7 +505,14 @@ schema audit
             differences: vec![
                 d("public.users", O::Column, "bio", C::Missing, "text", ""),
                 d("public.users", O::Column, "age", C::Missing, "integer", ""),
-                d("public.users", O::Column, "a", C::Missing, "bigint NOT NULL", ""),
+                d(
+                    "public.users",
+                    O::Column,
+                    "a",
+                    C::Missing,
+                    "bigint NOT NULL",
+                    "",
+                ),
                 d("public.users", O::Column, "b", C::Missing, "bigint", ""),
                 d("public.users", O::Column, "biography", C::Extra, "", "text"),
                 d("public.users", O::Column, "years", C::Extra, "", "smallint"),
@@ -520,7 +540,14 @@ public.posts
         );
         let nullability = SchemaDiff {
             differences: vec![
-                d("s.t", O::Column, "x", C::Missing, "text NOT NULL DEFAULT ''::text", ""),
+                d(
+                    "s.t",
+                    O::Column,
+                    "x",
+                    C::Missing,
+                    "text NOT NULL DEFAULT ''::text",
+                    "",
+                ),
                 d("s.t", O::Column, "y", C::Extra, "", "text"),
             ],
         };
@@ -551,7 +578,10 @@ public.posts
             .tables
             .insert("v".into(), view);
         sides.views = views(&[&Snapshot::new(), &s]);
-        assert_eq!(summary(&report, &sides), "3 differences in 1 table and 1 view");
+        assert_eq!(
+            summary(&report, &sides),
+            "3 differences in 1 table and 1 view"
+        );
         let mut with_enum = report.clone();
         with_enum
             .differences

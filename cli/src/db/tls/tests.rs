@@ -13,7 +13,10 @@ fn tls_keys_leave_urls_and_keyword_strings() {
     let (rest, p) = params(
         "postgres://u:p@h/db?application_name=x&sslmode=verify-full&sslrootcert=%2Fca%20dir%2Fca.pem&connect_timeout=3",
     );
-    assert_eq!(rest, "postgres://u:p@h/db?application_name=x&connect_timeout=3");
+    assert_eq!(
+        rest,
+        "postgres://u:p@h/db?application_name=x&connect_timeout=3"
+    );
     assert_eq!(p.sslmode.as_deref(), Some("verify-full"));
     assert_eq!(p.sslrootcert.as_deref(), Some("/ca dir/ca.pem"));
     let (rest, p) = params("postgres://h/db?sslmode=require");
@@ -45,9 +48,14 @@ fn modes_and_roots_resolve_as_libpq_does() {
     assert_eq!((t.mode, t.roots), (SslMode::Prefer, None));
     // The environment, when the string says nothing.
     let env = |v: &str| (v == "PGSSLMODE").then(|| "require".to_owned());
-    assert_eq!(resolve("postgres://h/db", &env).unwrap().mode, SslMode::Require);
     assert_eq!(
-        resolve("postgres://h/db?sslmode=disable", &env).unwrap().mode,
+        resolve("postgres://h/db", &env).unwrap().mode,
+        SslMode::Require
+    );
+    assert_eq!(
+        resolve("postgres://h/db?sslmode=disable", &env)
+            .unwrap()
+            .mode,
         SslMode::Disable
     );
     let err = resolve("postgres://h/db?sslmode=verify-everything", &no_env).unwrap_err();
@@ -56,15 +64,26 @@ fn modes_and_roots_resolve_as_libpq_does() {
     let err = resolve("postgres://h/db?sslmode=verify-full", &no_env).unwrap_err();
     assert!(err.contains(".postgresql/root.crt"), "{err}");
     assert!(err.contains("sslrootcert=system"), "{err}");
-    let t = resolve("postgres://h/db?sslmode=verify-ca&sslrootcert=/ca.pem", &no_env).unwrap();
+    let t = resolve(
+        "postgres://h/db?sslmode=verify-ca&sslrootcert=/ca.pem",
+        &no_env,
+    )
+    .unwrap();
     assert_eq!(t.roots, Some(RootCert::File("/ca.pem".into())));
     let env = |v: &str| (v == "PGSSLROOTCERT").then(|| "/env-ca.pem".to_owned());
     let t = resolve("postgres://h/db?sslmode=verify-full", &env).unwrap();
     assert_eq!(t.roots, Some(RootCert::File("/env-ca.pem".into())));
     // `system` means verify-full, and refuses weaker modes.
     let t = resolve("postgres://h/db?sslrootcert=system", &no_env).unwrap();
-    assert_eq!((t.mode, t.roots), (SslMode::VerifyFull, Some(RootCert::System)));
-    let err = resolve("postgres://h/db?sslrootcert=system&sslmode=require", &no_env).unwrap_err();
+    assert_eq!(
+        (t.mode, t.roots),
+        (SslMode::VerifyFull, Some(RootCert::System))
+    );
+    let err = resolve(
+        "postgres://h/db?sslrootcert=system&sslmode=require",
+        &no_env,
+    )
+    .unwrap_err();
     assert!(err.contains("needs `sslmode=verify-full`"), "{err}");
     // The default root file makes `require` check the chain, as in libpq; `prefer` never checks.
     let dir = home.path().join(".postgresql");
@@ -86,7 +105,11 @@ fn modes_and_roots_resolve_as_libpq_does() {
 fn unreadable_certificate_files_are_named() {
     let dir = tempfile::tempdir().unwrap();
     let key = dir.path().join("client.key");
-    std::fs::write(&key, "-----BEGIN PRIVATE KEY-----\nc2VjcmV0LWtleS1ieXRlcw==\n-----END PRIVATE KEY-----\n").unwrap();
+    std::fs::write(
+        &key,
+        "-----BEGIN PRIVATE KEY-----\nc2VjcmV0LWtleS1ieXRlcw==\n-----END PRIVATE KEY-----\n",
+    )
+    .unwrap();
     let not_pem = dir.path().join("ca.pem");
     std::fs::write(&not_pem, "c2VjcmV0LWtleS1ieXRlcw== not a certificate").unwrap();
     let tls = Tls {
