@@ -36,7 +36,9 @@ pub(crate) fn run(args: &GenerateArgs, ui: &Ui, cwd: &Path) -> Result<Outcome, E
     let code = match rustfmt(&generated.code) {
         Ok(formatted) => formatted,
         Err(why) => {
-            ui.detail(&format!("not run through rustfmt ({why}); written as rustfmt lays it out"));
+            ui.detail(&format!(
+                "not run through rustfmt ({why}); written as rustfmt lays it out"
+            ));
             generated.code
         }
     };

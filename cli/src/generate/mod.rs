@@ -153,7 +153,12 @@ pub(crate) fn generate(snapshot: &Snapshot, options: &Options) -> Result<Generat
         .collect();
     let enum_names: BTreeMap<(&str, &str), &str> = enum_items
         .iter()
-        .map(|e| ((e.schema.as_str(), e.db_name.as_str()), e.rust_name.as_str()))
+        .map(|e| {
+            (
+                (e.schema.as_str(), e.db_name.as_str()),
+                e.rust_name.as_str(),
+            )
+        })
         .collect();
     let enum_name =
         |schema: &str, name: &str| enum_names.get(&(schema, name)).map(|s| (*s).to_owned());
@@ -170,7 +175,11 @@ pub(crate) fn generate(snapshot: &Snapshot, options: &Options) -> Result<Generat
         for c in &table.columns {
             match types::rust_type(snapshot, c.declared(), &options.features, &enum_name) {
                 Mapped::Type(t) => {
-                    let ty = if c.nullable { format!("Option<{t}>") } else { t };
+                    let ty = if c.nullable {
+                        format!("Option<{t}>")
+                    } else {
+                        t
+                    };
                     mapped.push((c, Some(ty)));
                 }
                 Mapped::Unmapped { feature } => {
@@ -272,7 +281,11 @@ fn selected<'a>(
         .schemas
         .iter()
         .filter(|(s, _)| options.schemas.is_empty() || options.schemas.contains(s))
-        .flat_map(|(s, sc)| sc.tables.iter().map(move |(n, t)| (s.as_str(), n.as_str(), t)))
+        .flat_map(|(s, sc)| {
+            sc.tables
+                .iter()
+                .map(move |(n, t)| (s.as_str(), n.as_str(), t))
+        })
         .collect();
     let mut all = all;
     all.sort_by(|a, b| order(a.0, a.1).cmp(&order(b.0, b.1)));

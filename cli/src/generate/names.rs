@@ -9,11 +9,11 @@ use schemalock_runtime::text::case::{RULES, RenameRule, field_name_of, type_name
 /// Rust's keywords (strict, reserved, and edition 2024's `gen`), which a name can only take as
 /// `r#name`.
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do",
-    "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in",
-    "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
-    "return", "static", "struct", "trait", "true", "try", "type", "typeof", "unsafe", "unsized",
-    "use", "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn",
+    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
+    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
+    "static", "struct", "trait", "true", "try", "type", "typeof", "unsafe", "unsized", "use",
+    "virtual", "where", "while", "yield",
 ];
 
 /// Keywords that `r#` cannot take.
@@ -48,7 +48,9 @@ impl Scope {
         let mut name = wanted.to_owned();
         let mut n = 2;
         while self.taken.contains(&key(&name)) {
-            let sep = if wanted.ends_with(|c: char| c.is_ascii_digit()) {
+            let sep = if wanted.ends_with('_') {
+                ""
+            } else if wanted.ends_with(|c: char| c.is_ascii_digit()) {
                 "_"
             } else {
                 separator
@@ -64,7 +66,11 @@ impl Scope {
     /// first when the plain one is taken (a table's schema before it).
     pub(crate) fn type_name(&mut self, db: &str, fallback: Option<&str>) -> String {
         let plain = sanitize(&type_name_of(db), "T");
-        let plain = if plain == "Self" { "Self_".to_owned() } else { plain };
+        let plain = if plain == "Self" {
+            "Self_".to_owned()
+        } else {
+            plain
+        };
         if !self.taken.contains(&plain) {
             return self.take(&plain, "");
         }
@@ -162,6 +168,7 @@ mod tests {
         assert_eq!(s.field_name("a b"), ("a_b".into(), true));
         assert_eq!(s.field_name("A_B"), ("a_b_2".into(), true));
         assert_eq!(s.field_name("bıgınt"), ("b_g_nt".into(), true));
+        assert_eq!(s.field_name("Self"), ("self_2".into(), true));
     }
 
     #[test]
@@ -180,7 +187,11 @@ mod tests {
         // heck keeps digits in their word, so no rule gives `PG-13` from `Pg13`: renamed.
         let (rule, v) = variants(&labels(&["G", "PG", "PG-13", "R", "NC-17"]));
         assert_eq!(rule, Some(RenameRule::Upper));
-        let renamed: Vec<&str> = v.iter().filter(|(_, r)| *r).map(|(n, _)| n.as_str()).collect();
+        let renamed: Vec<&str> = v
+            .iter()
+            .filter(|(_, r)| *r)
+            .map(|(n, _)| n.as_str())
+            .collect();
         assert_eq!(renamed, ["Pg13", "Nc17"]);
         let (rule, v) = variants(&labels(&["happy", "very_sad"]));
         assert_eq!(rule, Some(RenameRule::Snake));

@@ -166,7 +166,10 @@ pub struct NewAuditUsers {
 }
 "#;
     assert_eq!(g.code, expected, "{}", g.code);
-    assert_eq!(g.notes, ["1 column left out (a comment in each struct says why)"]);
+    assert_eq!(
+        g.notes,
+        ["1 column left out (a comment in each struct says why)"]
+    );
     // The same bytes every time.
     assert_eq!(generate(&sample(), &options()).unwrap().code, g.code);
 }
@@ -178,20 +181,37 @@ fn features_filters_and_drivers() {
     o.insertable = Insertable::No;
     o.tables = vec!["audit.users".into()];
     let g = generate(&sample(), &o).unwrap();
-    assert!(g.code.contains("// Left out: `at` (date): needs `--features chrono`."), "{}", g.code);
+    assert!(
+        g.code
+            .contains("// Left out: `at` (date): needs `--features chrono`."),
+        "{}",
+        g.code
+    );
     assert!(!g.code.contains("enum Mood"), "{}", g.code);
     assert_eq!(
         g.notes,
-        ["1 column left out (a comment in each struct says why); `--features chrono` would map 1 with `chrono`"]
+        [
+            "1 column left out (a comment in each struct says why); `--features chrono` would map 1 with `chrono`"
+        ]
     );
     o.tables = vec!["users".into()];
     o.driver = Driver::Postgres;
     let g = generate(&sample(), &o).unwrap();
-    assert!(g.code.contains("#[derive(postgres_types::ToSql, postgres_types::FromSql)]\n#[postgres(name = \"mood\", rename_all = \"snake_case\")]"), "{}", g.code);
-    assert!(g.code.contains("    #[schemalock(rename = \"firstName\")]\n"), "{}", g.code);
+    assert!(g.code.contains("    postgres_types::FromSql,\n)]\n#[postgres(name = \"mood\", rename_all = \"snake_case\")]"), "{}", g.code);
+    assert!(
+        g.code
+            .contains("    #[schemalock(rename = \"firstName\")]\n"),
+        "{}",
+        g.code
+    );
     assert!(!g.code.contains("sqlx"), "{}", g.code);
     o.tables = vec!["_sqlx_migrations".into()];
-    assert!(generate(&sample(), &o).unwrap().code.contains("pub struct SqlxMigrations"));
+    assert!(
+        generate(&sample(), &o)
+            .unwrap()
+            .code
+            .contains("pub struct SqlxMigrations")
+    );
 
     o.tables = vec!["user".into()];
     let err = generate(&sample(), &o).unwrap_err();
@@ -200,13 +220,21 @@ fn features_filters_and_drivers() {
     o.tables = vec![];
     o.schemas = vec!["audi".into()];
     let err = generate(&sample(), &o).unwrap_err();
-    assert!(err.contains("no schema `audi`; did you mean `audit`?"), "{err}");
+    assert!(
+        err.contains("no schema `audi`; did you mean `audit`?"),
+        "{err}"
+    );
     o.schemas = vec![];
     o.features = vec![Feature::Chrono, Feature::Time];
     let err = generate(&sample(), &o).unwrap_err();
     assert!(err.contains("both `chrono` and `time`"), "{err}");
     o.features = vec![Feature::Time];
-    assert!(generate(&sample(), &o).unwrap().code.contains("pub created: time::OffsetDateTime,"));
+    assert!(
+        generate(&sample(), &o)
+            .unwrap()
+            .code
+            .contains("pub created: time::OffsetDateTime,")
+    );
 }
 
 /// An insert that needs a column no Rust type maps gets no `New...` struct, but says why.

@@ -26,6 +26,21 @@ pub(super) fn module(enums: &[EnumItem], structs: &[StructItem], driver: Driver)
     out
 }
 
+/// `#[derive(...)]` on one line, or one per line past rustfmt's width of 100.
+fn derive(out: &mut String, items: &[&str]) {
+    let line = format!("#[derive({})]", items.join(", "));
+    if line.len() <= 100 {
+        out.push_str(&line);
+        out.push('\n');
+    } else {
+        out.push_str("#[derive(\n");
+        for item in items {
+            let _ = writeln!(out, "    {item},");
+        }
+        out.push_str(")]\n");
+    }
+}
+
 /// A Rust string literal for `s`.
 fn lit(s: &str) -> String {
     format!("{s:?}")
@@ -33,23 +48,27 @@ fn lit(s: &str) -> String {
 
 fn enum_item(out: &mut String, e: &EnumItem, driver: Driver) {
     let _ = writeln!(out, "/// Enum `{}.{}`.", e.schema, e.db_name);
-    let common = "Debug, Clone, Copy, PartialEq, Eq, schemalock::PgEnum";
+    let mut derives = vec![
+        "Debug",
+        "Clone",
+        "Copy",
+        "PartialEq",
+        "Eq",
+        "schemalock::PgEnum",
+    ];
     let mut container = vec![];
     let (attr, name_key) = match driver {
         Driver::Sqlx => {
-            let _ = writeln!(out, "#[derive({common}, sqlx::Type)]");
+            derives.push("sqlx::Type");
             ("sqlx", "type_name")
         }
         Driver::Postgres => {
-            let _ = writeln!(out, "#[derive({common})]");
-            let _ = writeln!(out, "#[derive(postgres_types::ToSql, postgres_types::FromSql)]");
+            derives.extend(["postgres_types::ToSql", "postgres_types::FromSql"]);
             ("postgres", "name")
         }
-        Driver::None => {
-            let _ = writeln!(out, "#[derive({common})]");
-            ("schemalock", "type_name")
-        }
+        Driver::None => ("schemalock", "type_name"),
     };
+    derive(out, &derives);
     container.push(format!("{name_key} = {}", lit(&e.db_name)));
     if let Some(rule) = e.rule {
         container.push(format!("rename_all = {}", lit(rule.name())));
@@ -91,9 +110,12 @@ fn struct_item(out: &mut String, s: &StructItem, driver: Driver) {
     // sqlx's derive only on the row structs: an insert is not read from a row.
     let row_driver = driver == Driver::Sqlx && !s.insertable;
     if row_driver {
-        out.push_str("#[derive(Debug, Clone, schemalock::Table, sqlx::FromRow)]\n");
+        derive(
+            out,
+            &["Debug", "Clone", "schemalock::Table", "sqlx::FromRow"],
+        );
     } else {
-        out.push_str("#[derive(Debug, Clone, schemalock::Table)]\n");
+        derive(out, &["Debug", "Clone", "schemalock::Table"]);
     }
     let mut container = Vec::new();
     if s.schema != "public" {

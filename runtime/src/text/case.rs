@@ -141,6 +141,9 @@ mod tests {
         }
         // Those that do not need `table = "..."`.
         assert_ne!(default_table_name(&type_name_of("Users")), "Users");
-        assert_ne!(default_table_name(&type_name_of("film__actor")), "film__actor");
+        assert_ne!(
+            default_table_name(&type_name_of("film__actor")),
+            "film__actor"
+        );
     }
 }
