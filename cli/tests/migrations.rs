@@ -229,7 +229,7 @@ fn writeros_snapshot_matches_its_migrations() {
             continue;
         };
         if !pg.has_extension("vector") {
-            eprintln!("skipping: PostgreSQL {version} has no pgvector");
+            schemalock_tests::skip(&format!("PostgreSQL {version} has no pgvector"));
             continue;
         }
         let example = schemalock_tests::pg::workspace_root().join("examples/writeros");

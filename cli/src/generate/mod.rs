@@ -116,10 +116,9 @@ pub(crate) fn generate(snapshot: &Snapshot, options: &Options) -> Result<Generat
     // Enums first: the ones of the schemas chosen, and any a chosen table uses.
     let mut enums: BTreeSet<(String, String)> = BTreeSet::new();
     for (schema, s) in &snapshot.schemas {
-        if options.schemas.is_empty() || options.schemas.contains(schema) {
-            if options.tables.is_empty() {
-                enums.extend(s.enums.keys().map(|e| (schema.clone(), e.clone())));
-            }
+        let chosen = options.schemas.is_empty() || options.schemas.contains(schema);
+        if chosen && options.tables.is_empty() {
+            enums.extend(s.enums.keys().map(|e| (schema.clone(), e.clone())));
         }
     }
     for (_, _, table) in &relations {
