@@ -135,10 +135,19 @@ fn generated_models_compile_against_their_snapshots() {
         snapshot: types,
         flags: vec!["--derive", "none", "--insertable"],
     });
-    cases.push(sqlx_case(
-        "writeros",
-        workspace_root().join("examples/writeros/schemalock.json"),
-    ));
+    let writeros = workspace_root().join("examples/writeros/schemalock.json");
+    cases.push(sqlx_case("writeros", writeros.clone()));
+    // The README's example, which must be what the command prints, and compile.
+    cases.push(Case {
+        name: "readme".into(),
+        snapshot: writeros,
+        flags: vec![
+            "--features",
+            "chrono,uuid,serde_json",
+            "--table",
+            "entities",
+        ],
+    });
 
     let scratch = work.path().join("scratch");
     std::fs::create_dir_all(&scratch).unwrap();
@@ -199,6 +208,12 @@ fn generated_models_compile_against_their_snapshots() {
             case.name
         );
     }
+    let readme = std::fs::read_to_string(workspace_root().join("README.md")).unwrap();
+    let shown = std::fs::read_to_string(scratch.join("readme/src/models.rs")).unwrap();
+    assert!(
+        readme.contains(&format!("```rust\n{shown}```\n")),
+        "the README's `generate` example is not what the command prints now:\n{shown}"
+    );
     let types = std::fs::read_to_string(scratch.join("types/src/models.rs")).unwrap();
     for expected in [
         "pub r#type: String,",

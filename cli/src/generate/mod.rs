@@ -375,7 +375,7 @@ fn insertable(
                 });
             }
             None => left_out.push(format!(
-                "`{}` ({}): no Rust type maps it (see `{rust_name}`)",
+                "`{}` ({}), as from `{rust_name}`",
                 c.name, c.type_display
             )),
         }

@@ -148,7 +148,7 @@ pub struct NewUsers {
     pub moods: Option<Vec<Mood>>,
     pub born: i32,
     pub tags: Vec<String>,
-    // Left out: `doc` (tsvector): no Rust type maps it (see `Users`).
+    // Left out: `doc` (tsvector), as from `Users`.
 }
 
 /// Table `audit.users`.
