@@ -3,7 +3,7 @@
 //! or view, one `#[derive(schemalock::PgEnum)]` enum per enum type, `Option` for nullable columns,
 //! types from the features chosen ([`types`]), names the derives read back as the database's
 //! ([`names`]), and, on request, an `insertable` struct per table. The text is written by
-//! [`write`], formatted as rustfmt formats it, and the same for the same snapshot and options.
+//! [`mod@write`], formatted as rustfmt formats it, and the same for the same snapshot and options.
 
 mod names;
 pub(crate) mod types;
