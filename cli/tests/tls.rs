@@ -131,138 +131,65 @@ fn sslmodes_against_a_server_that_requires_tls() {
     hidden(&run, &pg, &pki);
     assert!(snapshot.is_file());
 
-    // `verify-full` with the CA that signed it and the host it names: `check` and `diff`.
-    let good = url(
-        &pg,
-        "localhost",
-        "app",
-        &format!("sslmode=verify-full&sslrootcert={ca}"),
-    );
-    let run = expect(
-        0,
-        cli(
+    // `check` of `host` with `query`, expecting exit `code`; no secret printed.
+    let check = |code: i32, host: &str, query: &str, env: &[(&str, &str)]| -> Run {
+        let mut c = cli(
             work.path(),
             &[
                 "check",
                 "--snapshot",
                 &snapshot_arg,
                 "--database-url",
-                &good,
+                &url(&pg, host, "app", query),
             ],
-        ),
-    );
-    hidden(&run, &pg, &pki);
+        );
+        for (k, v) in env {
+            c = c.env(k, v);
+        }
+        let run = expect(code, c);
+        hidden(&run, &pg, &pki);
+        run
+    };
+    let verify = |mode: &str, ca: &str| format!("sslmode={mode}&sslrootcert={ca}");
+
+    // `verify-full` with the CA that signed it and the host it names: `check` and `diff`.
+    check(0, "localhost", &verify("verify-full", &ca), &[]);
+    let good = url(&pg, "localhost", "app", &verify("verify-full", &ca));
     expect(0, cli(work.path(), &["diff", &snapshot_arg, &good]));
     // The same from the environment, libpq's way.
-    let run = expect(
+    check(
         0,
-        cli(
-            work.path(),
-            &[
-                "check",
-                "--snapshot",
-                &snapshot_arg,
-                "--database-url",
-                &url(&pg, "localhost", "app", "application_name=env"),
-            ],
-        )
-        .env("PGSSLMODE", "verify-full")
-        .env("PGSSLROOTCERT", &ca),
+        "localhost",
+        "application_name=env",
+        &[("PGSSLMODE", "verify-full"), ("PGSSLROOTCERT", &ca)],
     );
-    hidden(&run, &pg, &pki);
 
     // Another CA: refused, and the message says what to do.
-    let run = expect(
-        2,
-        cli(
-            work.path(),
-            &[
-                "check",
-                "--snapshot",
-                &snapshot_arg,
-                "--database-url",
-                &url(
-                    &pg,
-                    "localhost",
-                    "app",
-                    &format!("sslmode=verify-full&sslrootcert={other_ca}"),
-                ),
-            ],
-        ),
-    );
+    let run = check(2, "localhost", &verify("verify-full", &other_ca), &[]);
     assert!(
         run.stderr.contains("not signed by a CA in `sslrootcert`"),
         "{}",
         run.all()
     );
-    hidden(&run, &pg, &pki);
 
     // Another host (the certificate names `localhost`, not `127.0.0.1`): refused by
     // `verify-full`, accepted by `verify-ca`, which checks only the CA.
-    let run = expect(
-        2,
-        cli(
-            work.path(),
-            &[
-                "check",
-                "--snapshot",
-                &snapshot_arg,
-                "--database-url",
-                &url(
-                    &pg,
-                    "127.0.0.1",
-                    "app",
-                    &format!("sslmode=verify-full&sslrootcert={ca}"),
-                ),
-            ],
-        ),
-    );
+    let run = check(2, "127.0.0.1", &verify("verify-full", &ca), &[]);
     assert!(
         run.stderr.contains("does not name the host connected to"),
         "{}",
         run.all()
     );
-    hidden(&run, &pg, &pki);
-    expect(
-        0,
-        cli(
-            work.path(),
-            &[
-                "check",
-                "--snapshot",
-                &snapshot_arg,
-                "--database-url",
-                &url(
-                    &pg,
-                    "127.0.0.1",
-                    "app",
-                    &format!("sslmode=verify-ca&sslrootcert={ca}"),
-                ),
-            ],
-        ),
-    );
+    check(0, "127.0.0.1", &verify("verify-ca", &ca), &[]);
 
     // `disable` against a server that takes TCP only over TLS.
-    let run = expect(
-        2,
-        cli(
-            work.path(),
-            &[
-                "check",
-                "--snapshot",
-                &snapshot_arg,
-                "--database-url",
-                &url(&pg, "127.0.0.1", "app", "sslmode=disable"),
-            ],
-        ),
-    );
+    let run = check(2, "127.0.0.1", "sslmode=disable", &[]);
     assert!(
         run.stderr
             .contains("accepts this connection only over TLS, and `sslmode` is `disable`"),
         "{}",
         run.all()
     );
-    hidden(&run, &pg, &pki);
 
     // The shadow database of `refresh --migrations` connects with the same settings.
     let shadow = work.path().join("shadow.json");

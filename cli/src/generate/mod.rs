@@ -88,6 +88,19 @@ struct FieldItem {
     ty: String,
 }
 
+impl FieldItem {
+    /// The field for column `c` of type `ty`, named in `scope`.
+    fn new(scope: &mut names::Scope, c: &Column, ty: &str) -> FieldItem {
+        let (name, renamed) = scope.field_name(&c.name);
+        FieldItem {
+            name,
+            column: c.name.clone(),
+            renamed,
+            ty: ty.to_owned(),
+        }
+    }
+}
+
 /// The generated code, and what the user should know about it (left-out columns, and the
 /// features that would map them).
 #[derive(Debug)]
@@ -169,7 +182,6 @@ pub(crate) fn generate(snapshot: &Snapshot, options: &Options) -> Result<Generat
         let rust_name = scope.type_name(name, Some(schema));
         let mut fields = Vec::new();
         let mut left_out = Vec::new();
-        let mut field_scope = names::Scope::default();
         let mut mapped: Vec<(&Column, Option<String>)> = Vec::new();
         for c in &table.columns {
             match types::rust_type(snapshot, c.declared(), &options.features, &enum_name) {
@@ -198,15 +210,10 @@ pub(crate) fn generate(snapshot: &Snapshot, options: &Options) -> Result<Generat
                 }
             }
         }
+        let mut field_scope = names::Scope::default();
         for (c, ty) in &mapped {
             if let Some(ty) = ty {
-                let (field, renamed) = field_scope.field_name(&c.name);
-                fields.push(FieldItem {
-                    name: field,
-                    column: c.name.clone(),
-                    renamed,
-                    ty: ty.clone(),
-                });
+                fields.push(FieldItem::new(&mut field_scope, c, ty));
             }
         }
         let is_table = matches!(
@@ -365,15 +372,7 @@ fn insertable(
             ));
         }
         match ty {
-            Some(ty) => {
-                let (field, renamed) = field_scope.field_name(&c.name);
-                fields.push(FieldItem {
-                    name: field,
-                    column: c.name.clone(),
-                    renamed,
-                    ty: ty.clone(),
-                });
-            }
+            Some(ty) => fields.push(FieldItem::new(&mut field_scope, c, ty)),
             None => left_out.push(format!(
                 "`{}` ({}), as from `{rust_name}`",
                 c.name, c.type_display
