@@ -101,8 +101,9 @@ fn cycle(version: u32) {
     for line in [
         "enum public.mood\n  + label `meh`: not in the snapshot\n",
         "public.posts\n  - index `posts_user_id_idx`: missing from the database (snapshot: btree (user_id))\n",
-        "public.users\n  - column `display_name`: missing from the database (snapshot: text NOT NULL)\n",
-        "  + column `name`: not in the snapshot (database: text NOT NULL)\n",
+        // A column gone and one come, of one type: a rename, most likely.
+        "public.users\n  ~ column `display_name` renamed to `name`?: snapshot `text NOT NULL`, \
+         database `text NOT NULL`\n",
         "  ~ column `visits` nullability: snapshot `NOT NULL`, database `NULL`\n",
         "\n5 differences in 2 tables and 1 other object\n",
     ] {

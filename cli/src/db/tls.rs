@@ -274,6 +274,10 @@ impl Tls {
             })?,
             None => SslMode::Prefer,
         };
+        if mode == SslMode::Disable {
+            // Nothing to read: a broken default certificate must not stop a plain connection.
+            return Ok(Tls::disabled());
+        }
         let default_file = |name: &str| home.map(|h| h.join(".postgresql").join(name));
         let root = pick(&params.sslrootcert, "PGSSLROOTCERT");
         let (mode, roots) = match root.as_deref() {

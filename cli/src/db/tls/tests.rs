@@ -99,6 +99,11 @@ fn modes_and_roots_resolve_as_libpq_does() {
         resolve("postgres://h/db", &no_env).unwrap().client,
         Some((dir.join("postgresql.crt"), dir.join("postgresql.key")))
     );
+    // `disable` reads none of them.
+    assert_eq!(
+        resolve("postgres://h/db?sslmode=disable", &no_env).unwrap(),
+        Tls::disabled()
+    );
 }
 
 #[test]
