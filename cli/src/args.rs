@@ -50,6 +50,7 @@ Examples:
   cargo schemalock refresh --database-url postgres://app@localhost/app_dev --schema public --schema audit
   cargo schemalock refresh --snapshot db/schemalock.json
   cargo schemalock refresh --migrations migrations
+  cargo schemalock refresh --migrations migrations --layout plain    # not sqlx's, though named 0001_x.sql
   cargo schemalock refresh --check --migrations migrations    # CI guard; exit 1 when stale
 
 Without --snapshot the file is the schemalock.json the derives would use from the current \
@@ -76,6 +77,18 @@ Examples:
 A side that starts with postgres:// or postgresql:// is a database, read in one read-only \
 transaction; anything else is a snapshot file. Against a file, a database is read with the \
 file's schemas unless --schema is given. Exit codes: 0 same schema, 1 differences, 2 error.";
+
+const GENERATE_AFTER_HELP: &str = "\
+Examples:
+  cargo schemalock generate --features chrono,uuid,serde_json > src/models.rs
+  cargo schemalock generate --table users --table posts --insertable
+  cargo schemalock generate --derive postgres --features time --schema audit -o src/audit.rs
+
+One struct per table or view (`#[derive(schemalock::Table)]`, with `sqlx::FromRow` unless \
+--derive says otherwise), one enum per enum type (`#[derive(schemalock::PgEnum)]`), `Option` for \
+nullable columns, names the derives read back as the database's (a rename only where Rust needs \
+one). A column no enabled feature maps is left out, with a comment saying which feature would \
+map it. The text is formatted with rustfmt (when installed) and the same for the same snapshot.";
 
 /// `cargo schemalock`.
 #[derive(Debug, Parser)]
@@ -131,6 +144,46 @@ pub(crate) enum Command {
     /// Compare two schemas, each a snapshot file or a postgres:// URL.
     #[command(after_help = DIFF_AFTER_HELP)]
     Diff(DiffArgs),
+    /// Write starting models (structs and enums with schemalock's derives) from the snapshot.
+    #[command(after_help = GENERATE_AFTER_HELP)]
+    Generate(GenerateArgs),
+}
+
+/// The flags of `generate`.
+#[derive(Debug, Args)]
+pub(crate) struct GenerateArgs {
+    /// The snapshot file. Default: the one the derives would use from the current directory.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) snapshot: Option<PathBuf>,
+
+    /// Only this schema's tables, views and enums; repeat for several. Default: every schema.
+    #[arg(long = "schema", value_name = "NAME")]
+    pub(crate) schemas: Vec<String>,
+
+    /// Only this table or view (`name` or `schema.name`), and the enums it uses; repeat for
+    /// several. Default: all.
+    #[arg(long = "table", value_name = "NAME")]
+    pub(crate) tables: Vec<String>,
+
+    /// The driver derives beside schemalock's: `sqlx` (`FromRow`, `Type`), `postgres`
+    /// (postgres-types' `ToSql`, `FromSql` on enums) or `none`.
+    #[arg(long, value_enum, value_name = "DRIVER", default_value_t = crate::generate::Driver::Sqlx)]
+    pub(crate) derive: crate::generate::Driver,
+
+    /// The schemalock features whose types to use, comma-separated, as enabled in your
+    /// Cargo.toml: chrono or time, uuid, serde_json, rust_decimal or bigdecimal, pgvector,
+    /// ipnetwork, bit-vec. Columns of other types are left out, with a comment.
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "LIST")]
+    pub(crate) features: Vec<crate::generate::Feature>,
+
+    /// Also a `New<Table>` struct per table, `#[schemalock(insertable)]`, with the columns an
+    /// insert gives (those without a default, identity or generation).
+    #[arg(long)]
+    pub(crate) insertable: bool,
+
+    /// Write to this file instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
 }
 
 /// The flags of `refresh`.
@@ -148,6 +201,13 @@ pub(crate) struct RefreshArgs {
     /// on the server of the database URL when there is one, else on a throwaway local cluster.
     #[arg(long, value_name = "DIR")]
     pub(crate) migrations: Option<PathBuf>,
+
+    /// The layout of the migrations directory, when detection guesses wrong (`--verbose` says
+    /// which it detected and why): `sqlx` records them in `_sqlx_migrations`, `diesel` in
+    /// `__diesel_schema_migrations`, `refinery` in `refinery_schema_history`, `plain` applies
+    /// the `.sql` files in file-name order and records them nowhere.
+    #[arg(long, value_enum, value_name = "LAYOUT", requires = "migrations")]
+    pub(crate) layout: Option<LayoutArg>,
 
     /// Do not write: compare what would be written with the file, exit 1 when they differ.
     #[arg(long)]
@@ -263,6 +323,31 @@ fn parse_seconds(s: &str) -> Result<Duration, String> {
              a unit, such as `500ms`, `5s` or `2m`"
                 .to_owned()
         })
+}
+
+/// `--layout`: a migrations directory's layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum LayoutArg {
+    /// `<version>_<name>.sql` (or `.up.sql`), recorded in `_sqlx_migrations`.
+    Sqlx,
+    /// `<version>_<name>/up.sql` folders, recorded in `__diesel_schema_migrations`.
+    Diesel,
+    /// `V<n>__<name>.sql`, recorded in `refinery_schema_history`.
+    Refinery,
+    /// `.sql` files in file-name order, recorded nowhere.
+    Plain,
+}
+
+impl From<LayoutArg> for crate::shadow::Layout {
+    fn from(l: LayoutArg) -> Self {
+        use crate::shadow::Layout;
+        match l {
+            LayoutArg::Sqlx => Layout::Sqlx,
+            LayoutArg::Diesel => Layout::Diesel,
+            LayoutArg::Refinery => Layout::Refinery,
+            LayoutArg::Plain => Layout::Plain,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -33,6 +33,7 @@ impl Sides {
     /// The committed `snapshot` (shown as `shown`) against what `source` read.
     pub(crate) fn snapshot_against(
         snapshot: &Snapshot,
+        found: &Snapshot,
         shown: &str,
         source: &Source,
         cwd: &Path,
@@ -44,6 +45,7 @@ impl Sides {
                 found: source.word().into(),
                 article: Article::The,
                 compared: render::contents(snapshot),
+                views: render::views(&[snapshot, found]),
             },
             expected_source: shown.to_owned(),
             found_source: source.shown(cwd),
@@ -130,6 +132,7 @@ struct JsonReport<'a> {
 struct JsonSummary {
     differences: usize,
     tables: usize,
+    views: usize,
     other_objects: usize,
     text: String,
 }
@@ -145,14 +148,26 @@ pub(crate) fn json(report: &Report, sides: &Sides) -> String {
         notices: &sides.notices,
         summary: JsonSummary {
             differences: report.len(),
-            tables: report.table_count(),
+            tables: report.table_count() - view_count(report, sides),
+            views: view_count(report, sides),
             other_objects: report.other_object_count(),
-            text: render::summary(report),
+            text: render::summary(report, &sides.words),
         },
     };
     let mut s = serde_json::to_string_pretty(&value).expect("report serializes");
     s.push('\n');
     s
+}
+
+/// How many of the relations with differences are views (see `render::Sides::views`).
+fn view_count(report: &Report, sides: &Sides) -> usize {
+    report
+        .differences
+        .iter()
+        .filter_map(|d| Some((d.schema.clone()?, d.table.clone()?)))
+        .collect::<std::collections::BTreeSet<_>>()
+        .intersection(&sides.words.views)
+        .count()
 }
 
 #[cfg(test)]
@@ -196,6 +211,7 @@ mod tests {
                 found: "database".into(),
                 article: Article::The,
                 compared: "2 tables in 1 schema".into(),
+                views: Default::default(),
             },
             expected_source: "schemalock.json".into(),
             found_source: "postgres://u:***@h/db".into(),
@@ -306,8 +322,7 @@ enum public.mood
   + label `meh`: not in the snapshot
   ~ label order: snapshot `a, b`, database `b, a`
 public.posts
-  - column `title`: missing from the database (snapshot: text NOT NULL)
-  + column `headline`: not in the snapshot (database: text NOT NULL)
+  ~ column `title` renamed to `headline`?: snapshot `text NOT NULL`, database `text NOT NULL`
   ~ column `user_id` nullability: snapshot `NOT NULL`, database `NULL`
   - index `posts_title_idx`: missing from the database (snapshot: btree (title))
 public.users
@@ -320,7 +335,10 @@ schema audit
         );
         assert!(!text.contains('\x1b'));
         let coloured = render_text(&sample(), &sides(), Style::Color);
-        assert!(coloured.contains("\x1b[31m- column `title`"), "{coloured}");
+        assert!(
+            coloured.contains("\x1b[31m- index `posts_title_idx`"),
+            "{coloured}"
+        );
         assert_eq!(
             render_text(&Report::default(), &sides(), Style::Plain),
             "no differences (2 tables in 1 schema)\n"

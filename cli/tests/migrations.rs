@@ -229,7 +229,7 @@ fn writeros_snapshot_matches_its_migrations() {
             continue;
         };
         if !pg.has_extension("vector") {
-            eprintln!("skipping: PostgreSQL {version} has no pgvector");
+            schemalock_tests::skip(&format!("PostgreSQL {version} has no pgvector"));
             continue;
         }
         let example = schemalock_tests::pg::workspace_root().join("examples/writeros");
@@ -244,4 +244,64 @@ fn writeros_snapshot_matches_its_migrations() {
         assert!(run.stdout.contains("no differences"), "{}", run.all());
         return;
     }
+}
+
+/// A folder of `0001_name.sql` files that are plain SQL: detected as sqlx's (and `--verbose` says
+/// why, and how to choose), recorded nowhere with `--layout plain`.
+#[test]
+fn layout_is_said_and_can_be_chosen() {
+    let Some(pg) = any_cluster() else {
+        return;
+    };
+    let url = pg.url("postgres");
+    let dir = workdir();
+    let cwd = dir.path();
+    let migrations = cwd.join("migrations");
+    std::fs::create_dir(&migrations).unwrap();
+    migration(
+        &migrations,
+        "0001_users.sql",
+        "CREATE TABLE users (id int);\n",
+    );
+    let refresh = |layout: Option<&str>| {
+        let mut args = vec![
+            "refresh",
+            "--verbose",
+            "--migrations",
+            "migrations",
+            "--snapshot",
+            "s.json",
+        ];
+        args.extend(layout.map(|l| ["--layout", l]).into_iter().flatten());
+        let run = expect(0, cli(cwd, &args).env("DATABASE_URL", &url));
+        let snapshot = std::fs::read_to_string(cwd.join("s.json")).unwrap();
+        (run.stderr, snapshot)
+    };
+    let (said, snapshot) = refresh(None);
+    assert!(
+        said.contains(
+            "1 migration, sqlx layout: every `.sql` file is named `<version>_<name>.sql` as sqlx \
+             names them (`0001_users.sql`), so they are recorded in `_sqlx_migrations`; pass \
+             `--layout` to choose another"
+        ),
+        "{said}"
+    );
+    assert!(snapshot.contains("_sqlx_migrations"));
+    assert!(
+        said.contains("wrote `s.json` (2 tables in 1 schema)"),
+        "{said}"
+    );
+    let (said, snapshot) = refresh(Some("plain"));
+    assert!(
+        said.contains("1 migration, plain layout: chosen with `--layout`"),
+        "{said}"
+    );
+    assert!(!snapshot.contains("_sqlx_migrations"), "{snapshot}");
+    assert!(
+        said.contains("wrote `s.json` (1 table in 1 schema)"),
+        "{said}"
+    );
+    // Without --migrations, --layout means nothing.
+    let run = expect(2, cli(cwd, &["refresh", "--layout", "plain"]));
+    assert!(run.stderr.contains("--migrations"), "{}", run.all());
 }

@@ -101,8 +101,9 @@ fn cycle(version: u32) {
     for line in [
         "enum public.mood\n  + label `meh`: not in the snapshot\n",
         "public.posts\n  - index `posts_user_id_idx`: missing from the database (snapshot: btree (user_id))\n",
-        "public.users\n  - column `display_name`: missing from the database (snapshot: text NOT NULL)\n",
-        "  + column `name`: not in the snapshot (database: text NOT NULL)\n",
+        // A column gone and one come, of one type: a rename, most likely.
+        "public.users\n  ~ column `display_name` renamed to `name`?: snapshot `text NOT NULL`, \
+         database `text NOT NULL`\n",
         "  ~ column `visits` nullability: snapshot `NOT NULL`, database `NULL`\n",
         "\n5 differences in 2 tables and 1 other object\n",
     ] {
@@ -211,4 +212,64 @@ fn refresh_check_cycle_pg16() {
 #[test]
 fn refresh_check_cycle_pg18() {
     cycle(18);
+}
+
+/// A renamed column reads as `renamed?`, and a view's differences are counted as a view's.
+#[test]
+fn renames_and_views_in_the_report() {
+    let Some(pg) = common::any_cluster() else {
+        return;
+    };
+    let url = pg.create_database("app");
+    pg.psql(
+        "app",
+        "CREATE TABLE authors (id int PRIMARY KEY, bio text NOT NULL);\n\
+         CREATE VIEW author_bios AS SELECT id, bio FROM authors;",
+    );
+    let work = workdir();
+    let snapshot = work.path().join("schemalock.json");
+    let snapshot_arg = snapshot.display().to_string();
+    let run = expect(
+        0,
+        cli(work.path(), &["refresh", "--snapshot", &snapshot_arg]).env("DATABASE_URL", &url),
+    );
+    assert!(
+        run.stderr.contains("(1 table, 1 view in 1 schema)"),
+        "{}",
+        run.all()
+    );
+    pg.psql(
+        "app",
+        "DROP VIEW author_bios;\n\
+         ALTER TABLE authors RENAME COLUMN bio TO biography;\n\
+         CREATE VIEW author_bios AS SELECT id, biography FROM authors;",
+    );
+    let run = expect(
+        1,
+        cli(work.path(), &["check", "--snapshot", &snapshot_arg]).env("DATABASE_URL", &url),
+    );
+    assert!(
+        run.stdout.contains(
+            "public.authors\n  ~ column `bio` renamed to `biography`?: snapshot `text NOT NULL`, \
+             database `text NOT NULL`\n"
+        ),
+        "{}",
+        run.all()
+    );
+    assert!(
+        run.stdout.contains("4 differences in 1 table and 1 view\n"),
+        "{}",
+        run.all()
+    );
+    let json = expect(
+        1,
+        cli(
+            work.path(),
+            &["check", "--snapshot", &snapshot_arg, "--format", "json"],
+        )
+        .env("DATABASE_URL", &url),
+    )
+    .json();
+    assert_eq!(json["summary"]["tables"], 1);
+    assert_eq!(json["summary"]["views"], 1);
 }

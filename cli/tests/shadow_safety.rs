@@ -261,7 +261,7 @@ fn sleeping_local_run() -> Option<LocalRun> {
 fn sleeping_local_run_with(args: &[&str]) -> Option<LocalRun> {
     if find_bin_dir(15).is_none() {
         assert!(!is_ci(), "PostgreSQL 15 is not installed");
-        eprintln!("skipping: PostgreSQL 15 is not installed");
+        schemalock_tests::skip("PostgreSQL 15 is not installed");
         return None;
     }
     let root = tempfile::tempdir().unwrap();

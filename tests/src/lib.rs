@@ -10,3 +10,14 @@ pub mod os;
 
 pub mod pg;
 pub mod shared;
+
+/// Says that the running test skips, and why, where it cannot be missed: on the process's
+/// stderr past the test harness's capture (which hides what a passing test prints), so that a
+/// run without PostgreSQL or `../shared` shows each test that did not really run. Under
+/// `CI=true` the harness fails instead of skipping.
+pub fn skip(why: &str) {
+    use std::io::Write as _;
+    let thread = std::thread::current();
+    let test = thread.name().unwrap_or("a test");
+    let _ = writeln!(std::io::stderr().lock(), "\nSKIPPED {test}: {why}\n");
+}

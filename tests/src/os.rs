@@ -31,7 +31,9 @@ impl Outsider {
     /// missing user panics.
     pub fn get() -> Option<Outsider> {
         if !schemalock_cluster::running_as_root() {
-            eprintln!("skipping: only root can connect as another OS user ({OUTSIDER})");
+            crate::skip(&format!(
+                "only root can connect as another OS user ({OUTSIDER})"
+            ));
             return None;
         }
         match schemalock_cluster::server_user_for(true, OUTSIDER) {
@@ -44,7 +46,7 @@ impl Outsider {
                 if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
                     panic!("{msg}");
                 }
-                eprintln!("skipping: {msg}");
+                crate::skip(&msg);
                 None
             }
         }

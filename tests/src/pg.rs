@@ -144,14 +144,14 @@ impl Cluster {
                 .map(|d| d.display().to_string())
                 .collect();
             let msg = format!(
-                "PostgreSQL {version} is not installed (set {} or run .ci/setup-postgres.sh); tried: {}",
+                "PostgreSQL {version} is not installed (install it with `eval \"$(bash .ci/setup-postgres.sh)\"`, or set {}); tried: {}",
                 bin_env_var(version),
                 tried.join(", ")
             );
             if is_ci() {
                 panic!("{msg}");
             }
-            eprintln!("skipping: {msg}");
+            crate::skip(&msg);
             return None;
         };
         Some(Cluster::start_in(version, bin))

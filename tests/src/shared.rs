@@ -62,7 +62,7 @@ pub fn dir() -> Option<PathBuf> {
     if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
         panic!("{msg}");
     }
-    eprintln!("skipping: {msg}");
+    crate::skip(&msg);
     None
 }
 
@@ -83,12 +83,12 @@ impl SharedSchema {
     /// database name, or `None` (after printing why) when the server lacks an extension.
     pub fn load(&self, pg: &Cluster, dir: &Path) -> Option<String> {
         if !self.fits(pg) {
-            eprintln!(
-                "skipping {} on PostgreSQL {}: it needs the extensions {}",
+            crate::skip(&format!(
+                "{} on PostgreSQL {}: it needs the extensions {}",
                 self.name,
                 pg.version(),
                 self.extensions.join(", ")
-            );
+            ));
             return None;
         }
         pg.create_database(self.name);

@@ -724,7 +724,7 @@ fn migration_heads() {
         .find(|v| schemalock_tests::pg::find_bin_dir(*v).is_some())
     else {
         assert!(!ci(), "no PostgreSQL installed");
-        eprintln!("skipping: no PostgreSQL installed");
+        schemalock_tests::skip("no PostgreSQL installed");
         return;
     };
     let pg = Cluster::start(version).unwrap();

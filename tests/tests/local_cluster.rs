@@ -12,7 +12,7 @@ fn default_local_postgres() -> Option<std::path::PathBuf> {
         Ok(bin) => Some(bin),
         Err(e) if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") => panic!("{e}"),
         Err(e) => {
-            eprintln!("skipping: {e}");
+            schemalock_tests::skip(&e.to_string());
             None
         }
     }

@@ -75,7 +75,7 @@ fn start() -> Option<Cluster> {
             std::env::var_os("CI").is_none(),
             "PostgreSQL {VERSION} has no pgvector under CI"
         );
-        eprintln!("skipping: PostgreSQL {VERSION} has no pgvector");
+        schemalock_tests::skip(&format!("PostgreSQL {VERSION} has no pgvector"));
         return None;
     }
     Some(pg)

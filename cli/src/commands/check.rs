@@ -34,7 +34,7 @@ pub(crate) fn run(files: &Files, args: &Compare, ui: &Ui, cwd: &Path) -> Result<
     schemas::check_requested(&args.schemas, in_file.iter().chain(found.schemas.keys()))?;
     let mut report = diff(&expected, found);
     let notices = report::leave_out_unread(&mut report, &[&read]);
-    let sides = Sides::snapshot_against(&expected, &shown, &database, cwd, notices);
+    let sides = Sides::snapshot_against(&expected, found, &shown, &database, cwd, notices);
     let outcome = report::emit(&report, &sides, args.format, ui)?;
     if outcome == Outcome::Drift {
         ui.info(

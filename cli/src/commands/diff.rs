@@ -61,6 +61,7 @@ pub(crate) fn run(args: &DiffArgs, ui: &Ui, cwd: &Path) -> Result<Outcome, Error
             found: "B".into(),
             article: Article::Bare,
             compared: render::contents(expected),
+            views: render::views(&[expected, found]),
         },
         expected_source: a.shown(cwd),
         found_source: b.shown(cwd),

@@ -38,6 +38,7 @@ pub(crate) fn run(args: &RefreshArgs, ui: &Ui, cwd: &Path) -> Result<Outcome, Er
         Some(dir) => Source::Migrations {
             dir: cwd.join(dir),
             server: db.clone(),
+            layout: args.layout.map(Into::into),
         },
         None => Source::Database(db.clone().ok_or_else(database_url::no_url_error)?),
     };
@@ -48,7 +49,8 @@ pub(crate) fn run(args: &RefreshArgs, ui: &Ui, cwd: &Path) -> Result<Outcome, Er
             let committed = schemas::restrict(committed, &args.schemas);
             let mut report = diff(&committed, &built.snapshot);
             let notices = report::leave_out_unread(&mut report, &[&built]);
-            let sides = Sides::snapshot_against(&committed, &shown, &source, cwd, notices);
+            let sides =
+                Sides::snapshot_against(&committed, &built.snapshot, &shown, &source, cwd, notices);
             let outcome = report::emit(&report, &sides, args.format, ui)?;
             if outcome == Outcome::Drift {
                 ui.info(&format!(
@@ -76,6 +78,12 @@ fn refresh_flags(args: &RefreshArgs, db: Option<&DatabaseUrl>) -> String {
     let mut s = String::new();
     if let Some(dir) = &args.migrations {
         s.push_str(&format!(" --migrations {}", dir.display()));
+    }
+    if let Some(layout) = args.layout {
+        s.push_str(&format!(
+            " --layout {}",
+            crate::shadow::Layout::from(layout)
+        ));
     }
     for schema in &args.schemas {
         s.push_str(&format!(" --schema {schema}"));

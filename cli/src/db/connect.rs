@@ -1,6 +1,7 @@
-//! The one way the CLI connects to PostgreSQL: a connection string parsed, the password found
-//! ([`super::pgpass`]), the whole connect (every host, the startup, the authentication) within
-//! the connect deadline ([`super::wait`]), and a failure explained with what to try.
+//! The one way the CLI connects to PostgreSQL: a connection string parsed (its TLS keys by
+//! [`super::tls`]), the password found ([`super::pgpass`]), the whole connect (every host, TLS,
+//! the startup, the authentication) within the connect deadline ([`super::wait`]), and a failure
+//! explained with what to try.
 //!
 //! `postgres::Config::connect_timeout` bounds only the TCP connect of each host: a server that
 //! accepts the connection and then says nothing (a stopped — SIGSTOP — server, a port that is not
@@ -8,39 +9,105 @@
 //! through [`super::wait::bounded`].
 
 use std::fmt;
+use std::ops::{Deref, DerefMut};
 use std::str::FromStr;
 use std::time::Duration;
 
+use postgres::config::Host;
 use postgres::error::SqlState;
 
 use super::pgpass::{self, Source};
+use super::tls::{self, SslMode, Tls};
 use super::url::{is_database_url, looks_like_url};
 use super::wait::{DEFAULT_CONNECT_TIMEOUT, TimedOut, bounded, seconds, timeouts};
 
-/// Parses a database URL or keyword/value string; the message says what is wrong without
-/// quoting it (the caller names the URL, redacted).
-pub(crate) fn parse(url: &str) -> Result<postgres::Config, String> {
+/// Where to connect and how: the driver's configuration, and the TLS settings it cannot hold.
+/// Derefs to the driver's configuration, to read or change the database, user, and so on.
+#[derive(Debug, Clone)]
+pub(crate) struct Target {
+    config: postgres::Config,
+    tls: Tls,
+}
+
+impl Target {
+    /// A configuration without TLS: a throwaway local cluster on a Unix socket.
+    pub(crate) fn plain(config: postgres::Config) -> Target {
+        Target {
+            config,
+            tls: Tls::disabled(),
+        }
+    }
+}
+
+impl Deref for Target {
+    type Target = postgres::Config;
+    fn deref(&self) -> &postgres::Config {
+        &self.config
+    }
+}
+
+impl DerefMut for Target {
+    fn deref_mut(&mut self) -> &mut postgres::Config {
+        &mut self.config
+    }
+}
+
+/// Parses a database URL or keyword/value string, with its TLS settings (the string's, else
+/// `PGSSLMODE` and the other variables, else libpq's defaults); the message says what is wrong
+/// without quoting it (the caller names the URL, redacted).
+pub(crate) fn parse(url: &str) -> Result<Target, String> {
+    let env = |name: &str| std::env::var(name).ok();
+    let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+    parse_with(url, &env, home.as_deref())
+}
+
+/// [`parse`] with the environment and home directory given.
+pub(crate) fn parse_with(
+    url: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+    home: Option<&std::path::Path>,
+) -> Result<Target, String> {
     if looks_like_url(url) {
         return Err(
             "it is not a PostgreSQL URL, which starts with `postgres://` or `postgresql://`"
                 .to_owned(),
         );
     }
-    postgres::Config::from_str(url).map_err(|e| {
+    let (rest, params) = tls::split(url)?;
+    let config = postgres::Config::from_str(&rest).map_err(|e| {
         let expected = if is_database_url(url) {
             "expected `postgres://user:password@host:port/database`"
         } else {
             "expected `postgres://user:password@host:port/database` or `host=... dbname=...`"
         };
         format!("{}; {expected}", error_chain(&e))
-    })
+    })?;
+    // libpq never uses TLS on a Unix socket: the settings would only get in the way.
+    let local = !config.get_hosts().is_empty()
+        && config
+            .get_hosts()
+            .iter()
+            .all(|h| !matches!(h, Host::Tcp(_)));
+    let tls = if local {
+        Tls::disabled()
+    } else {
+        Tls::resolve(&params, env, home)?
+    };
+    Ok(Target { config, tls })
 }
 
-/// Connects without TLS. The password is the configuration's, else `PGPASSWORD`'s, else the
-/// password file's ([`pgpass`]); connecting, every host and the authentication together, takes
-/// at most the connect deadline ([`timeouts`]).
-pub(crate) fn connect(config: &postgres::Config) -> Result<postgres::Client, ConnectError> {
-    let mut config = config.clone();
+/// Connects, with TLS as the target's settings say. The password is the configuration's, else
+/// `PGPASSWORD`'s, else the password file's ([`pgpass`]); connecting, every host, the TLS
+/// handshake and the authentication together, takes at most the connect deadline
+/// ([`timeouts`]).
+pub(crate) fn connect(target: &Target) -> Result<postgres::Client, ConnectError> {
+    let mut config = target.config.clone();
+    let tls_mode = target.tls.mode;
+    config.ssl_mode(target.tls.driver_mode());
+    let connector = target
+        .tls
+        .connector()
+        .map_err(|message| ConnectError::Tls { message })?;
     let limit = connect_limit(&config);
     // Also per host, so that one silent host does not use up the time of the next.
     config.connect_timeout(limit);
@@ -54,7 +121,7 @@ pub(crate) fn connect(config: &postgres::Config) -> Result<postgres::Client, Con
         .unwrap_or_else(|| whoami::username().unwrap_or_else(|_| "(your login name)".into()));
     let dbname = config.get_dbname().unwrap_or(&user).to_owned();
     #[allow(clippy::disallowed_methods)] // the one place that connects
-    let connecting = move || config.connect(postgres::NoTls);
+    let connecting = move || config.connect(connector);
     match bounded(limit, connecting) {
         Ok(Ok(client)) => Ok(client),
         Ok(Err(error)) => Err(ConnectError::Driver {
@@ -62,6 +129,7 @@ pub(crate) fn connect(config: &postgres::Config) -> Result<postgres::Client, Con
             user,
             dbname,
             password,
+            tls: tls_mode,
         }),
         Err(TimedOut { after }) => Err(ConnectError::TimedOut { after }),
     }
@@ -83,14 +151,18 @@ pub(crate) fn connect_limit(config: &postgres::Config) -> Duration {
 pub(crate) enum ConnectError {
     /// Nothing usable came back in time.
     TimedOut { after: Duration },
-    /// The driver gave up (refused, rejected, no such database, ...).
+    /// The driver gave up (refused, rejected, no such database, a certificate not trusted, ...).
     Driver {
         error: postgres::Error,
         user: String,
         dbname: String,
         /// Where the password came from, if there was one.
         password: Option<Source>,
+        /// The `sslmode` it connected with.
+        tls: SslMode,
     },
+    /// The TLS settings cannot be used (a certificate file missing or unreadable).
+    Tls { message: String },
 }
 
 impl fmt::Display for ConnectError {
@@ -108,7 +180,11 @@ impl fmt::Display for ConnectError {
                 user,
                 dbname,
                 password,
-            } => driver_failure(error, user, dbname, password.as_ref()),
+                tls,
+            } => driver_failure(error, user, dbname, password.as_ref(), *tls),
+            ConnectError::Tls { message } => {
+                return f.write_str(message);
+            }
         };
         write!(f, "{what}; {hint}")
     }
@@ -122,6 +198,7 @@ fn driver_failure(
     user: &str,
     dbname: &str,
     password: Option<&Source>,
+    tls: SslMode,
 ) -> (String, String) {
     if let Some(db) = e.as_db_error() {
         let code = db.code();
@@ -143,10 +220,17 @@ fn driver_failure(
                 format!("create it (`createdb {dbname}`) or fix the database name in the URL"),
             )
         } else if *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION {
-            (
-                owned(db.message()),
-                owned("check the user name, and the server's `pg_hba.conf`"),
-            )
+            // pg_hba.conf's `hostssl` lines only: the server says "no encryption".
+            let hint = if tls <= SslMode::Allow && db.message().contains("no encryption") {
+                format!(
+                    "the server accepts this connection only over TLS, and `sslmode` is `{}`; \
+                     connect with `sslmode=require` (or `verify-full` with `sslrootcert`)",
+                    tls.name()
+                )
+            } else {
+                owned("check the user name, and the server's `pg_hba.conf`")
+            };
+            (owned(db.message()), hint)
         } else if *code == SqlState::CANNOT_CONNECT_NOW {
             (
                 owned(db.message()),
@@ -166,7 +250,9 @@ fn driver_failure(
     }
     let chain = error_chain(e);
     let lower = chain.to_ascii_lowercase();
-    let hint = if lower.contains("password missing") {
+    let hint = if let Some(hint) = tls_hint(&lower, tls) {
+        return (chain, hint);
+    } else if lower.contains("password missing") {
         "the server asks for a password and the URL has none: give it in the URL \
          (`postgres://user:password@host/db`), in `PGPASSWORD`, or in `~/.pgpass`"
     } else if lower.contains("refused") {
@@ -180,6 +266,31 @@ fn driver_failure(
         "check the URL, and that the server is reachable"
     };
     (chain, hint.to_owned())
+}
+
+/// What to try when the TLS handshake failed, from rustls' words.
+fn tls_hint(lower: &str, mode: SslMode) -> Option<String> {
+    let hint = if lower.contains("unknownissuer") || lower.contains("unknown issuer") {
+        "the server's certificate is not signed by a CA in `sslrootcert`; give the CA that signed \
+         it with `sslrootcert=PATH`, or use `sslmode=require` to encrypt without checking"
+    } else if lower.contains("notvalidforname") || lower.contains("not valid for name") {
+        "the server's certificate does not name the host connected to (`verify-full` checks it); \
+         connect with the host name the certificate was issued for, or use `sslmode=verify-ca` \
+         to check only the CA"
+    } else if lower.contains("expired") {
+        "the server's certificate has expired (or this machine's clock is wrong)"
+    } else if lower.contains("server does not support tls") {
+        return Some(format!(
+            "`sslmode={}` requires TLS, and the server does not offer it (`ssl = off`); turn \
+             `ssl` on in the server's configuration, or use `sslmode=prefer`",
+            mode.name()
+        ));
+    } else if lower.contains("invalid peer certificate") || lower.contains("certificate") {
+        "the server's certificate was not accepted; check `sslrootcert` and the host name"
+    } else {
+        return None;
+    };
+    Some(hint.to_owned())
 }
 
 /// An error and its causes, `a: b: c`, without repeats.

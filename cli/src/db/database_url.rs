@@ -120,41 +120,9 @@ pub(crate) fn no_url_error() -> Error {
     ))
 }
 
-/// The `sslmode` a URL or keyword/value connection string asks for, lowercased.
-fn sslmode(url: &str) -> Option<String> {
-    let lower = url.to_ascii_lowercase();
-    let mut from = 0;
-    while let Some(i) = lower[from..].find("sslmode=") {
-        let start = from + i;
-        from = start + "sslmode=".len();
-        let boundary = start == 0 || matches!(lower.as_bytes()[start - 1], b'?' | b'&' | b' ');
-        if boundary {
-            let rest = &lower[from..];
-            let end = rest.find(['&', ' ', '#']).unwrap_or(rest.len());
-            return Some(rest[..end].to_owned());
-        }
-    }
-    None
-}
-
-/// Fails when the URL requires TLS, which is not supported yet: refusing beats silently
-/// connecting in clear text.
-pub(crate) fn refuse_tls(db: &DatabaseUrl) -> Result<(), Error> {
-    match sslmode(&db.url) {
-        Some(mode) if matches!(mode.as_str(), "require" | "verify-ca" | "verify-full") => {
-            Err(Error::new(format!(
-                "`{}` asks for `sslmode={mode}`, but cargo-schemalock does not support TLS yet; \
-                 connect over a trusted network or a Unix socket with `sslmode=disable` (or `prefer`), \
-                 or through a local tunnel (`ssh -L`)",
-                db.shown()
-            )))
-        }
-        _ => Ok(()),
-    }
-}
-
-/// Connects without TLS (see [`refuse_tls`]), through [`super::connect::connect`]: the password from the
-/// URL, `PGPASSWORD` or `~/.pgpass`, the whole connect within the connect deadline.
+/// Connects through [`super::connect::connect`]: TLS as `sslmode` and the other keys say, the
+/// password from the URL, `PGPASSWORD` or `~/.pgpass`, the whole connect within the connect
+/// deadline.
 pub(crate) fn connect(db: &DatabaseUrl) -> Result<postgres::Client, Error> {
     let shown = db.shown();
     let config = super::connect::parse(&db.url).map_err(|e| {
@@ -163,7 +131,6 @@ pub(crate) fn connect(db: &DatabaseUrl) -> Result<postgres::Client, Error> {
             db.source
         ))
     })?;
-    refuse_tls(db)?;
     super::connect::connect(&config)
         .map_err(|e| Error::new(format!("cannot connect to `{shown}`: {e}")))
 }
@@ -174,34 +141,17 @@ mod tests {
     use crate::testing::dir_with;
 
     #[test]
-    fn sslmode_from_urls_and_keyword_strings() {
-        assert_eq!(
-            sslmode("postgres://a:b@h/db?sslmode=require").as_deref(),
-            Some("require")
-        );
-        assert_eq!(
-            sslmode("postgres://h/db?application_name=x&sslmode=Verify-Full&x=1").as_deref(),
-            Some("verify-full")
-        );
-        assert_eq!(
-            sslmode("host=h sslmode=verify-ca user=u").as_deref(),
-            Some("verify-ca")
-        );
-        assert_eq!(sslmode("postgres://h/db?nosslmode=require"), None);
-        assert_eq!(sslmode("postgres://h/db"), None);
-    }
-
-    #[test]
-    fn tls_is_refused_before_connecting() {
+    fn a_missing_root_certificate_fails_before_connecting() {
         let db = DatabaseUrl {
-            url: "postgres://app:hunter2@192.0.2.1/db?sslmode=require".into(),
+            url: "postgres://app:hunter2@192.0.2.1/db?sslmode=verify-full&sslrootcert=/nonexistent/ca.pem"
+                .into(),
             source: UrlSource::Flag,
         };
         let Err(err) = connect(&db) else {
-            panic!("connected without TLS")
+            panic!("connected without its root certificate")
         };
         let err = err.to_string();
-        assert!(err.contains("does not support TLS"), "{err}");
+        assert!(err.contains("/nonexistent/ca.pem"), "{err}");
         assert!(!err.contains("hunter2"), "{err}");
         assert!(format!("{db:?}").contains("app:***@"));
     }

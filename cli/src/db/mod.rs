@@ -1,7 +1,7 @@
 //! The database side that every command shares: which database a command means
 //! ([`database_url`]), URL syntax and redaction ([`url`]), where a password comes from when the
-//! URL has none ([`pgpass`]), the one bounded way to connect ([`connect`]), and the deadline on
-//! every wait for a server ([`wait`]).
+//! URL has none ([`pgpass`]), TLS as libpq does it ([`tls`]), the one bounded way to connect
+//! ([`connect`]), and the deadline on every wait for a server ([`wait`]).
 //!
 //! Who may touch what: every connection the CLI opens, to a user's server, to a shadow database
 //! or to a throwaway local cluster, goes through [`connect::connect`], so one deadline, one
@@ -12,5 +12,6 @@
 pub(crate) mod connect;
 pub(crate) mod database_url;
 pub(crate) mod pgpass;
+pub(crate) mod tls;
 pub(crate) mod url;
 pub(crate) mod wait;

@@ -194,7 +194,7 @@ pub(super) fn register_drop(dropper: &Arc<Mutex<Dropper>>) -> Cleanup {
 /// lock, and how to open a new one if that session was lost.
 pub(super) struct Dropper {
     pub(crate) admin: Option<postgres::Client>,
-    pub(crate) config: postgres::Config,
+    pub(crate) config: crate::db::connect::Target,
     pub(crate) name: String,
     pub(crate) version_num: i32,
     /// "the server of URL", the URL without its password.

@@ -180,10 +180,20 @@ fn refinery_files(dir: &Path, prefix: &str, out: &mut Vec<(String, PathBuf)>) ->
     Ok(())
 }
 
+/// A layout found by [`detect`], and why: what in the directory made it that layout, for
+/// `--verbose`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Detected {
+    /// The layout.
+    pub(crate) layout: Layout,
+    /// Why, in a sentence without a capital or a full stop.
+    pub(crate) why: String,
+}
+
 /// Which layout `dir` uses: diesel when a sub-folder holds an `up.sql`; refinery when there are
 /// `V<n>__<name>.sql` files and no other `.sql` file at the top; sqlx when every top-level `.sql`
 /// file is named `<version>_<name>.sql`; else plain when there is any `.sql` file.
-pub(crate) fn detect(dir: &Path) -> Result<Layout, Error> {
+pub(crate) fn detect(dir: &Path) -> Result<Detected, Error> {
     if !dir.is_dir() {
         return Err(Error::new(
             super::ErrorKind::Layout,
@@ -194,11 +204,24 @@ pub(crate) fn detect(dir: &Path) -> Result<Layout, Error> {
         ));
     }
     let entries = read_dir_sorted(dir)?;
-    if entries
+    let found = |layout: Layout, why: String| {
+        let other = match layout {
+            Layout::Plain => "",
+            _ => "; pass `--layout` to choose another",
+        };
+        Ok(Detected {
+            layout,
+            why: format!("{why}{other}"),
+        })
+    };
+    if let Some((name, _, _)) = entries
         .iter()
-        .any(|(_, path, is_dir)| *is_dir && path.join("up.sql").is_file())
+        .find(|(_, path, is_dir)| *is_dir && path.join("up.sql").is_file())
     {
-        return Ok(Layout::Diesel);
+        return found(
+            Layout::Diesel,
+            format!("`{name}/up.sql` is a folder with an `up.sql`, as diesel writes them"),
+        );
     }
     let top_sql: Vec<&str> = entries
         .iter()
@@ -208,13 +231,31 @@ pub(crate) fn detect(dir: &Path) -> Result<Layout, Error> {
     let mut refinery = Vec::new();
     refinery_files(dir, "", &mut refinery)?;
     if !refinery.is_empty() && top_sql.iter().all(|n| refinery_parts(n).is_some()) {
-        return Ok(Layout::Refinery);
+        return found(
+            Layout::Refinery,
+            format!(
+                "every `.sql` file is named `V<n>__<name>.sql` as refinery names them (`{}`)",
+                refinery[0].0
+            ),
+        );
     }
-    if !top_sql.is_empty() {
-        if top_sql.iter().all(|n| sqlx_parts(n).is_some()) {
-            return Ok(Layout::Sqlx);
+    if let Some(first) = top_sql.first() {
+        if let Some(other) = top_sql.iter().find(|n| sqlx_parts(n).is_none()) {
+            return found(
+                Layout::Plain,
+                format!(
+                    "`{other}` is not named `<version>_<name>.sql`, so the `.sql` files are \
+                     plain SQL applied in file-name order"
+                ),
+            );
         }
-        return Ok(Layout::Plain);
+        return found(
+            Layout::Sqlx,
+            format!(
+                "every `.sql` file is named `<version>_<name>.sql` as sqlx names them \
+                 (`{first}`), so they are recorded in `_sqlx_migrations`"
+            ),
+        );
     }
     Err(Error::new(
         super::ErrorKind::Layout,
@@ -227,11 +268,18 @@ pub(crate) fn detect(dir: &Path) -> Result<Layout, Error> {
 }
 
 /// The migrations of `dir` in the order they apply, for `layout` (detected when `None`).
-pub(crate) fn load(dir: &Path, layout: Option<Layout>) -> Result<(Layout, Vec<Migration>), Error> {
-    let layout = match layout {
-        Some(l) => l,
+pub(crate) fn load(
+    dir: &Path,
+    layout: Option<Layout>,
+) -> Result<(Detected, Vec<Migration>), Error> {
+    let detected = match layout {
+        Some(layout) => Detected {
+            layout,
+            why: "chosen with `--layout`".to_owned(),
+        },
         None => detect(dir)?,
     };
+    let layout = detected.layout;
     let migrations = match layout {
         Layout::Sqlx => load_sqlx(dir)?,
         Layout::Diesel => load_diesel(dir)?,
@@ -248,7 +296,7 @@ pub(crate) fn load(dir: &Path, layout: Option<Layout>) -> Result<(Layout, Vec<Mi
             ),
         ));
     }
-    Ok((layout, migrations))
+    Ok((detected, migrations))
 }
 
 fn layout_error(message: String) -> Error {

@@ -50,6 +50,7 @@ pub(crate) use layout::{Layout, Migration};
 
 use schemalock_cluster as cluster;
 
+use crate::db::connect::Target;
 use crate::db::url::redact;
 use watch::{Events, Step, Stop};
 
@@ -108,8 +109,12 @@ impl std::error::Error for Error {}
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub(crate) enum Progress {
-    /// The migrations were read: how many, in which layout.
-    Loaded { layout: Layout, migrations: usize },
+    /// The migrations were read: how many, in which layout, and why that layout.
+    Loaded {
+        layout: Layout,
+        why: String,
+        migrations: usize,
+    },
     /// A local cluster is being started from these binaries.
     StartingCluster { bin: PathBuf },
     /// The directory of a local cluster left by an earlier run that died was removed.
@@ -175,7 +180,8 @@ pub(crate) fn snapshot_from_migrations_with(
 }
 
 fn run(dir: &Path, options: &Options<'_>) -> Result<Snapshot, Error> {
-    let (layout, migrations) = layout::load(dir, options.layout)?;
+    let (detected, migrations) = layout::load(dir, options.layout)?;
+    let layout = detected.layout;
     // Refused here, before any server work; the worker plans again from its own copy.
     apply::plan(&migrations)?;
     let progress = |p: Progress| {
@@ -185,6 +191,7 @@ fn run(dir: &Path, options: &Options<'_>) -> Result<Snapshot, Error> {
     };
     progress(Progress::Loaded {
         layout,
+        why: detected.why,
         migrations: migrations.len(),
     });
     let job = |server| Job {
@@ -194,7 +201,7 @@ fn run(dir: &Path, options: &Options<'_>) -> Result<Snapshot, Error> {
         schemas: options.schemas.map(<[String]>::to_vec),
     };
     if let Some(url) = options.database_url {
-        let config: postgres::Config = url.parse().map_err(|e| {
+        let config = crate::db::connect::parse(url).map_err(|e| {
             Error::new(
                 ErrorKind::Connect,
                 format!(
@@ -240,7 +247,7 @@ fn run(dir: &Path, options: &Options<'_>) -> Result<Snapshot, Error> {
         progress(Progress::RemovedStaleCluster { dir: dir.clone() });
     }
     let server = Server {
-        admin: cluster.config("postgres"),
+        admin: Target::plain(cluster.config("postgres")),
         description: format!("a throwaway local cluster from {}", bin.display()),
         connect_hint: "the local server may have stopped; see its log above",
         local: Some(Local {
@@ -268,7 +275,7 @@ fn run(dir: &Path, options: &Options<'_>) -> Result<Snapshot, Error> {
 /// Where the shadow database goes.
 struct Server {
     /// A connection to an existing database of the server (to create and drop the shadow).
-    admin: postgres::Config,
+    admin: Target,
     /// "the server of URL", the URL without its password.
     description: String,
     connect_hint: &'static str,
@@ -286,7 +293,7 @@ struct Local {
 
 impl Server {
     /// The admin connection's configuration, with our application name.
-    fn admin_config(&self) -> postgres::Config {
+    fn admin_config(&self) -> Target {
         let mut config = self.admin.clone();
         if config.get_application_name().is_none() {
             config.application_name("cargo-schemalock");

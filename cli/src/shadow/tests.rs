@@ -64,7 +64,7 @@ fn default_local_postgres() -> Option<PathBuf> {
         Ok(bin) => Some(bin),
         Err(e) if is_ci() => panic!("{e}"),
         Err(e) => {
-            eprintln!("skipping: {e}");
+            schemalock_tests::skip(&e.to_string());
             None
         }
     }
@@ -149,7 +149,8 @@ fn sqlx_on_a_server_given_by_url() {
     assert!(rows.is_empty());
     let events = events.into_inner();
     assert!(
-        events[0].starts_with("Loaded { layout: Sqlx, migrations: 5 }"),
+        events[0].starts_with("Loaded { layout: Sqlx, why: ")
+            && events[0].ends_with(", migrations: 5 }"),
         "{events:?}"
     );
     assert!(
@@ -301,7 +302,7 @@ fn panic_still_drops_the_shadow_database() {
 #[test]
 fn binaries_the_server_user_cannot_run() {
     if !cluster::running_as_root() {
-        eprintln!("skipping: only root runs the server as another user");
+        schemalock_tests::skip("only root runs the server as another user");
         return;
     }
     let Some(bin) = default_local_postgres() else {
@@ -411,7 +412,7 @@ fn writeros_migrations_give_the_committed_snapshot() {
     let example = workspace_root().join("examples/writeros");
     let Some(bin) = find_bin_dir(16) else {
         assert!(!is_ci(), "PostgreSQL 16 with pgvector is not installed");
-        eprintln!("skipping: PostgreSQL 16 with pgvector is not installed");
+        schemalock_tests::skip("PostgreSQL 16 with pgvector is not installed");
         return;
     };
     let mut fresh = snapshot_from_migrations_with(
@@ -489,7 +490,11 @@ fn layouts_of_the_fixtures() {
         ("refinery", Layout::Refinery),
         ("plain", Layout::Plain),
     ] {
-        assert_eq!(layout::detect(&fixture(name)).unwrap(), layout, "{name}");
+        assert_eq!(
+            layout::detect(&fixture(name)).unwrap().layout,
+            layout,
+            "{name}"
+        );
     }
     let empty = tempfile::tempdir().unwrap();
     let err = snapshot_from_migrations(empty.path(), None, None).unwrap_err();

@@ -4,9 +4,11 @@ use std::path::Path;
 
 use schemalock_runtime::Snapshot;
 
-use crate::db::database_url::{self, DatabaseUrl};
+use schemalock_runtime::text::count_s;
+
+use crate::db::database_url::DatabaseUrl;
 use crate::error::Error;
-use crate::shadow;
+use crate::shadow::{self, Layout};
 use crate::ui::Ui;
 
 /// Applies `dir` to a fresh temporary database (on the server of `db` when given, else on a
@@ -15,6 +17,7 @@ pub(crate) fn snapshot(
     dir: &Path,
     shown: &str,
     db: Option<&DatabaseUrl>,
+    layout: Option<Layout>,
     schemas: Option<&[String]>,
     ui: &Ui,
 ) -> Result<Snapshot, Error> {
@@ -31,13 +34,17 @@ pub(crate) fn snapshot(
         )),
         None => ui.detail("shadow database on a throwaway local cluster (no database URL)"),
     }
-    if let Some(db) = db {
-        database_url::refuse_tls(db)?;
-    }
     let progress = ui.progress(&format!("reading migrations in {shown}"));
     let on_progress = |p: shadow::Progress| match p {
-        shadow::Progress::Loaded { layout, migrations } => {
-            ui.detail(&format!("{migrations} migrations, {layout:?} layout"));
+        shadow::Progress::Loaded {
+            layout,
+            why,
+            migrations,
+        } => {
+            ui.detail(&format!(
+                "{}, {layout} layout: {why}",
+                count_s(migrations, "migration")
+            ));
         }
         shadow::Progress::StartingCluster { bin } => {
             ui.detail(&format!("local cluster from `{}`", bin.display()));
@@ -68,6 +75,7 @@ pub(crate) fn snapshot(
         &shadow::Options {
             database_url: db.map(|d| d.url.as_str()),
             schemas,
+            layout,
             progress: Some(&on_progress),
             ..shadow::Options::default()
         },

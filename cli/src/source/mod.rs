@@ -15,6 +15,7 @@ use schemalock_runtime::introspect::{Missing, Read};
 use crate::db::database_url::{DatabaseUrl, UrlSource};
 use crate::db::url::{is_database_url, looks_like_url, redact};
 use crate::error::Error;
+use crate::shadow::Layout;
 use crate::ui::Ui;
 
 /// A schema to read.
@@ -29,6 +30,8 @@ pub(crate) enum Source {
     Migrations {
         dir: PathBuf,
         server: Option<DatabaseUrl>,
+        /// `--layout`; `None` to detect it.
+        layout: Option<Layout>,
     },
 }
 
@@ -90,10 +93,19 @@ impl Source {
                 Ok(schemas::restrict(snapshot, schemas.unwrap_or_default()).into())
             }
             Source::Database(db) => database::snapshot_of(db, schemas, missing, ui),
-            Source::Migrations { dir, server } => {
-                migrations::snapshot(dir, &file::shown(dir, cwd), server.as_ref(), schemas, ui)
-                    .map(Read::from)
-            }
+            Source::Migrations {
+                dir,
+                server,
+                layout,
+            } => migrations::snapshot(
+                dir,
+                &file::shown(dir, cwd),
+                server.as_ref(),
+                *layout,
+                schemas,
+                ui,
+            )
+            .map(Read::from),
         }
     }
 }

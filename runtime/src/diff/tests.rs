@@ -15,6 +15,7 @@ fn said(d: &Difference) -> String {
         found: "database".into(),
         article: Article::The,
         compared: String::new(),
+        views: Default::default(),
     };
     format!("{}: {}", render::group(d), render::line(d, &sides))
 }

@@ -1,10 +1,12 @@
 //! How schemalock writes things in messages, in one place for every engine, the derives and the
 //! CLI: "did you mean" suggestions ([`suggest`]), lists of names (`` `a`, `b` or `c` ``), counts
 //! with their plural (`1 table`, `3 tables`), text made safe to print on a terminal, and a message
-//! buffer that `const` evaluation can fill ([`Verdict`]).
+//! buffer that `const` evaluation can fill ([`Verdict`]); and the case rules that turn Rust names
+//! into database names ([`case`]).
 //!
 //! How a PostgreSQL name is written (quoted, qualified) is [`crate::ident`]'s.
 
+pub mod case;
 mod excerpt;
 pub mod suggest;
 mod verdict;

@@ -5,7 +5,7 @@ use crate::testing::dir_with;
 /// order, `expected`: each name, and whether it asks to run outside a transaction.
 fn loaded(dir: &Path, layout: Layout, expected: &[(&str, bool)]) -> Vec<Migration> {
     let (found, list) = load(dir, None).unwrap();
-    assert_eq!(found, layout);
+    assert_eq!(found.layout, layout);
     let order: Vec<(&str, bool)> = list
         .iter()
         .map(|m| (m.name.as_str(), m.no_transaction))
@@ -15,8 +15,8 @@ fn loaded(dir: &Path, layout: Layout, expected: &[(&str, bool)]) -> Vec<Migratio
 }
 
 fn names(dir: &Path) -> (Layout, Vec<String>) {
-    let (layout, list) = load(dir, None).unwrap();
-    (layout, list.into_iter().map(|m| m.name).collect())
+    let (found, list) = load(dir, None).unwrap();
+    (found.layout, list.into_iter().map(|m| m.name).collect())
 }
 
 #[test]
@@ -27,8 +27,8 @@ fn sqlx_orders_by_numeric_version_and_skips_down() {
         ("9_nine.down.sql", "SELECT -9;"),
         ("README.md", "not sql"),
     ]);
-    let (layout, list) = load(d.path(), None).unwrap();
-    assert_eq!(layout, Layout::Sqlx);
+    let (found, list) = load(d.path(), None).unwrap();
+    assert_eq!(found.layout, Layout::Sqlx);
     let got: Vec<_> = list
         .iter()
         .map(|m| (m.name.as_str(), m.no_transaction, m.record.clone()))
@@ -178,4 +178,31 @@ fn annotations() {
     assert!(!refinery_no_transaction(
         "SELECT 1; -- refinery:noTransaction\n"
     ));
+}
+
+/// `--verbose` says which layout was detected and why; `--layout` overrides detection, so a
+/// folder of `0001_name.sql` files that are plain SQL is recorded nowhere.
+#[test]
+fn detection_says_why_and_layout_overrides_it() {
+    let d = dir_with(&[("0001_init.sql", "SELECT 1;"), ("0002_more.sql", "")]);
+    let (found, _) = load(d.path(), None).unwrap();
+    assert_eq!(found.layout, Layout::Sqlx);
+    assert!(found.why.contains("`0001_init.sql`"), "{}", found.why);
+    assert!(found.why.contains("_sqlx_migrations"), "{}", found.why);
+    assert!(found.why.contains("--layout"), "{}", found.why);
+    let (found, list) = load(d.path(), Some(Layout::Plain)).unwrap();
+    assert_eq!(found.layout, Layout::Plain);
+    assert_eq!(found.why, "chosen with `--layout`");
+    assert!(list.iter().all(|m| m.record == Record::None));
+    assert_eq!(found.layout.history_table(), None);
+
+    let d = dir_with(&[("0001_init.sql", ""), ("seed.sql", "")]);
+    let why = detect(d.path()).unwrap().why;
+    assert!(why.contains("`seed.sql` is not named"), "{why}");
+    let d = dir_with(&[("2024-01-01-000000_init/up.sql", "")]);
+    let why = detect(d.path()).unwrap().why;
+    assert!(why.contains("`2024-01-01-000000_init/up.sql`"), "{why}");
+    let d = dir_with(&[("V1__init.sql", "")]);
+    let why = detect(d.path()).unwrap().why;
+    assert!(why.contains("`V1__init.sql`"), "{why}");
 }
