@@ -119,7 +119,7 @@ fn track(path: &Path) -> TokenStream {
 mod tests {
     use super::*;
 
-    const EMPTY: &str = "{\"format_version\": 1, \"schemas\": {}}\n";
+    const EMPTY: &str = "{\"format_version\": 2, \"schemas\": {}}\n";
 
     #[test]
     fn parsed_once_until_the_file_changes() {

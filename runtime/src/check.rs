@@ -549,7 +549,7 @@ mod tests {
 
     fn snapshot() -> Snapshot {
         let json = r#"{
-          "format_version": 1,
+          "format_version": 2,
           "schemas": {
             "public": {
               "domains": { "year": { "not_null": true, "type": "integer", "type_name": "int4", "type_schema": "pg_catalog" } },

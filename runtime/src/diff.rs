@@ -725,19 +725,19 @@ impl Differ {
             index_def,
             Differ::index,
         );
-        let e_parts: BTreeMap<&str, &String> = expected
-            .partitions
-            .iter()
-            .map(|p| (p.as_str(), p))
-            .collect();
-        let f_parts: BTreeMap<&str, &String> =
-            found.partitions.iter().map(|p| (p.as_str(), p)).collect();
+        let e_parts = by_name(&expected.partitions, |p| &p.name);
+        let f_parts = by_name(&found.partitions, |p| &p.name);
         self.by_name(
             ObjectKind::Partition,
             &e_parts,
             &f_parts,
             |_| format!("partition of `{name}`"),
-            |_, _, _, _| {},
+            // Until partitions are compared member by member, as a whole.
+            |d, name, e, f| {
+                d.aspect(ObjectKind::Partition, name, Change::Definition, e, f, |p| {
+                    Some(serde_json::to_string(p).unwrap_or_default())
+                })
+            },
         );
     }
 
@@ -1169,27 +1169,35 @@ mod tests {
 
     fn col(name: &str, ty: &str) -> Column {
         Column {
-            array: false,
-            default: None,
-            generated: None,
-            identity: None,
             name: name.into(),
             nullable: false,
             type_display: ty.into(),
             type_name: ty.into(),
             type_schema: "pg_catalog".into(),
+            ..Column::default()
         }
     }
 
     fn table(columns: Vec<Column>) -> Table {
         Table {
-            checks: vec![],
             columns,
+            kind: RelationKind::Table,
+            ..Table::default()
+        }
+    }
+
+    fn partition(name: &str) -> crate::snapshot::Partition {
+        crate::snapshot::Partition {
+            bound: "DEFAULT".into(),
+            checks: vec![],
             foreign_keys: vec![],
             indexes: vec![],
-            kind: RelationKind::Table,
-            partitions: vec![],
+            name: name.into(),
+            of: None,
+            partition_key: None,
             primary_key: None,
+            schema: None,
+            triggers: vec![],
             unique_constraints: vec![],
         }
     }
@@ -1275,10 +1283,12 @@ mod tests {
         users.primary_key = Some(KeyConstraint {
             columns: vec!["id".into()],
             name: "users_pkey".into(),
+            ..KeyConstraint::default()
         });
         users.unique_constraints.push(KeyConstraint {
             columns: vec!["email".into()],
             name: "users_email_key".into(),
+            ..KeyConstraint::default()
         });
         users.indexes.push(btree("users_email_key", "email"));
         let mut pkey = btree("users_pkey", "id");
@@ -1310,6 +1320,7 @@ mod tests {
                 schema: "public".into(),
                 table: "users".into(),
             },
+            ..ForeignKey::default()
         });
         let mut hnsw = btree("posts_embedding_idx", "embedding");
         hnsw.method = "hnsw".into();
@@ -1321,7 +1332,7 @@ mod tests {
         public.tables.insert("posts".into(), posts);
         let mut events = table(vec![col("at", "timestamp with time zone")]);
         events.kind = RelationKind::PartitionedTable;
-        events.partitions = vec!["events_2024".into(), "events_2025".into()];
+        events.partitions = vec![partition("events_2024"), partition("events_2025")];
         public.tables.insert("events".into(), events);
         s.schemas.insert("public".into(), public);
         s
@@ -1849,6 +1860,7 @@ mod tests {
             tbl(s, "posts").primary_key = Some(KeyConstraint {
                 columns: vec!["id".into()],
                 name: "posts_pkey".into(),
+                ..KeyConstraint::default()
             })
         });
         assert_eq!(one(&r).4, C::Extra);
@@ -2104,7 +2116,7 @@ mod tests {
     #[test]
     fn partitions() {
         let r = changed(|s| {
-            tbl(s, "events").partitions = vec!["events_2025".into(), "events_2026".into()]
+            tbl(s, "events").partitions = vec![partition("events_2025"), partition("events_2026")]
         });
         assert_eq!(
             rows(&r),

@@ -38,7 +38,6 @@ pub(super) struct RawRelation {
     pub(super) schema: String,
     pub(super) name: String,
     pub(super) kind: String,
-    pub(super) partitions: Option<Vec<RawName>>,
 }
 
 /// Entry `i` of every array describes one column of relation `relation[i]`. Every array is NULL
@@ -109,12 +108,6 @@ impl RawColumns {
     }
 }
 
-#[derive(Debug, Deserialize)]
-pub(super) struct RawName {
-    pub(super) schema: String,
-    pub(super) name: String,
-}
-
 #[derive(Debug)]
 pub(super) struct RawColumn {
     pub(super) attnum: i32,
@@ -144,6 +137,12 @@ pub(super) struct RawConstraint {
     pub(super) ref_columns: Option<Vec<String>>,
     pub(super) on_update: String,
     pub(super) on_delete: String,
+    /// `confmatchtype`: `s` simple, `f` full, `p` partial.
+    #[serde(rename = "match")]
+    pub(super) match_type: String,
+    pub(super) deferrable: bool,
+    pub(super) deferred: bool,
+    pub(super) validated: bool,
     pub(super) definition: Option<String>,
 }
 

@@ -7,6 +7,9 @@
 
 mod error;
 mod file;
+mod relation_parts;
+mod routines;
+mod sequences;
 #[cfg(test)]
 mod tests;
 
@@ -17,10 +20,13 @@ use serde::{Deserialize, Serialize};
 
 pub use error::{Encoding, SnapshotError};
 pub use file::{SnapshotLocation, locate, read_text, remove_stale_temp_files};
+pub use relation_parts::{Deferrable, Partition, Policy, RowSecurity, Trigger, TriggerEnabled};
+pub use routines::{Aggregate, Function, FunctionKind, Parallel, Volatility};
+pub use sequences::{IdentitySequence, Sequence, SequenceOptions, SequenceOwner, type_range};
 
 /// The format version this crate reads and writes. Bump it on any change an older reader would
 /// misread; readers refuse other versions with a clear error rather than guessing.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// The default file name, found by walking up from the crate's manifest directory.
 pub const DEFAULT_FILE_NAME: &str = "schemalock.json";
@@ -78,14 +84,21 @@ pub struct Schema {
     pub domains: BTreeMap<String, Domain>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub enums: BTreeMap<String, EnumType>,
+    /// Functions, procedures and aggregates, by name and identity arguments (see [`Function`]).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub functions: BTreeMap<String, Function>,
+    /// Sequences other than identity columns', by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub sequences: BTreeMap<String, Sequence>,
     /// Tables, partitioned tables, views and materialized views, by name.
     #[serde(default)]
     pub tables: BTreeMap<String, Table>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RelationKind {
+    #[default]
     Table,
     PartitionedTable,
     View,
@@ -106,27 +119,53 @@ impl RelationKind {
     pub fn tracks_nullability(self) -> bool {
         matches!(self, RelationKind::Table | RelationKind::PartitionedTable)
     }
+
+    /// Views and materialized views: a query, with a [`Table::definition`].
+    pub fn is_view(self) -> bool {
+        matches!(self, RelationKind::View | RelationKind::MaterializedView)
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Table {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub checks: Vec<Check>,
     /// Columns in their table order.
     pub columns: Vec<Column>,
+    /// The query of a view or materialized view, as `pg_get_viewdef(oid, true)` prints it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub definition: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub foreign_keys: Vec<ForeignKey>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub indexes: Vec<Index>,
     pub kind: RelationKind,
-    /// Partitions of a partitioned table, folded under their parent.
+    /// Storage parameters (`WITH (fillfactor=70)`), and a view's `check_option` and
+    /// `security_barrier`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub options: BTreeMap<String, String>,
+    /// A partitioned table's key as `pg_get_partkeydef` prints it: `RANGE (payment_date)`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition_key: Option<String>,
+    /// Partitions of a partitioned table at every depth, folded under it, sorted by name.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub partitions: Vec<String>,
+    pub partitions: Vec<Partition>,
+    /// Row-level security policies, by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub policies: Vec<Policy>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_key: Option<KeyConstraint>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub row_security: Option<RowSecurity>,
+    /// Triggers, by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub triggers: Vec<Trigger>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unique_constraints: Vec<KeyConstraint>,
+    /// `UNLOGGED`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub unlogged: bool,
 }
 
 impl Table {
@@ -135,18 +174,27 @@ impl Table {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Column {
     /// True when the type is an array of `type_schema.type_name`.
     #[serde(default, skip_serializing_if = "is_false")]
     pub array: bool,
+    /// The collation, when not the type's default, as SQL writes it: `"C"`, `public.german`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collation: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generated: Option<Generated>,
+    /// The expression of a generated column, as PostgreSQL prints it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generation_expression: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity: Option<Identity>,
+    /// An identity column's sequence, when its name or an option is not the default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity_sequence: Option<IdentitySequence>,
     pub name: String,
     pub nullable: bool,
     /// The type as PostgreSQL prints it, with modifiers: `character varying(20)`, `text[]`.
@@ -179,33 +227,45 @@ pub enum Generated {
     Virtual,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Check {
+    /// As `pg_get_constraintdef` prints it: `CHECK (...)`, with `NO INHERIT` and `NOT VALID`
+    /// when so.
     pub definition: String,
     pub name: String,
 }
 
 /// A primary key or unique constraint.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct KeyConstraint {
     pub columns: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deferrable: Option<Deferrable>,
     pub name: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ForeignKey {
     pub columns: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deferrable: Option<Deferrable>,
+    /// `MATCH FULL`; left out for the default, `MATCH SIMPLE`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub match_full: bool,
     pub name: String,
+    /// Added `NOT VALID` and never validated: rows from before may not satisfy it.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub not_valid: bool,
     /// `no action`, `restrict`, `cascade`, `set null` or `set default`.
     pub on_delete: String,
     pub on_update: String,
     pub references: Reference,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Reference {
     pub columns: Vec<String>,
@@ -213,7 +273,7 @@ pub struct Reference {
     pub table: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Index {
     /// Non-key columns of `INCLUDE (...)`.
@@ -235,7 +295,7 @@ pub struct Index {
     pub unique: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IndexKey {
     /// A plain column key.
