@@ -14,6 +14,8 @@ pub mod introspect;
 pub mod mappings;
 pub mod meta;
 pub mod pgtype;
+#[cfg(feature = "introspect")]
+pub mod plan;
 pub mod snapshot;
 #[cfg(feature = "sql")]
 pub mod statement;
