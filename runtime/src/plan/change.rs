@@ -11,9 +11,10 @@ use crate::snapshot::{Column, EnumType, Partition, RelationKind, Schema, Snapsho
 use super::create::{self, KeyKind, Parts, object};
 use super::hazard::HazardKind;
 use super::order::Phase;
+use super::preflight::{Condition, Effect, When};
 use super::render::{self, qualified};
 use super::step::{Lock, LockLevel, Object, Step, Transaction};
-use super::{Error, NoteKind, Planner, deps, preflight};
+use super::{Error, NoteKind, Planner, deps};
 
 /// The identity of an object in the report, for planning it once.
 type Key = (ObjectKind, Option<String>, Option<String>, String);
@@ -66,6 +67,19 @@ pub(crate) fn plan_report(p: &mut Planner<'_>, report: &Report) -> Result<(), Er
                 let table = table.as_deref().unwrap_or("");
                 partition(p, &source, schema, table, name, ds);
             }
+        }
+    }
+    let conversions = std::mem::take(&mut p.conversions);
+    let mut not_nulls = std::mem::take(&mut p.not_nulls);
+    for ((schema, table), columns) in &conversions {
+        let also = not_nulls
+            .remove(&(schema.clone(), table.clone()))
+            .unwrap_or_default();
+        convert(p, &source, schema, table, columns, &also);
+    }
+    for ((schema, table), columns) in not_nulls {
+        for c in columns {
+            set_not_null(p, &schema, &table, &c);
         }
     }
     recreate_dropped_views(p);
@@ -548,57 +562,24 @@ fn recreate_enum(
         });
     }
     if !removed.is_empty() {
-        step = step.preflight(Some(enum_labels_check(source, schema, name, target)));
+        step = step.condition(
+            When::Before,
+            enum_labels_check(source, schema, name, target),
+        );
     }
     p.push(step);
 }
 
 /// No column of enum `schema.name` holds a label the target lacks.
-fn enum_labels_check(
-    source: &Snapshot,
-    schema: &str,
-    name: &str,
-    target: &EnumType,
-) -> super::step::Preflight {
-    let list: Vec<String> = target.labels.iter().map(|l| quote_literal(l)).collect();
-    let mut parts = Vec::new();
-    for (s, t, c) in columns_of_type(source, schema, name) {
-        let col = quote_ident(&c.name);
-        let values = if c.array {
-            format!(
-                "SELECT DISTINCT unnest({col})::text AS v FROM {}",
-                qualified(&s, &t)
-            )
-        } else {
-            format!(
-                "SELECT DISTINCT {col}::text AS v FROM {}",
-                qualified(&s, &t)
-            )
-        };
-        parts.push(format!(
-            "SELECT format('%s.%s = %s', {}, {}, quote_literal(v)) AS k FROM ({values}) x WHERE v IS NOT NULL AND v <> ALL (ARRAY[{}])",
-            quote_literal(&qualified(&s, &t)),
-            quote_literal(&c.name),
-            list.join(", ")
-        ));
+fn enum_labels_check(source: &Snapshot, schema: &str, name: &str, target: &EnumType) -> Condition {
+    Condition::KeepsLabels {
+        name: qualified(schema, name),
+        labels: target.labels.clone(),
+        columns: columns_of_type(source, schema, name)
+            .into_iter()
+            .map(|(s, t, c)| (s, t, c.name.clone(), c.array))
+            .collect(),
     }
-    let body = if parts.is_empty() {
-        "    NULL;".to_owned()
-    } else {
-        format!(
-            "    SELECT count(*), (array_agg(k))[1:5] INTO n, bad FROM (\n        {}) removed;",
-            parts.join("\n        UNION ALL ")
-        )
-    };
-    preflight::custom(
-        format!("no row holds a label `{}` loses", qualified(schema, name)),
-        &body,
-        &format!(
-            "%s rows hold labels that enum {} no longer has: %s",
-            qualified(schema, name).replace('%', "%%")
-        ),
-        "update those rows to labels the enum keeps, then run the script again",
-    )
 }
 
 fn labels(labels: &[String]) -> String {
@@ -949,7 +930,12 @@ fn column(
                     "drops column `{rel}.{name}` ({}) and its values",
                     c.type_display
                 ),
-            ),
+            )
+            .effect(Effect::DropColumn {
+                schema: schema.to_owned(),
+                table: table.to_owned(),
+                column: name.to_owned(),
+            }),
         );
         return;
     }
@@ -965,7 +951,11 @@ fn column(
         return;
     }
     if changes.contains(&Change::Type) {
-        change_type(p, source, schema, table, &from, &to);
+        drop_views_reading(p, source, schema, table);
+        p.conversions
+            .entry((schema.to_owned(), table.to_owned()))
+            .or_default()
+            .push((from.clone(), to.clone()));
     } else {
         if changes.contains(&Change::Default) && from.identity.is_none() {
             default(p, schema, table, &to);
@@ -982,7 +972,10 @@ fn column(
                     .lock(Lock::on(LockLevel::AccessExclusive, rel.clone())),
                 );
             } else {
-                set_not_null(p, schema, table, name);
+                p.not_nulls
+                    .entry((schema.to_owned(), table.to_owned()))
+                    .or_default()
+                    .push(name.to_owned());
             }
         }
     }
@@ -1032,7 +1025,14 @@ fn set_not_null(p: &mut Planner<'_>, schema: &str, table: &str, name: &str) {
             ),
         )
         .lock(Lock::on(LockLevel::AccessExclusive, rel.clone()))
-        .preflight(Some(preflight::no_nulls(schema, table, name))),
+        .condition(
+            When::Before,
+            Condition::NoNulls {
+                schema: schema.to_owned(),
+                table: table.to_owned(),
+                column: name.to_owned(),
+            },
+        ),
     );
     p.push(
         Step::new(
@@ -1083,108 +1083,183 @@ fn using_for(
     }
 }
 
-/// A type change as PostgreSQL needs it: the old default dropped (it may not cast), the type
-/// changed `USING` the conversion, the new default set, then NOT NULL; in one transaction,
-/// after a check that every value converts.
-fn change_type(
+/// The type changes of one table as PostgreSQL needs them, in one transaction and one
+/// rewrite: the old defaults dropped (they may not cast), every column converted `USING` its
+/// conversion in one `ALTER TABLE`, with the table's new NOT NULLs (checked during the
+/// rewrite), then the new defaults. Checked first: every value converts, no converted value is
+/// NULL where the column becomes NOT NULL, no unique index gets duplicate keys.
+fn convert(
     p: &mut Planner<'_>,
     source: &Snapshot,
     schema: &str,
     table: &str,
-    from: &Column,
-    to: &Column,
+    columns: &[(Column, Column)],
+    not_nulls: &[String],
 ) {
     let rel = qualified(schema, table);
-    let col = quote_ident(&from.name).into_owned();
-    drop_views_reading(p, source, schema, table);
-    let (using, given) = using_for(p, schema, table, from, to);
-    let mut how = type_change(from, to);
-    if given {
-        how.may_fail = true;
+    let names: Vec<String> = columns
+        .iter()
+        .map(|(f, t)| format!("`{}` to {}", f.name, t.type_display))
+        .collect();
+    let mut description = format!("convert `{rel}`: {}", names.join(", "));
+    if !not_nulls.is_empty() {
+        let nn: Vec<String> = not_nulls.iter().map(|c| format!("`{c}`")).collect();
+        description.push_str(&format!("; NOT NULL on {}", nn.join(", ")));
     }
     let mut step = Step::new(
         Phase::ColumnTypes,
-        object("column", schema, Some(table), &from.name),
-        format!(
-            "change the type of `{rel}.{}` from {} to {}",
-            from.name, from.type_display, to.type_display
-        ),
+        object("table", schema, None, table),
+        description,
         String::new(),
     )
     .lock(Lock::on(LockLevel::AccessExclusive, rel.clone()));
     step.statements.clear();
-    if from.default.is_some() {
-        step = step.statement(format!("ALTER TABLE {rel} ALTER COLUMN {col} DROP DEFAULT"));
+    let drops: Vec<String> = columns
+        .iter()
+        .filter(|(f, _)| f.default.is_some())
+        .map(|(f, _)| format!("ALTER COLUMN {} DROP DEFAULT", quote_ident(&f.name)))
+        .collect();
+    if !drops.is_empty() {
+        step = step.statement(format!("ALTER TABLE {rel} {}", drops.join(", ")));
     }
-    let collate = to
-        .collation
-        .as_ref()
-        .map(|c| format!(" COLLATE {c}"))
+    let table_columns: Vec<String> = source
+        .table(schema, table)
+        .map(|t| t.columns.iter().map(|c| c.name.clone()).collect())
         .unwrap_or_default();
-    step = step.statement(format!(
-        "ALTER TABLE {rel} ALTER COLUMN {col} TYPE {}{collate} USING {using}",
-        to.type_display
-    ));
-    if let Some(d) = &to.default {
-        step = step.statement(format!(
-            "ALTER TABLE {rel} ALTER COLUMN {col} SET DEFAULT {d}"
+    let mut alters = Vec::new();
+    let mut rewrite = false;
+    let mut converted: Vec<(String, String)> = Vec::new();
+    for (from, to) in columns {
+        let col = quote_ident(&from.name).into_owned();
+        let (using, given) = using_for(p, schema, table, from, to);
+        let mut how = type_change(from, to);
+        if given {
+            how.may_fail = true;
+        }
+        rewrite |= how.rewrite;
+        let collate = to
+            .collation
+            .as_ref()
+            .map(|c| format!(" COLLATE {c}"))
+            .unwrap_or_default();
+        alters.push(format!(
+            "ALTER COLUMN {col} TYPE {}{collate} USING {using}",
+            to.type_display
         ));
-    }
-    let adds_not_null = from.nullable && !to.nullable;
-    if adds_not_null {
-        step = step.statement(format!("ALTER TABLE {rel} ALTER COLUMN {col} SET NOT NULL"));
-    } else if !from.nullable && to.nullable {
-        step = step.statement(format!(
-            "ALTER TABLE {rel} ALTER COLUMN {col} DROP NOT NULL"
-        ));
-    }
-    if how.rewrite {
-        step = step
-            .data()
-            .hazard(
-                HazardKind::RewritesTable,
+        let adds_not_null = from.nullable && !to.nullable;
+        if adds_not_null {
+            alters.push(format!("ALTER COLUMN {col} SET NOT NULL"));
+            step = step.hazard(
+                HazardKind::ValidatesData,
                 format!(
-                    "rewrites `{rel}` to convert `{}` to {}",
-                    from.name, to.type_display
+                    "fails if a converted value of `{rel}.{}` is NULL",
+                    from.name
                 ),
-            )
+            );
+        } else if !from.nullable && to.nullable {
+            alters.push(format!("ALTER COLUMN {col} DROP NOT NULL"));
+        }
+        if how.may_fail {
+            step = step.hazard(
+                HazardKind::CastMayFail,
+                format!(
+                    "fails if a value of `{rel}.{}` does not convert with {using}",
+                    from.name
+                ),
+            );
+        }
+        if how.may_fail || adds_not_null {
+            let names = deps::names(&using);
+            let read = table_columns
+                .iter()
+                .filter(|c| {
+                    names
+                        .iter()
+                        .any(|parts| parts.last().is_some_and(|n| n == *c))
+                })
+                .cloned()
+                .collect();
+            step = step.condition(
+                When::Before,
+                Condition::Converts {
+                    schema: schema.to_owned(),
+                    table: table.to_owned(),
+                    column: from.name.clone(),
+                    using: using.clone(),
+                    target_type: to.type_display.clone(),
+                    not_null: adds_not_null,
+                    read,
+                },
+            );
+            converted.push((from.name.clone(), using.clone()));
+        }
+        step = step.effect(Effect::Convert {
+            schema: schema.to_owned(),
+            table: table.to_owned(),
+            column: from.name.clone(),
+            using,
+        });
+    }
+    for c in not_nulls {
+        alters.push(format!("ALTER COLUMN {} SET NOT NULL", quote_ident(c)));
+        step = step
             .hazard(
-                HazardKind::AccessExclusiveLock,
-                format!("no read or write of `{rel}` runs while it is rewritten"),
+                HazardKind::ValidatesData,
+                format!("fails if a row of `{rel}` has NULL in `{c}`"),
+            )
+            .condition(
+                When::Before,
+                Condition::NoNulls {
+                    schema: schema.to_owned(),
+                    table: table.to_owned(),
+                    column: c.clone(),
+                },
             );
     }
-    if how.may_fail {
-        step = step.hazard(
-            HazardKind::CastMayFail,
-            format!(
-                "fails if a value of `{rel}.{}` does not convert with {using}",
-                from.name
-            ),
-        );
+    step = step.statement(format!("ALTER TABLE {rel} {}", alters.join(", ")));
+    let defaults: Vec<String> = columns
+        .iter()
+        .filter_map(|(_, t)| {
+            t.default
+                .as_ref()
+                .map(|d| format!("ALTER COLUMN {} SET DEFAULT {d}", quote_ident(&t.name)))
+        })
+        .collect();
+    if !defaults.is_empty() {
+        step = step.statement(format!("ALTER TABLE {rel} {}", defaults.join(", ")));
     }
-    if adds_not_null {
+    if rewrite || !not_nulls.is_empty() {
         step = step.data().hazard(
-            HazardKind::ValidatesData,
-            format!(
-                "fails if a converted value of `{rel}.{}` is NULL",
-                from.name
-            ),
+            HazardKind::AccessExclusiveLock,
+            format!("no read or write of `{rel}` runs while it is rewritten or checked"),
         );
     }
-    if how.may_fail || adds_not_null {
-        let table_columns = source
-            .table(schema, table)
-            .map(|t| t.columns.clone())
-            .unwrap_or_default();
-        step = step.preflight(Some(preflight::conversion(
-            schema,
-            table,
-            from,
-            &using,
-            &to.type_display,
-            adds_not_null,
-            &table_columns,
-        )));
+    if rewrite {
+        step = step.hazard(
+            HazardKind::RewritesTable,
+            format!("rewrites `{rel}` once to convert {}", names.join(", ")),
+        );
+    }
+    // The conversion rebuilds the unique indexes holding a converted column: values that
+    // become equal (`'person'` and `'Person'` both `'CHARACTER'`) make it fail.
+    if let Some(t) = source.table(schema, table) {
+        for i in t.indexes.iter().filter(|i| i.unique) {
+            let touched = i.keys.iter().any(|k| {
+                k.column
+                    .as_ref()
+                    .is_some_and(|c| converted.iter().any(|(n, _)| n == c))
+            });
+            if touched {
+                step = step.condition(
+                    When::After,
+                    Condition::NoDuplicates {
+                        schema: schema.to_owned(),
+                        table: table.to_owned(),
+                        index: i.clone(),
+                    },
+                );
+            }
+        }
     }
     p.push(step);
 }
@@ -1236,15 +1311,29 @@ fn add_column(p: &mut Planner<'_>, schema: &str, table: &str, c: &Column) {
                     c.name
                 ),
             )
-            .preflight(Some(preflight::empty(
-                schema,
-                table,
-                &format!(
-                    "column {} is NOT NULL without a default",
-                    quote_ident(&c.name)
-                ),
-            )));
+            .condition(
+                When::Before,
+                Condition::Empty {
+                    schema: schema.to_owned(),
+                    table: table.to_owned(),
+                    why: format!(
+                        "column {} is NOT NULL without a default",
+                        quote_ident(&c.name)
+                    ),
+                },
+            );
     }
+    let value = match (&c.default, &c.generation_expression) {
+        (Some(d), _) => d.clone(),
+        (None, Some(g)) => g.clone(),
+        (None, None) => format!("NULL::{}", c.type_display),
+    };
+    step = step.effect(Effect::AddColumn {
+        schema: schema.to_owned(),
+        table: table.to_owned(),
+        column: c.name.clone(),
+        value,
+    });
     p.push(step);
 }
 

@@ -11,9 +11,10 @@ use crate::snapshot::{
 
 use super::hazard::HazardKind;
 use super::order::Phase;
+use super::preflight::{Condition, When};
 use super::render::{self, Build, qualified};
 use super::step::{Lock, LockLevel, Object, Step, Transaction};
-use super::{Planner, deps, preflight};
+use super::{Planner, deps};
 
 pub(crate) fn object(kind: &'static str, schema: &str, table: Option<&str>, name: &str) -> Object {
     Object {
@@ -389,11 +390,14 @@ pub(crate) fn key(
                         render::column_list(&k.columns)
                     ),
                 )
-                .preflight(Some(preflight::no_duplicates(
-                    schema,
-                    table,
-                    &key_index(k, index),
-                )));
+                .condition(
+                    When::Before,
+                    Condition::NoDuplicates {
+                        schema: schema.to_owned(),
+                        table: table.to_owned(),
+                        index: key_index(k, index),
+                    },
+                );
         }
         p.push(step);
         return;
@@ -431,7 +435,14 @@ pub(crate) fn key(
                 qualified(schema, &k.name)
             ),
         )
-        .preflight(Some(preflight::no_duplicates(schema, table, &idx))),
+        .condition(
+            When::Before,
+            Condition::NoDuplicates {
+                schema: schema.to_owned(),
+                table: table.to_owned(),
+                index: idx.clone(),
+            },
+        ),
     );
     let mut tail = render::key_constraint(kind.sql(), k, None);
     // `USING INDEX` takes no column list: only the deferrability.
@@ -509,7 +520,11 @@ pub(crate) fn index(p: &mut Planner<'_>, schema: &str, table: &str, i: &Index) {
         }
         return;
     }
-    let duplicates = i.unique.then(|| preflight::no_duplicates(schema, table, i));
+    let duplicates = i.unique.then(|| Condition::NoDuplicates {
+        schema: schema.to_owned(),
+        table: table.to_owned(),
+        index: i.clone(),
+    });
     let mut step = if is_partitioned(p, schema, table) {
         Step::new(
             Phase::Indexes,
@@ -554,7 +569,10 @@ pub(crate) fn index(p: &mut Planner<'_>, schema: &str, table: &str, i: &Index) {
             format!("fails if `{rel}` has duplicate keys of `{}`", i.name),
         );
     }
-    p.push(step.preflight(duplicates));
+    if let Some(d) = duplicates {
+        step = step.condition(When::Before, d);
+    }
+    p.push(step);
 }
 
 /// A foreign key: plainly on a new table; on an existing one `NOT VALID`, then validated
@@ -610,7 +628,14 @@ pub(crate) fn foreign_key(p: &mut Planner<'_>, schema: &str, table: &str, fk: &F
             HazardKind::ValidatesData,
             format!("fails if a row of `{rel}` references no row of `{referenced}`"),
         )
-        .preflight(Some(preflight::no_orphans(schema, table, fk))),
+        .condition(
+            When::Before,
+            Condition::NoOrphans {
+                schema: schema.to_owned(),
+                table: table.to_owned(),
+                fk: fk.clone(),
+            },
+        ),
     );
 }
 
@@ -659,7 +684,14 @@ pub(crate) fn check(p: &mut Planner<'_>, schema: &str, table: &str, c: &Check) {
             HazardKind::ValidatesData,
             format!("fails if a row of `{rel}` violates {}", c.definition),
         )
-        .preflight(Some(preflight::check_holds(schema, table, c))),
+        .condition(
+            When::Before,
+            Condition::Holds {
+                schema: schema.to_owned(),
+                table: table.to_owned(),
+                check: c.clone(),
+            },
+        ),
     );
 }
 

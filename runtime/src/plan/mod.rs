@@ -48,7 +48,7 @@ pub use self::step::{Duration, Lock, LockLevel, Object, Preflight, Step, Transac
 use self::order::Phase;
 use crate::diff::diff;
 use crate::introspect::MIGRATION_TABLES;
-use crate::snapshot::Snapshot;
+use crate::snapshot::{Column, Snapshot};
 
 /// What a plan is asked for besides the two schemas.
 #[derive(Debug, Clone, Default)]
@@ -76,12 +76,25 @@ pub enum NoteKind {
     Unplanned,
 }
 
-/// A plan: steps in the order they run, and notes.
+/// A plan: steps in the order they run, the checks of the data they need, and notes.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Plan {
     pub steps: Vec<Step>,
+    /// Every step's check of the data, each reading the tables as its step will find them
+    /// (through the renames and conversions of the steps before), to run before the first
+    /// step: a failing one stops the script before anything changed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub preflight: Vec<Preflight>,
+    /// The types the checks need that do not exist yet (or lack labels), to create in a
+    /// scratch schema ([`PREFLIGHT_SCHEMA`]) for the checks' transaction.
+    #[serde(skip)]
+    pub scratch_types: Vec<String>,
     pub notes: Vec<Note>,
 }
+
+/// The schema the pre-flight checks create the types they need in, inside a transaction that
+/// is rolled back (or, in a migration file, dropped before the steps).
+pub const PREFLIGHT_SCHEMA: &str = "schemalock_preflight";
 
 impl Plan {
     /// True when there is nothing to do.
@@ -137,7 +150,7 @@ fn without_tool_tables(s: &Snapshot) -> Snapshot {
 pub fn plan(from: &Snapshot, to: &Snapshot, options: &Options) -> Result<Plan, Error> {
     let target = without_tool_tables(to);
     let mut source = without_tool_tables(from);
-    let mut planner = Planner::new(&target, options);
+    let mut planner = Planner::new(&target, source.clone(), options);
     for r in &options.renames {
         rename::explicit(&mut planner, &mut source, r)?;
     }
@@ -154,6 +167,8 @@ pub fn plan(from: &Snapshot, to: &Snapshot, options: &Options) -> Result<Plan, E
 /// The state of one planning: the two schemas, the steps so far, and what was created.
 pub(crate) struct Planner<'a> {
     pub(crate) target: &'a Snapshot,
+    /// The source as it is, before renames: what the pre-flight checks read.
+    original: Snapshot,
     /// The source, with the renames applied; `None` while they are being applied.
     pub(crate) source: Option<Snapshot>,
     pub(crate) options: &'a Options,
@@ -165,12 +180,17 @@ pub(crate) struct Planner<'a> {
     pub(crate) dropped_views: BTreeSet<(String, String)>,
     /// For ordering: what each step defines and the text whose mentions it needs.
     pub(crate) defines: BTreeMap<usize, ((String, String), String)>,
+    /// Columns whose type changes, by table: converted together, in one rewrite.
+    pub(crate) conversions: BTreeMap<(String, String), Vec<(Column, Column)>>,
+    /// Columns becoming NOT NULL without a type change, by table.
+    pub(crate) not_nulls: BTreeMap<(String, String), Vec<String>>,
 }
 
 impl<'a> Planner<'a> {
-    fn new(target: &'a Snapshot, options: &'a Options) -> Self {
+    fn new(target: &'a Snapshot, original: Snapshot, options: &'a Options) -> Self {
         Planner {
             target,
+            original,
             source: None,
             options,
             steps: Vec::new(),
@@ -178,6 +198,8 @@ impl<'a> Planner<'a> {
             created: BTreeSet::new(),
             dropped_views: BTreeSet::new(),
             defines: BTreeMap::new(),
+            conversions: BTreeMap::new(),
+            not_nulls: BTreeMap::new(),
         }
     }
 
@@ -258,9 +280,74 @@ impl<'a> Planner<'a> {
         }
         let mut indexed: Vec<(usize, Step)> = self.steps.into_iter().enumerate().collect();
         indexed.sort_by_key(|(i, s)| (s.phase, s.rank, *i));
+        let mut steps: Vec<Step> = indexed.into_iter().map(|(_, s)| s).collect();
+        // The checks, each against the tables as its step finds them.
+        let mut projections = preflight::Projections::new(&self.original);
+        let mut checks = Vec::new();
+        for step in &mut steps {
+            let hoisted = |c: &preflight::Condition, p: &preflight::Projections| {
+                c.preflight(preflight::Mode::Collect, &|s, t, alias| p.from(s, t, alias))
+            };
+            let mut at_step: Vec<Preflight> = Vec::new();
+            for (when, c) in &step.conditions {
+                if *when == preflight::When::Before {
+                    at_step.push(c.at_step());
+                    checks.push(hoisted(c, &projections));
+                }
+            }
+            for e in &step.effects {
+                projections.apply(e);
+            }
+            for (when, c) in &step.conditions {
+                if *when == preflight::When::After {
+                    checks.push(hoisted(c, &projections));
+                }
+            }
+            step.preflight = at_step.into_iter().reduce(|mut a, b| {
+                a.checks = format!("{}; {}", a.checks, b.checks);
+                a.sql = format!("{};\n{}", a.sql, b.sql);
+                a
+            });
+        }
+        let scratch_types = if checks.is_empty() {
+            Vec::new()
+        } else {
+            scratch_types(&self.original, self.target)
+        };
         Plan {
-            steps: indexed.into_iter().map(|(_, s)| s).collect(),
+            steps,
+            preflight: checks,
+            scratch_types,
             notes: self.notes,
         }
     }
+}
+
+/// The enums, domains and composite types of `public` in the target that the source lacks or
+/// has otherwise, created in [`PREFLIGHT_SCHEMA`], which the checks put first in their
+/// `search_path`: a check converting to `canonlayer` finds it with every label, before the
+/// steps create it (a label added to an existing enum could not be used in the transaction
+/// that adds it).
+fn scratch_types(source: &Snapshot, target: &Snapshot) -> Vec<String> {
+    let Some(t) = target.schemas.get("public") else {
+        return Vec::new();
+    };
+    let s = source.schemas.get("public");
+    let mut out = Vec::new();
+    for (name, e) in &t.enums {
+        if s.and_then(|s| s.enums.get(name)) != Some(e) {
+            out.push(render::create_enum(PREFLIGHT_SCHEMA, name, e));
+        }
+    }
+    for (name, c) in &t.composites {
+        if s.and_then(|s| s.composites.get(name)) != Some(c) {
+            out.push(render::create_composite(PREFLIGHT_SCHEMA, name, c));
+        }
+    }
+    for (name, d) in &t.domains {
+        if s.and_then(|s| s.domains.get(name)) != Some(d) {
+            out.push(render::create_domain(PREFLIGHT_SCHEMA, name, d));
+        }
+    }
+    out
 }

@@ -14,6 +14,7 @@ use super::change::rename_constraint;
 use super::create::object;
 use super::hazard::HazardKind;
 use super::order::Phase;
+use super::preflight::Effect;
 use super::render::qualified;
 use super::step::{Lock, LockLevel, Step};
 use super::{Error, NoteKind, Planner};
@@ -524,7 +525,12 @@ pub(crate) fn explicit(
                 .hazard(
                     HazardKind::BreaksClients,
                     format!("code still using `{rel}` fails once `{new}` replaces it"),
-                ),
+                )
+                .effect(Effect::RenameTable {
+                    schema: schema.clone(),
+                    from: table.clone(),
+                    to: new.clone(),
+                }),
             );
         }
         Target::Column {
@@ -553,7 +559,13 @@ pub(crate) fn explicit(
                 .hazard(
                     HazardKind::BreaksClients,
                     format!("code still using `{rel}.{column}` fails once it is `{new}`"),
-                ),
+                )
+                .effect(Effect::RenameColumn {
+                    schema: schema.clone(),
+                    table: table.clone(),
+                    from: column.clone(),
+                    to: new.clone(),
+                }),
             );
         }
         Target::Index {

@@ -9,7 +9,7 @@ use std::time::Duration as Wait;
 use serde::Serialize;
 
 use super::step::{Duration, Step, Transaction};
-use super::{NoteKind, Plan};
+use super::{NoteKind, PREFLIGHT_SCHEMA, Plan};
 
 /// How a script is written.
 #[derive(Debug, Clone)]
@@ -83,7 +83,7 @@ fn step_comment(number: usize, total: usize, s: &Step) -> String {
         lines.push(format!("  hazard {}: {}", h.kind, h.detail));
     }
     if let Some(p) = &s.preflight {
-        lines.push(format!("  pre-flight: {}", p.checks));
+        lines.push(format!("  checked before step 1: {}", p.checks));
     }
     if let Some(n) = &s.note {
         lines.push(format!("  note: {n}"));
@@ -92,6 +92,27 @@ fn step_comment(number: usize, total: usize, s: &Step) -> String {
 }
 
 impl Plan {
+    /// The pre-flight checks with the scratch types they need, for a transaction.
+    fn preflight_body(&self) -> String {
+        let mut out = String::new();
+        if !self.scratch_types.is_empty() {
+            out.push_str(&format!("CREATE SCHEMA {PREFLIGHT_SCHEMA};\n"));
+            for t in &self.scratch_types {
+                out.push_str(t);
+                out.push_str(";\n");
+            }
+            out.push_str(&format!(
+                "SET LOCAL search_path TO {PREFLIGHT_SCHEMA}, public;\n"
+            ));
+        }
+        for p in &self.preflight {
+            out.push_str(&format!("-- {}\n{};\n", p.checks, p.sql));
+        }
+        out.push_str(&super::preflight::verdict());
+        out.push_str(";\n");
+        out
+    }
+
     /// The script for `psql -v ON_ERROR_STOP=1 -f`.
     pub fn script(&self, options: &ScriptOptions) -> String {
         let mut out = String::new();
@@ -128,6 +149,16 @@ impl Plan {
             out.push_str(&comment(&format!("{label}: {}", n.message)));
             out.push('\n');
         }
+        if !self.preflight.is_empty() {
+            out.push_str(&format!(
+                "\n-- Pre-flight: the data every step needs, checked before anything changes, in a\n\
+                 -- transaction that is rolled back. A failed check names the rows to fix; fix them\n\
+                 -- and run this script again.\nBEGIN;\nSET LOCAL lock_timeout = '{}';\nSET LOCAL statement_timeout = '{}';\n{}ROLLBACK;\n",
+                setting(options.lock_timeout),
+                setting(options.data_timeout),
+                self.preflight_body()
+            ));
+        }
         // Expressions and types are printed for this search_path; functions are created
         // before the tables their bodies read.
         out.push_str("\nSET search_path TO public;\nSET check_function_bodies = false;\n");
@@ -148,10 +179,6 @@ impl Plan {
                     setting(statement_timeout)
                 ));
                 timeouts = Some((options.lock_timeout, statement_timeout));
-            }
-            if let Some(p) = &s.preflight {
-                out.push_str(&p.sql);
-                out.push_str(";\n");
             }
             let atomic = s.statements.len() > 1 && s.transaction != Transaction::None;
             if atomic {
@@ -192,6 +219,23 @@ impl Plan {
                 });
             }
         };
+        if !self.preflight.is_empty() {
+            let mut sql = format!(
+                "-- Pre-flight: the data every step needs, checked before anything changes.\n\
+                 SET LOCAL lock_timeout = '{}';\nSET LOCAL statement_timeout = '{}';\n{}",
+                setting(options.lock_timeout),
+                setting(options.data_timeout),
+                self.preflight_body()
+            );
+            if !self.scratch_types.is_empty() {
+                sql.push_str(&format!("DROP SCHEMA {PREFLIGHT_SCHEMA} CASCADE;\n"));
+            }
+            chunks.push(Chunk {
+                transactional: true,
+                name: "pre-flight checks".to_owned(),
+                sql,
+            });
+        }
         for (i, s) in self.steps.iter().enumerate() {
             let statement_timeout = match s.duration {
                 Duration::Catalog => options.catalog_timeout,
@@ -205,16 +249,6 @@ impl Plan {
             );
             match s.transaction {
                 Transaction::None => {
-                    // Its pre-flight check runs at the end of the file before.
-                    if let Some(p) = &s.preflight {
-                        let c = current.get_or_insert_with(|| open(&s.description));
-                        c.1.push_str(&format!(
-                            "\n-- Pre-flight of step {}: {}\n{};\n",
-                            i + 1,
-                            p.checks,
-                            p.sql
-                        ));
-                    }
                     close(&mut current, &mut chunks);
                     // Alone: a migration tool sends a file as one query string, and more than
                     // one statement in it would make an implicit transaction.
@@ -234,10 +268,6 @@ impl Plan {
                     }
                     let c = current.get_or_insert_with(|| open(&s.description));
                     c.1.push_str(&head);
-                    if let Some(p) = &s.preflight {
-                        c.1.push_str(&p.sql);
-                        c.1.push_str(";\n");
-                    }
                     for st in &s.statements {
                         c.1.push_str(st);
                         c.1.push_str(";\n");

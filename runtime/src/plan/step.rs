@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::hazard::{Hazard, HazardKind};
 use super::order::Phase;
+use super::preflight::{Condition, Effect, When};
 
 /// A PostgreSQL table-level lock mode, weakest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -114,8 +115,8 @@ impl Object {
     }
 }
 
-/// A query run before a step that stops the script, naming what is wrong, when existing data
-/// would make the step fail: values that do not convert, NULLs, duplicates, orphans.
+/// A query that stops the script, naming what is wrong, when existing data would make a step
+/// fail: values that do not convert, NULLs, duplicates, orphans.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Preflight {
     /// What it checks, for the script's comment.
@@ -135,6 +136,8 @@ pub struct Step {
     pub lock: Lock,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub hazards: Vec<Hazard>,
+    /// The check of the data this step needs, as it would run right before the step. Scripts
+    /// run every check before the first step instead ([`super::Plan::preflight`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preflight: Option<Preflight>,
     pub transaction: Transaction,
@@ -148,6 +151,12 @@ pub struct Step {
     /// Ordering inside the phase (dependency depth).
     #[serde(skip)]
     pub(crate) rank: u32,
+    /// What the step needs of the data, made into checks once the order is known.
+    #[serde(skip)]
+    pub(crate) conditions: Vec<(When, Condition)>,
+    /// How the step changes what later checks read.
+    #[serde(skip)]
+    pub(crate) effects: Vec<Effect>,
 }
 
 impl Step {
@@ -170,6 +179,8 @@ impl Step {
             note: None,
             phase,
             rank: 0,
+            conditions: Vec::new(),
+            effects: Vec::new(),
         }
     }
 
@@ -198,8 +209,13 @@ impl Step {
         self
     }
 
-    pub(crate) fn preflight(mut self, p: Option<Preflight>) -> Step {
-        self.preflight = p;
+    pub(crate) fn condition(mut self, when: When, c: Condition) -> Step {
+        self.conditions.push((when, c));
+        self
+    }
+
+    pub(crate) fn effect(mut self, e: Effect) -> Step {
+        self.effects.push(e);
         self
     }
 }
