@@ -47,7 +47,7 @@ for n in ${sizes//,/ }; do
     "${psql[@]}" -d postgres -c "CREATE DATABASE b$n" >/dev/null
     python3 bench/gen.py schema "$n" >"$work/schema-$n.sql"
     "${psql[@]}" -d "b$n" -f "$work/schema-$n.sql" >/dev/null
-    "$cli" schemalock refresh --quiet --database-url "postgres://postgres@127.0.0.1:$port/b$n" \
+    "$cli" schemalock refresh --quiet --database-url "$(bench_url "b$n")" \
         --snapshot "$out/snapshot-$n.json"
     if [ "$n" -gt "$largest" ]; then largest="$n"; fi
 done

@@ -54,7 +54,7 @@ bench_cli
 
 # --- A throwaway cluster (bench/lib.sh). ----------------------------------------------------------
 bench_cluster_start
-url="postgres://postgres@127.0.0.1:$port/bench"
+url="$(bench_url bench)"
 "${psql[@]}" -d postgres -c "CREATE DATABASE bench" >/dev/null
 
 # --- The generated schema. --------------------------------------------------------------------------
@@ -111,7 +111,7 @@ pg_dump_version="$("$pg_bin/pg_dump" --version)"
 # --- Timing, alternating. ---------------------------------------------------------------------------
 snapshot="$work/schemalock.json"
 refresh_cmd=("$cli" schemalock refresh --quiet --database-url "$url" --snapshot "$snapshot")
-dump_cmd=("$pg_bin/pg_dump" --schema-only -h 127.0.0.1 -p "$port" -U postgres -d bench -f "$work/dump.sql")
+dump_cmd=("$pg_bin/pg_dump" --schema-only -h "$socket_dir" -p "$port" -U postgres -d bench -f "$work/dump.sql")
 # `check` reads the same catalogs and compares with the file (no drift here: it exits 0).
 check_cmd=("$cli" schemalock check --quiet --database-url "$url" --snapshot "$snapshot")
 

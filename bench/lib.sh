@@ -2,7 +2,9 @@
 # Source it from a script that has `set -euo pipefail` and is run from the workspace root.
 #
 #   bench_pg_bin             sets $pg_bin to the newest server .ci/setup-postgres.sh provides
-#   bench_cluster_start      starts a cluster in $work; sets $port, $psql (array) and a cleanup trap
+#   bench_cluster_start      starts a cluster in $work, reachable only through a private socket
+#                            ($socket_dir); sets $port, $psql (array) and a cleanup trap
+#   bench_url DB             prints the URL of database DB on that cluster
 #   bench_median             reads numbers on stdin, prints their median
 #   bench_target_dir         sets $target_dir to cargo's target directory
 #   bench_cli                builds cargo-schemalock in release mode; sets $cli (and $target_dir)
@@ -28,28 +30,54 @@ bench_pg_bin() {
 
 bench_cluster_start() {
     work="$(mktemp -d "${TMPDIR:-/tmp}/schemalock-bench.XXXXXX")"
+    # Reachable by nobody else: no TCP listener, and the only socket is in a directory of mode
+    # 0700 (mktemp's) owned by the server's user; `trust` applies to that socket alone.
+    socket_dir="$work/sock"
+    mkdir -m 700 "$socket_dir"
     run_as=()
     if [ "$(id -u)" = 0 ]; then
-        # PostgreSQL refuses root; the server runs as `postgres`, like the test harness.
+        # PostgreSQL refuses root; the server runs as `postgres`, like the test harness. Root
+        # still reaches the socket.
         run_as=(runuser -u postgres --)
-        chown postgres: "$work"
+        chown postgres: "$work" "$socket_dir"
     fi
-    port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+    # Only the number in the socket's name (.s.PGSQL.<port>): the directory is private.
+    port=5432
     trap bench_cluster_stop EXIT
     bench_log "initdb ($pg_bin)"
-    (cd "$work" && "${run_as[@]}" "$pg_bin/initdb" -D "$work/data" -U postgres --auth=trust \
-        --encoding=UTF8 --locale=C --no-sync >/dev/null)
+    (cd "$work" && "${run_as[@]}" "$pg_bin/initdb" -D "$work/data" -U postgres \
+        --auth-local=trust --auth-host=reject --encoding=UTF8 --locale=C --no-sync >/dev/null)
     cat >>"$work/data/postgresql.conf" <<CONF
-listen_addresses = '127.0.0.1'
+listen_addresses = ''
 port = $port
-unix_socket_directories = '$work'
+unix_socket_directories = '$socket_dir'
+unix_socket_permissions = 0700
 fsync = off
 synchronous_commit = off
 full_page_writes = off
 log_min_messages = warning
 CONF
     (cd "$work" && "${run_as[@]}" "$pg_bin/pg_ctl" -D "$work/data" -l "$work/server.log" -w -t 60 start >/dev/null)
-    psql=("$pg_bin/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U postgres)
+    psql=("$pg_bin/psql" -X -q -v ON_ERROR_STOP=1 -h "$socket_dir" -p "$port" -U postgres)
+    bench_cluster_check_private
+}
+
+# Fails unless the server is as private as the rules say: no TCP listener, `trust` on no network
+# address (every run checks, so a change to the settings above cannot slip through).
+bench_cluster_check_private() {
+    local listen open_rules
+    listen="$("${psql[@]}" -d postgres -At -c "SHOW listen_addresses")"
+    open_rules="$("${psql[@]}" -d postgres -At -c \
+        "SELECT count(*) FROM pg_hba_file_rules WHERE type <> 'local' AND auth_method = 'trust'")"
+    if [ -n "$listen" ] || [ "$open_rules" != 0 ]; then
+        bench_log "the benchmark cluster is reachable from the network (listen_addresses='$listen', $open_rules trust rules for network addresses)"
+        exit 2
+    fi
+}
+
+# The URL of database $1 on the cluster, through its socket.
+bench_url() {
+    echo "postgres://postgres@/$1?host=$socket_dir&port=$port"
 }
 
 bench_cluster_stop() {

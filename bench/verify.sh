@@ -39,7 +39,7 @@ bench_cluster_start
 "${psql[@]}" -d postgres -c "CREATE DATABASE bench" >/dev/null
 python3 bench/gen.py schema "$models" >"$work/schema.sql"
 "${psql[@]}" -d bench -f "$work/schema.sql" >/dev/null
-url="postgres://postgres@127.0.0.1:$port/bench"
+url="$(bench_url bench)"
 "$cli" schemalock refresh --quiet --database-url "$url" --snapshot "$work/schemalock.json"
 
 crate="$target_dir/bench/verify-$models"

@@ -37,7 +37,9 @@ with psql. No password is ever printed. Every wait on a server is bounded: --con
 (default: the URL's connect_timeout, else 10 s) and --read-timeout (default 60 s); inside the \
 read, --lock-timeout (default 5 s) for a table another session has locked (a migration \
 running), which is then named with the session holding it, and --statement-timeout (default \
-60 s) for each query. Durations are seconds (`30`, `2.5`) or have a unit (`500ms`, `5s`, `2m`).
+60 s) for each query; with --migrations, --migration-timeout (default 300 s) for each step of \
+building the shadow database (creating it, each migration file, dropping it). Durations are \
+seconds (`30`, `2.5`) or have a unit (`500ms`, `5s`, `2m`).
 
 Exit codes: 0 no differences, 1 differences found, 2 error (bad arguments, unreachable server, \
 failed login, missing database, unreadable snapshot, a table locked for too long).";
@@ -198,8 +200,8 @@ pub struct TimeoutArgs {
     #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
     pub connect_timeout: Option<Duration>,
 
-    /// The longest reading a live database's schema may take once connected, all its queries
-    /// together (the shadow database of --migrations is not bounded by it yet). Default: 60.
+    /// The longest reading a database's schema may take once connected, all its queries
+    /// together: a live database, or the shadow database of --migrations. Default: 60.
     #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
     pub read_timeout: Option<Duration>,
 
@@ -211,6 +213,11 @@ pub struct TimeoutArgs {
     /// The longest the server may spend on any one query of the read. Default: 60.
     #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
     pub statement_timeout: Option<Duration>,
+
+    /// With --migrations, the longest each step of building the shadow database may take:
+    /// creating it, applying one migration file, dropping it. Default: 300.
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
+    pub migration_timeout: Option<Duration>,
 }
 
 impl TimeoutArgs {
@@ -221,6 +228,7 @@ impl TimeoutArgs {
             read: self.read_timeout.unwrap_or(default.read),
             lock: self.lock_timeout.unwrap_or(default.lock),
             statement: self.statement_timeout.unwrap_or(default.statement),
+            migration: self.migration_timeout.unwrap_or(default.migration),
         }
     }
 }
@@ -352,6 +360,19 @@ mod tests {
                 .get()
                 .lock,
             Duration::from_secs(5)
+        );
+        let t = Cli::try_parse_from(["x", "refresh", "--migration-timeout", "2m"])
+            .unwrap()
+            .timeouts
+            .get();
+        assert_eq!(t.migration, Duration::from_secs(120));
+        assert_eq!(
+            Cli::try_parse_from(["x", "refresh"])
+                .unwrap()
+                .timeouts
+                .get()
+                .migration,
+            Duration::from_secs(300)
         );
         for (good, secs) in [
             ("1h", 3600.0),

@@ -154,6 +154,14 @@ impl Cleanup {
         self.run_once()
     }
 
+    /// Removes the action without running it: what it would undo is undone another way (a
+    /// database inside a local cluster that is being removed whole).
+    pub fn dismiss(mut self) {
+        if let Some(id) = self.id.take() {
+            self.registry.state().actions.retain(|(i, _, _)| *i != id);
+        }
+    }
+
     fn run_once(&mut self) -> Result<(), String> {
         let Some(id) = self.id.take() else {
             return Ok(());
@@ -262,6 +270,9 @@ mod tests {
         let failing = registry.register("c".into(), Box::new(|| Err("cannot remove c".into())));
         assert_eq!(failing.run().unwrap_err(), "cannot remove c");
         assert_eq!(*log.lock().unwrap(), ["a", "b"]);
+        registry
+            .register("dismissed".into(), recorder(&log, "dismissed"))
+            .dismiss();
 
         // A signal runs the rest, newest first, and a guard run afterwards never returns.
         let first = registry.register("first".into(), recorder(&log, "first"));

@@ -6,11 +6,11 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use postgres::error::SqlState;
-use schemalock_runtime::introspect::{self, Options, Read};
+use schemalock_runtime::introspect::{self, Options, Read, Steps};
 
 use crate::db::{
     self,
-    connect::{TimedOut, bounded, error_chain, seconds, timeouts},
+    connect::{TimedOut, bounded, error_chain, timed_out, timeouts},
     url::redact,
 };
 use crate::error::Error;
@@ -274,6 +274,9 @@ pub fn read_lenient(
     }
 }
 
+/// What may keep a read from answering.
+pub const READ_STALLED: &str = "the server may be stopped, overloaded, or waiting on a lock";
+
 /// Connects and reads, with progress; the reading (every query, and the second connection)
 /// within the read deadline, each lock wait and query within theirs. What the read could not see
 /// (a migration head the role may not read) is in the [`Read`]'s notices, for the command to say.
@@ -291,9 +294,11 @@ pub fn snapshot_of(
     progress.set(&format!("reading the schema of {shown}"));
     let deadlines = timeouts();
     let limit = deadlines.read;
+    let steps = Steps::default();
     let options = Options::default()
         .lock_timeout(deadlines.lock)
-        .statement_timeout(deadlines.statement);
+        .statement_timeout(deadlines.statement)
+        .steps(steps.clone());
     let (db_owned, schemas_owned) = (db.clone(), schemas.map(<[String]>::to_vec));
     let result = bounded(limit, move || {
         let (db, schemas) = (&db_owned, schemas_owned.as_deref());
@@ -305,11 +310,12 @@ pub fn snapshot_of(
     });
     drop(progress);
     let read = result.map_err(|TimedOut { after }| {
-        Error::new(format!(
-            "reading the schema of `{shown}` timed out: no answer within {} (the server may be \
-             stopped, overloaded, or waiting on a lock); check the server, or wait longer with \
-             `--read-timeout SECONDS`",
-            seconds(after)
+        Error::new(timed_out(
+            &format!("reading the schema of `{shown}`"),
+            after,
+            &steps.running(),
+            READ_STALLED,
+            "--read-timeout",
         ))
     })??;
     ui.detail(&format!(

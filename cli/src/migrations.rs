@@ -35,7 +35,7 @@ pub fn snapshot(
         database::refuse_tls(db)?;
     }
     let progress = ui.progress(&format!("reading migrations in {shown}"));
-    let on_progress = |p: shadow::Progress<'_>| match p {
+    let on_progress = |p: shadow::Progress| match p {
         shadow::Progress::Loaded { layout, migrations } => {
             ui.detail(&format!("{migrations} migrations, {layout:?} layout"));
         }

@@ -76,7 +76,7 @@ fn sqlx_on_a_server_given_by_url() {
     let Some(pg) = Cluster::start(15) else { return };
     let url = pg.url("postgres");
     let events = std::cell::RefCell::new(Vec::new());
-    let progress = |p: Progress<'_>| events.borrow_mut().push(format!("{p:?}"));
+    let progress = |p: Progress| events.borrow_mut().push(format!("{p:?}"));
     let s = snapshot_from_migrations_with(
         &fixture("sqlx"),
         &Options {
@@ -254,7 +254,7 @@ fn failing_migration_names_file_and_statement_and_cleans_up() {
 fn panic_still_drops_the_shadow_database() {
     let Some(pg) = Cluster::start(15) else { return };
     let url = pg.url("postgres");
-    let progress = |p: Progress<'_>| {
+    let progress = |p: Progress| {
         if let Progress::Applying { index: 2, .. } = p {
             panic!("boom");
         }

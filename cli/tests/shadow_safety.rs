@@ -14,7 +14,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::Duration;
 
-use schemalock_tests::os::{OUTSIDER, Outsider, Process, wait_for};
+mod common;
+
+use common::shadow_databases;
+use schemalock_tests::os::{OUTSIDER, Outsider, Process, Stopped, wait_for};
 use schemalock_tests::pg::{Cluster, find_bin_dir};
 
 /// Bounds on waits; generous, for a loaded 2-core machine.
@@ -66,11 +69,17 @@ struct Run {
 }
 
 fn spawn(migrations: &Path, url: Option<&str>, tmpdir: &Path) -> Run {
+    spawn_with(migrations, url, tmpdir, &[])
+}
+
+/// [`spawn`] with more arguments.
+fn spawn_with(migrations: &Path, url: Option<&str>, tmpdir: &Path, args: &[&str]) -> Run {
     let work = tempfile::tempdir().unwrap();
     let stderr = work.path().join("stderr");
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_cargo-schemalock"));
     cmd.args(["schemalock", "refresh", "--migrations"])
         .arg(migrations)
+        .args(args)
         .arg("--snapshot")
         .arg(work.path().join("s.json"))
         .current_dir(work.path())
@@ -211,16 +220,6 @@ fn sleeping_count(client: &mut postgres::Client) -> i64 {
         .get(0)
 }
 
-fn shadow_databases(pg: &Cluster) -> Vec<String> {
-    pg.psql(
-        "postgres",
-        "SELECT datname FROM pg_database WHERE datname LIKE 'schemalock\\_shadow\\_%' ORDER BY 1",
-    )
-    .lines()
-    .map(str::to_owned)
-    .collect()
-}
-
 /// Waits until a run's migration sleeps in a shadow database on `pg`.
 fn wait_for_remote_migration(run: &mut Run, pg: &Cluster, count: i64) {
     let mut client = pg.connect("postgres");
@@ -255,6 +254,11 @@ struct LocalRun {
 /// Starts a run whose migration sleeps on a local cluster, and waits for the sleep; `None`
 /// (skipped) without PostgreSQL 15, outside CI.
 fn sleeping_local_run() -> Option<LocalRun> {
+    sleeping_local_run_with(&[])
+}
+
+/// [`sleeping_local_run`] with more arguments.
+fn sleeping_local_run_with(args: &[&str]) -> Option<LocalRun> {
     if find_bin_dir(15).is_none() {
         assert!(!is_ci(), "PostgreSQL 15 is not installed");
         eprintln!("skipping: PostgreSQL 15 is not installed");
@@ -262,7 +266,7 @@ fn sleeping_local_run() -> Option<LocalRun> {
     }
     let root = tempfile::tempdir().unwrap();
     let tmpdir = tool_tmpdir();
-    let mut run = spawn(&sleeping_migrations(root.path()), None, tmpdir.path());
+    let mut run = spawn_with(&sleeping_migrations(root.path()), None, tmpdir.path(), args);
     let pm = wait_for_local_migration(&mut run, tmpdir.path());
     Some(LocalRun {
         root,
@@ -359,6 +363,46 @@ fn sigint_removes_the_local_cluster() {
         stderr.contains("interrupted by SIGINT: removing"),
         "{stderr}"
     );
+}
+
+/// The local cluster stopped (SIGSTOP, every process of it) in the middle of a migration: the
+/// step runs out, the tool exits 2 naming the migration, and the server (its stopped backends
+/// included) and its directory are gone without anyone resuming them.
+#[test]
+fn a_stopped_local_cluster_is_removed_when_its_step_runs_out() {
+    let Some(LocalRun {
+        root,
+        tmpdir,
+        mut run,
+        pm,
+    }) = sleeping_local_run_with(&["--migration-timeout", "20"])
+    else {
+        return;
+    };
+    let processes = pm.processes();
+    let mut stopped = Stopped::default();
+    for p in &processes {
+        stopped.stop(p.pid);
+    }
+    let status = run.wait();
+    let stderr = run.stderr();
+    assert_eq!(status.code(), Some(2), "{status}:\n{stderr}");
+    let migration = root.path().join("sleeping/1_slow.sql");
+    for needle in [
+        &format!("error: applying migration {} (1 of 1)", migration.display()),
+        "on a throwaway local cluster from ",
+        "timed out: no answer within 20 s",
+        "`--migration-timeout SECONDS`",
+    ] {
+        assert!(stderr.contains(needle), "{needle:?} not in\n{stderr}");
+    }
+    assert_all_gone(&processes, pm.port);
+    assert_eq!(
+        cluster_dirs(tmpdir.path()),
+        Vec::<PathBuf>::new(),
+        "{stderr}"
+    );
+    drop(stopped);
 }
 
 /// SIGTERM in the middle of a migration on a server given by URL drops the shadow database and

@@ -85,6 +85,8 @@ impl Outsider {
 /// The start time of a live process (clock ticks since boot), or `None` when it is gone or a
 /// zombie.
 pub use schemalock_cli::shadow::cluster::process_start_time as start_time;
+/// The parent and the children of a live process.
+pub use schemalock_cli::shadow::cluster::{children_of, parent_of};
 
 /// A process, identified by pid and start time so that a reused pid is not mistaken for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,26 +108,10 @@ impl Process {
 
     /// Its live children.
     pub fn children(&self) -> Vec<Process> {
-        let mut out = Vec::new();
-        for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-            let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse().ok()) else {
-                continue;
-            };
-            let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
-                continue;
-            };
-            let Some(close) = stat.rfind(')') else {
-                continue;
-            };
-            let ppid: Option<u32> = stat[close + 1..]
-                .split_whitespace()
-                .nth(1)
-                .and_then(|p| p.parse().ok());
-            if ppid == Some(self.pid) {
-                out.extend(Process::get(pid));
-            }
-        }
-        out
+        children_of(self.pid)
+            .into_iter()
+            .filter_map(Process::get)
+            .collect()
     }
 
     /// The TCP addresses it listens on (IPv4 and IPv6).
@@ -173,6 +159,41 @@ fn parse_proc_net_addr(s: &str) -> Option<SocketAddr> {
         _ => return None,
     };
     Some(SocketAddr::new(ip, port))
+}
+
+/// Processes stopped with SIGSTOP, as a server that hangs; resumed (SIGCONT) when dropped, also
+/// when an assertion failed: a stopped server cannot shut down. Processes that are gone by then
+/// are fine.
+#[derive(Debug, Default)]
+pub struct Stopped(Vec<u32>);
+
+impl Stopped {
+    /// Stops `pid` (the test's own process's or, as root, anyone's); one that has just ended
+    /// is left alone.
+    pub fn stop(&mut self, pid: u32) {
+        if signal("-STOP", pid) {
+            self.0.push(pid);
+        } else {
+            assert!(start_time(pid).is_none(), "kill -STOP {pid} failed");
+        }
+    }
+}
+
+impl Drop for Stopped {
+    fn drop(&mut self) {
+        for pid in self.0.drain(..) {
+            signal("-CONT", pid);
+        }
+    }
+}
+
+/// Sends `signal` (`-STOP`) to `pid` with `kill(1)`; whether it was delivered.
+fn signal(signal: &str, pid: u32) -> bool {
+    Command::new("kill")
+        .args([signal, &pid.to_string()])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 /// Polls `done` every 50 ms until it is true or `timeout` passed; panics saying what it waited

@@ -30,6 +30,11 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// largest schemas we test with takes well under a second; this leaves room for slow links and
 /// busy servers while still ending a hang.
 pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long each step of building a shadow database (creating or dropping it, applying one
+/// migration file) may take, unless told otherwise. On a new, empty database a migration file
+/// takes milliseconds to seconds (crates.io's 285 take a few seconds together); five minutes
+/// leaves room for extensions, seed data and busy servers while still ending a hang.
+pub const DEFAULT_MIGRATION_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// How long each wait on a server may last.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +48,9 @@ pub struct Timeouts {
     pub lock: Duration,
     /// Inside the read, the server's limit on each statement.
     pub statement: Duration,
+    /// Each step of building a shadow database: creating or dropping it, applying one migration
+    /// file.
+    pub migration: Duration,
 }
 
 impl Default for Timeouts {
@@ -53,6 +61,7 @@ impl Default for Timeouts {
             read: DEFAULT_READ_TIMEOUT,
             lock: Options::DEFAULT_LOCK_TIMEOUT,
             statement: Options::DEFAULT_STATEMENT_TIMEOUT,
+            migration: DEFAULT_MIGRATION_TIMEOUT,
         }
     }
 }
@@ -98,6 +107,23 @@ pub fn bounded<T: Send + 'static>(
     }
 }
 
+/// What a wait that ran out says: `WHAT timed out: no answer within 3 s to query `relations`
+/// (WHY); check the server, or wait longer with `FLAG SECONDS``. `running` are the steps of a
+/// read that were running then ([`schemalock_runtime::introspect::Steps`]).
+pub fn timed_out(what: &str, after: Duration, running: &[&str], why: &str, flag: &str) -> String {
+    let quoted: Vec<String> = running.iter().map(|s| format!("`{s}`")).collect();
+    let during = match quoted.as_slice() {
+        [] => String::new(),
+        [one] => format!(" to query {one}"),
+        [first @ .., last] => format!(" to queries {} and {last}", first.join(", ")),
+    };
+    format!(
+        "{what} timed out: no answer within {}{during} ({why}); check the server, or wait longer \
+         with `{flag} SECONDS`",
+        seconds(after)
+    )
+}
+
 /// `10 s`, `2.5 s`.
 pub fn seconds(d: Duration) -> String {
     let s = d.as_secs_f64();
@@ -132,11 +158,7 @@ pub fn parse(url: &str) -> Result<postgres::Config, String> {
 /// at most the connect deadline ([`timeouts`]).
 pub fn connect(config: &postgres::Config) -> Result<postgres::Client, ConnectError> {
     let mut config = config.clone();
-    let limit = timeouts()
-        .connect
-        .or(config.get_connect_timeout().copied())
-        .filter(|d| !d.is_zero())
-        .unwrap_or(DEFAULT_CONNECT_TIMEOUT);
+    let limit = connect_limit(&config);
     // Also per host, so that one silent host does not use up the time of the next.
     config.connect_timeout(limit);
     if config.get_application_name().is_none() {
@@ -160,6 +182,16 @@ pub fn connect(config: &postgres::Config) -> Result<postgres::Client, ConnectErr
         }),
         Err(TimedOut { after }) => Err(ConnectError::TimedOut { after }),
     }
+}
+
+/// How long [`connect`] waits to connect with `config`: `--connect-timeout`, else the
+/// configuration's `connect_timeout`, else [`DEFAULT_CONNECT_TIMEOUT`].
+pub fn connect_limit(config: &postgres::Config) -> Duration {
+    timeouts()
+        .connect
+        .or(config.get_connect_timeout().copied())
+        .filter(|d| !d.is_zero())
+        .unwrap_or(DEFAULT_CONNECT_TIMEOUT)
 }
 
 /// Why [`connect`] failed. Displays as what went wrong and what to try, without the server's
@@ -314,6 +346,29 @@ mod tests {
     fn a_panicking_worker_panics_the_caller() {
         let r = std::panic::catch_unwind(|| bounded(Duration::from_secs(5), || panic!("boom")));
         assert!(r.is_err());
+    }
+
+    #[test]
+    fn timeouts_say_what_was_running() {
+        let why = "the server may be stopped";
+        assert_eq!(
+            timed_out(
+                "reading",
+                Duration::from_secs(3),
+                &[],
+                why,
+                "--read-timeout"
+            ),
+            "reading timed out: no answer within 3 s (the server may be stopped); check the \
+             server, or wait longer with `--read-timeout SECONDS`"
+        );
+        let one = timed_out("x", Duration::from_secs(1), &["relations"], why, "--f");
+        assert!(
+            one.contains("within 1 s to query `relations` (the"),
+            "{one}"
+        );
+        let three = timed_out("x", Duration::from_secs(1), &["a", "b", "c"], why, "--f");
+        assert!(three.contains("to queries `a`, `b` and `c` ("), "{three}");
     }
 
     #[test]

@@ -7,6 +7,7 @@ use postgres::error::{ErrorPosition, SqlState};
 
 use super::layout::{Layout, Migration, Record};
 use super::split::{Statement, line_and_column, split};
+use super::watch::{Events, Step};
 use super::{Error, ErrorKind, Progress};
 
 /// A migration split into statements, with the reason it must run outside a transaction.
@@ -97,7 +98,9 @@ pub(crate) struct Target<'a> {
     /// The bin directory of a local cluster.
     pub local_bin: Option<&'a Path>,
     /// The server log of a local cluster, for errors that ended the connection.
-    pub server_log: Option<&'a dyn Fn() -> String>,
+    pub server_log: Option<&'a Path>,
+    /// The shadow database.
+    pub database: String,
 }
 
 /// The migration tool's own table, created before the first migration as the tool does.
@@ -237,14 +240,22 @@ fn needs_autocommit(e: &postgres::Error) -> bool {
 }
 
 /// Applies every migration in order, each in its own transaction when it can run in one.
+/// Each file is announced to `events` as a step of its own (bounded by the migration deadline)
+/// and as progress.
 pub(crate) fn apply(
     client: &mut postgres::Client,
     layout: Layout,
     plans: &[Plan<'_>],
     target: &Target<'_>,
-    progress: Option<&dyn Fn(Progress<'_>)>,
+    events: &Events,
 ) -> Result<(), Error> {
     if let Some(sql) = history_table_sql(layout) {
+        events.step(Step::server(format!(
+            "creating the {} table of {layout} in the shadow database {} on {}",
+            layout.history_table().unwrap_or_default(),
+            target.database,
+            target.description
+        )));
         client.batch_execute(sql).map_err(|e| {
             Error::new(
                 ErrorKind::Migration,
@@ -257,13 +268,19 @@ pub(crate) fn apply(
         })?;
     }
     for (i, plan) in plans.iter().enumerate() {
-        if let Some(p) = progress {
-            p(Progress::Applying {
-                index: i + 1,
-                total: plans.len(),
-                name: &plan.migration.name,
-            });
-        }
+        events.step(Step::migration(format!(
+            "applying migration {} ({} of {}) to the shadow database {} on {}",
+            plan.migration.path.display(),
+            i + 1,
+            plans.len(),
+            target.database,
+            target.description
+        )));
+        events.progress(Progress::Applying {
+            index: i + 1,
+            total: plans.len(),
+            name: plan.migration.name.clone(),
+        });
         let mut retried = None;
         if plan.autocommit.is_none() {
             match in_transaction(client, plan) {
@@ -409,7 +426,7 @@ fn migration_error(
     }
     if f.error.as_db_error().is_none() {
         if let Some(log) = target.server_log {
-            let log = log();
+            let log = super::cluster::read_log(log);
             let tail: Vec<&str> = log.lines().rev().take(20).collect();
             let tail: Vec<&str> = tail.into_iter().rev().collect();
             msg.push_str(&format!("\nserver log (end):\n{}", tail.join("\n")));

@@ -13,12 +13,15 @@
 //! never touched.
 
 use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use postgres::error::SqlState;
 
 use super::apply::driver_error_text;
-use super::{Error, ErrorKind, quote_ident};
+use super::{Error, ErrorKind, lock, quote_ident};
+use crate::cleanup::{self, Cleanup};
+use crate::db::connect::{TimedOut, bounded, seconds, timeouts};
 
 /// The prefix of every shadow database's name.
 pub(crate) const PREFIX: &str = "schemalock_shadow_";
@@ -155,6 +158,36 @@ pub(super) fn lock_new_name(client: &mut postgres::Client) -> Result<String, Err
         "cannot find a free name for the shadow database: five random advisory lock keys were \
          all taken",
     ))
+}
+
+/// Registers dropping the shadow database of `dropper` as a cleanup (see [`crate::cleanup`]),
+/// waiting at most the migration deadline: a stopped server must not keep the tool (or the
+/// signal handler) from ending. The database it could not drop stays marked as in use until
+/// this process ends; then the next run drops it. `url` is redacted from the messages.
+pub(super) fn register_drop(dropper: &Arc<Mutex<Dropper>>, url: Option<String>) -> Cleanup {
+    let (name, description) = {
+        let d = lock(dropper);
+        (d.name.clone(), d.description.clone())
+    };
+    let dropper = Arc::clone(dropper);
+    cleanup::register(format!("the shadow database {name}"), move || {
+        let limit = timeouts().migration;
+        let message = match bounded(limit, move || lock(&dropper).drop_database()) {
+            Ok(Ok(())) => return Ok(()),
+            Ok(Err(e)) => e,
+            Err(TimedOut { after }) => Error::new(
+                ErrorKind::TimedOut,
+                format!(
+                    "cannot drop the shadow database {name} on {description}: no answer within \
+                     {}; the next `cargo schemalock refresh --migrations` on that server drops \
+                     it once this run has ended, or drop it by hand with `DROP DATABASE {}`",
+                    seconds(after),
+                    quote_ident(&name)
+                ),
+            ),
+        };
+        Err(message.redacted(url.as_deref()).to_string())
+    })
 }
 
 /// Everything needed to drop the shadow database, from any thread: the admin session holding its

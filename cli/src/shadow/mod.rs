@@ -12,6 +12,11 @@
 //! introspects the result, and drops the database or the cluster, also when something failed,
 //! and on SIGINT, SIGTERM or SIGHUP when the CLI installed [`crate::cleanup`]'s handlers.
 //!
+//! Every wait on the server is bounded (`watch.rs`): the work runs on a worker thread that
+//! announces each step (connecting, preparing the server, creating the database, each migration
+//! file, reading the result); the caller waits for each at most its deadline, then fails naming
+//! the step, and drops the database (its wait bounded too) or removes the cluster at once.
+//!
 //! A file runs statement by statement outside a transaction when it asks to (sqlx's
 //! `-- no-transaction`, diesel's `run_in_transaction = false`, refinery's
 //! `-- refinery:noTransaction`), when it holds a statement PostgreSQL refuses inside a transaction
@@ -21,21 +26,23 @@
 //! in the same file (SQLSTATE 55P04; the transaction is rolled back and the file run again).
 
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use schemalock_runtime::Snapshot;
+use schemalock_runtime::introspect::{self, Steps};
 
 mod apply;
 pub mod cluster;
 mod database;
 pub mod layout;
 pub mod split;
+mod watch;
 
 pub use layout::{Layout, Migration};
 
-use crate::cleanup;
 use crate::url::redact_in;
+use watch::{Events, Step, Stop};
 
 /// What went wrong, broadly; [`Error`]'s message says exactly what and what to try.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,6 +60,8 @@ pub enum ErrorKind {
     LocalCluster,
     /// Reading the shadow database's schema failed.
     Introspect,
+    /// A step on the server did not end within its deadline.
+    TimedOut,
 }
 
 /// Why a snapshot could not be built from migrations. The message is lowercase, says what failed
@@ -93,26 +102,26 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {}
 
 /// Progress of [`snapshot_from_migrations_with`], for a progress indicator or `--verbose`.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
-pub enum Progress<'a> {
+pub enum Progress {
     /// The migrations were read: how many, in which layout.
     Loaded { layout: Layout, migrations: usize },
     /// A local cluster is being started from these binaries.
-    StartingCluster { bin: &'a Path },
+    StartingCluster { bin: PathBuf },
     /// The directory of a local cluster left by an earlier run that died was removed.
-    RemovedStaleCluster { dir: &'a Path },
+    RemovedStaleCluster { dir: PathBuf },
     /// A shadow database left by an earlier run that died was dropped.
-    DroppedAbandoned { name: &'a str },
+    DroppedAbandoned { name: String },
     /// A shadow database left by an earlier run that died could not be dropped.
-    KeptAbandoned { name: &'a str, reason: &'a str },
+    KeptAbandoned { name: String, reason: String },
     /// The shadow database was created.
-    CreatedDatabase { name: &'a str },
+    CreatedDatabase { name: String },
     /// Migration `index` of `total` (1-based) is being applied.
     Applying {
         index: usize,
         total: usize,
-        name: &'a str,
+        name: String,
     },
     /// The migrated database is being introspected.
     Introspecting,
@@ -133,8 +142,8 @@ pub struct Options<'a> {
     pub pg_bin: Option<&'a Path>,
     /// The layout of the migrations directory; `None` to detect it.
     pub layout: Option<Layout>,
-    /// Called as the work progresses.
-    pub progress: Option<&'a dyn Fn(Progress<'_>)>,
+    /// Called as the work progresses, always on the calling thread.
+    pub progress: Option<&'a dyn Fn(Progress)>,
 }
 
 impl fmt::Debug for Options<'_> {
@@ -167,21 +176,34 @@ pub fn snapshot_from_migrations(
     )
 }
 
-/// [`snapshot_from_migrations`] with every option.
+/// [`snapshot_from_migrations`] with every option. Every wait on the server is bounded (see
+/// `watch.rs`): connecting by the connect deadline, creating and dropping the shadow database and
+/// applying each migration file by the migration deadline, reading the result by the read
+/// deadline ([`crate::db::connect::timeouts`]).
 pub fn snapshot_from_migrations_with(dir: &Path, options: &Options<'_>) -> Result<Snapshot, Error> {
     run(dir, options).map_err(|e| e.redacted(options.database_url))
 }
 
 fn run(dir: &Path, options: &Options<'_>) -> Result<Snapshot, Error> {
     let (layout, migrations) = layout::load(dir, options.layout)?;
-    let plans = apply::plan(&migrations)?;
-    let progress = options.progress;
-    if let Some(p) = progress {
-        p(Progress::Loaded {
-            layout,
-            migrations: migrations.len(),
-        });
-    }
+    // Refused here, before any server work; the worker plans again from its own copy.
+    apply::plan(&migrations)?;
+    let progress = |p: Progress| {
+        if let Some(f) = options.progress {
+            f(p);
+        }
+    };
+    progress(Progress::Loaded {
+        layout,
+        migrations: migrations.len(),
+    });
+    let job = |server| Job {
+        server,
+        layout,
+        migrations,
+        schemas: options.schemas.map(<[String]>::to_vec),
+        url: options.database_url.map(str::to_owned),
+    };
     if let Some(url) = options.database_url {
         let config: postgres::Config = url.parse().map_err(|e| {
             Error::new(
@@ -196,10 +218,9 @@ fn run(dir: &Path, options: &Options<'_>) -> Result<Snapshot, Error> {
             description: format!("the server of {url}"),
             connect_hint: "check the URL (--database-url or DATABASE_URL), that the server is \
                            running and reachable, and the user name and password",
-            local_bin: None,
-            server_log: None,
+            local: None,
         };
-        return shadow(&server, layout, &plans, options);
+        return shadow(job(server), options.progress);
     }
 
     let bin = match options.pg_bin {
@@ -214,9 +235,7 @@ fn run(dir: &Path, options: &Options<'_>) -> Result<Snapshot, Error> {
             )
         })?,
     };
-    if let Some(p) = progress {
-        p(Progress::StartingCluster { bin: &bin });
-    }
+    progress(Progress::StartingCluster { bin: bin.clone() });
     let cluster = cluster::LocalCluster::start(&bin).map_err(|e| {
         Error::new(
             ErrorKind::LocalCluster,
@@ -226,24 +245,25 @@ fn run(dir: &Path, options: &Options<'_>) -> Result<Snapshot, Error> {
             ),
         )
     })?;
-    if let Some(p) = progress {
-        for dir in cluster.removed_stale_dirs() {
-            p(Progress::RemovedStaleCluster { dir });
-        }
+    for dir in cluster.removed_stale_dirs() {
+        progress(Progress::RemovedStaleCluster { dir: dir.clone() });
     }
-    let log = || cluster.server_log();
     let server = Server {
         admin: cluster.config("postgres"),
         description: format!("a throwaway local cluster from {}", bin.display()),
         connect_hint: "the local server may have stopped; see its log above",
-        local_bin: Some(&bin),
-        server_log: Some(&log),
+        local: Some(Local {
+            bin: bin.clone(),
+            log: cluster.log_path(),
+        }),
     };
-    let result = shadow(&server, layout, &plans, options);
-    if let Some(p) = progress {
-        p(Progress::CleaningUp);
-    }
-    let closed = cluster.close();
+    let result = shadow(job(server), options.progress);
+    progress(Progress::CleaningUp);
+    let closed = match &result {
+        // A server that stopped answering would keep a shutdown waiting too.
+        Err(e) if e.kind == ErrorKind::TimedOut => cluster.abort(),
+        _ => cluster.close(),
+    };
     let snapshot = result?;
     closed.map_err(|e| {
         Error::new(
@@ -255,16 +275,25 @@ fn run(dir: &Path, options: &Options<'_>) -> Result<Snapshot, Error> {
 }
 
 /// Where the shadow database goes.
-struct Server<'a> {
+struct Server {
     /// A connection to an existing database of the server (to create and drop the shadow).
     admin: postgres::Config,
+    /// "the server of URL" (unredacted: errors are redacted where they leave).
     description: String,
     connect_hint: &'static str,
-    local_bin: Option<&'a Path>,
-    server_log: Option<&'a dyn Fn() -> String>,
+    /// The throwaway local cluster it is, if it is one.
+    local: Option<Local>,
 }
 
-impl Server<'_> {
+/// A throwaway local cluster, for messages.
+struct Local {
+    /// Its bin directory.
+    bin: PathBuf,
+    /// Its server log.
+    log: PathBuf,
+}
+
+impl Server {
     /// The admin connection's configuration, with our application name.
     fn admin_config(&self) -> postgres::Config {
         let mut config = self.admin.clone();
@@ -272,6 +301,14 @@ impl Server<'_> {
             config.application_name("cargo-schemalock");
         }
         config
+    }
+
+    /// The step of connecting to `db` (the admin database when `None`).
+    fn connecting(&self, db: Option<&str>) -> Step {
+        Step::connect(
+            format!("connecting to {}{}", self.description, database_in(db)),
+            &self.admin_config(),
+        )
     }
 
     fn connect(&self, db: Option<&str>) -> Result<postgres::Client, Error> {
@@ -284,15 +321,20 @@ impl Server<'_> {
             let mut msg = format!(
                 "cannot connect to {}{}: {e}; {}",
                 self.description,
-                db.map(|d| format!(" (database {d})")).unwrap_or_default(),
+                database_in(db),
                 self.connect_hint
             );
-            if let Some(log) = self.server_log {
-                msg.push_str(&format!("\nserver log:\n{}", log()));
+            if let Some(local) = &self.local {
+                msg.push_str(&format!("\nserver log:\n{}", cluster::read_log(&local.log)));
             }
             Error::new(ErrorKind::Connect, msg)
         })
     }
+}
+
+/// ` (database NAME)`, or nothing for the admin database.
+fn database_in(db: Option<&str>) -> String {
+    db.map(|d| format!(" (database {d})")).unwrap_or_default()
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -301,7 +343,7 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 /// A failed statement on the admin session.
-fn admin_error(server: &Server<'_>, what: &str, e: &postgres::Error) -> Error {
+fn admin_error(server: &Server, what: &str, e: &postgres::Error) -> Error {
     Error::new(
         ErrorKind::Database,
         format!(
@@ -317,13 +359,68 @@ fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
-fn shadow(
-    server: &Server<'_>,
+/// Everything the worker needs, owned: it may outlive the caller's wait.
+struct Job {
+    server: Server,
     layout: Layout,
-    plans: &[apply::Plan<'_>],
-    options: &Options<'_>,
-) -> Result<Snapshot, Error> {
+    migrations: Vec<Migration>,
+    schemas: Option<Vec<String>>,
+    /// The URL given, to redact from messages of the cleanup, which may print them itself.
+    url: Option<String>,
+}
+
+/// Builds the shadow database on a worker thread, waiting for each step at most its limit, then
+/// drops the database (also when a step timed out; its own wait is bounded too).
+fn shadow(job: Job, progress: Option<&dyn Fn(Progress)>) -> Result<Snapshot, Error> {
+    let first = job.server.connecting(None);
+    let local = job.server.local.is_some();
+    let watched = watch::watch(first, progress, move |events| build(job, events));
+    if let Some(p) = progress {
+        p(Progress::CleaningUp);
+    }
+    let result = watched.result.map_err(|stop| match stop {
+        Stop::Failed(e) => e,
+        Stop::TimedOut(step) => Error::new(ErrorKind::TimedOut, step.timed_out()),
+    });
+    let dropped = match watched.cleanup {
+        // A database of a local cluster goes with the cluster, which is removed next: no need
+        // to wait on a server that just failed to answer.
+        Some(cleanup) if local && matches!(&result, Err(e) if e.kind == ErrorKind::TimedOut) => {
+            cleanup.dismiss();
+            Ok(())
+        }
+        // Through the guard: a signal arriving meanwhile waits for the drop to finish.
+        Some(cleanup) => cleanup
+            .run()
+            .map_err(|message| Error::new(ErrorKind::Database, message)),
+        None => Ok(()),
+    };
+    match (result, dropped) {
+        (Ok(snapshot), Ok(())) => Ok(snapshot),
+        (Err(e), Ok(())) | (Ok(_), Err(e)) => Err(e),
+        (Err(mut e), Err(d)) => {
+            e.message.push_str(&format!("\nalso, {d}"));
+            Err(e)
+        }
+    }
+}
+
+/// The worker's part: prepare the server, create the shadow database (handing its cleanup to the
+/// caller), apply the migrations, read the result. Each step is announced before it starts.
+fn build(job: Job, events: &Events) -> Result<Snapshot, Error> {
+    let Job {
+        server,
+        layout,
+        migrations,
+        schemas,
+        url,
+    } = job;
+    let plans = apply::plan(&migrations)?;
     let mut admin = server.connect(None)?;
+    events.step(Step::server(format!(
+        "preparing {} for the shadow database",
+        server.description
+    )));
     let (version_num, version): (i32, String) = admin
         .query_one(
             "SELECT current_setting('server_version_num')::int, current_setting('server_version')",
@@ -345,20 +442,18 @@ fn shadow(
             "SET statement_timeout = '{}'",
             database::ADMIN_STATEMENT_TIMEOUT
         ))
-        .map_err(|e| admin_error(server, "set a statement timeout on", &e))?;
+        .map_err(|e| admin_error(&server, "set a statement timeout on", &e))?;
     // Databases that runs killed before they could drop them: nobody holds their lock.
     let abandoned = database::drop_abandoned(&mut admin, version_num)
-        .map_err(|e| admin_error(server, "look for abandoned shadow databases on", &e))?;
-    if let Some(p) = options.progress {
-        for a in &abandoned {
-            match &a.dropped {
-                Ok(()) => p(Progress::DroppedAbandoned { name: &a.name }),
-                Err(reason) => p(Progress::KeptAbandoned {
-                    name: &a.name,
-                    reason,
-                }),
-            }
-        }
+        .map_err(|e| admin_error(&server, "look for abandoned shadow databases on", &e))?;
+    for a in abandoned {
+        events.progress(match a.dropped {
+            Ok(()) => Progress::DroppedAbandoned { name: a.name },
+            Err(reason) => Progress::KeptAbandoned {
+                name: a.name,
+                reason,
+            },
+        });
     }
     // The lock first, held by this session until the database is dropped: a database is never
     // without it while its run is alive.
@@ -373,15 +468,11 @@ fn shadow(
     }));
     // Registered before the database exists: a signal during CREATE DATABASE waits for it, then
     // drops it.
-    let guard = {
-        let dropper = Arc::clone(&dropper);
-        let url = options.database_url.map(str::to_owned);
-        cleanup::register(format!("the shadow database {name}"), move || {
-            lock(&dropper)
-                .drop_database()
-                .map_err(|e| e.redacted(url.as_deref()).to_string())
-        })
-    };
+    events.cleanup(database::register_drop(&dropper, url));
+    events.step(Step::server(format!(
+        "creating the shadow database {name} on {}",
+        server.description
+    )));
     let created = {
         let mut d = lock(&dropper);
         let admin = d.admin.as_mut().expect("connected");
@@ -394,7 +485,6 @@ fn shadow(
     if let Err(e) = created {
         // Nothing to drop: the database does not exist.
         lock(&dropper).dropped = true;
-        drop(guard);
         let mut msg = format!(
             "cannot create the shadow database {name} on {}: {}",
             server.description,
@@ -408,55 +498,47 @@ fn shadow(
         }
         return Err(Error::new(ErrorKind::Database, msg));
     }
-    if let Some(p) = options.progress {
-        p(Progress::CreatedDatabase { name: &name });
-    }
-    let result = (|| {
-        let target = apply::Target {
-            description: format!(
-                "{} (PostgreSQL {})",
-                server.description,
-                schemalock_runtime::introspect::numeric_version(&version)
-            ),
-            local_bin: server.local_bin,
-            server_log: server.server_log,
-        };
-        {
-            let mut client = server.connect(Some(&name))?;
-            apply::apply(&mut client, layout, plans, &target, options.progress)?;
-        }
-        if let Some(p) = options.progress {
-            p(Progress::Introspecting);
-        }
-        // A new session: settings made by the migrations (`SET search_path ...`) do not leak in.
+    events.progress(Progress::CreatedDatabase { name: name.clone() });
+    let target = apply::Target {
+        description: format!(
+            "{} (PostgreSQL {})",
+            server.description,
+            schemalock_runtime::introspect::numeric_version(&version)
+        ),
+        local_bin: server.local.as_ref().map(|l| l.bin.as_path()),
+        server_log: server.local.as_ref().map(|l| l.log.as_path()),
+        database: name.clone(),
+    };
+    {
+        events.step(server.connecting(Some(&name)));
         let mut client = server.connect(Some(&name))?;
-        schemalock_runtime::introspect::postgres::snapshot(&mut client, options.schemas).map_err(
-            |e| {
-                Error::new(
-                    ErrorKind::Introspect,
-                    format!(
-                        "reading the schema of the shadow database built from the migrations \
-                         failed: {e}"
-                    ),
-                )
-            },
-        )
-    })();
-    if let Some(p) = options.progress {
-        p(Progress::CleaningUp);
+        apply::apply(&mut client, layout, &plans, &target, events)?;
     }
-    // Through the guard: a signal arriving meanwhile waits for the drop to finish.
-    let dropped = guard
-        .run()
-        .map_err(|message| Error::new(ErrorKind::Database, message));
-    match (result, dropped) {
-        (Ok(snapshot), Ok(())) => Ok(snapshot),
-        (Err(e), Ok(())) | (Ok(_), Err(e)) => Err(e),
-        (Err(mut e), Err(d)) => {
-            e.message.push_str(&format!("\nalso, {d}"));
-            Err(e)
-        }
-    }
+    events.progress(Progress::Introspecting);
+    // A new session: settings made by the migrations (`SET search_path ...`) do not leak in.
+    events.step(server.connecting(Some(&name)));
+    let mut client = server.connect(Some(&name))?;
+    let deadlines = crate::db::connect::timeouts();
+    let steps = Steps::default();
+    let options = introspect::Options::default()
+        .lock_timeout(deadlines.lock)
+        .statement_timeout(deadlines.statement)
+        .steps(steps.clone());
+    events.step(Step::read(
+        format!("reading the schema of the shadow database {name} built from the migrations"),
+        steps,
+    ));
+    introspect::postgres::read(&mut client, schemas.as_deref(), &options)
+        .map(|read| read.snapshot)
+        .map_err(|e| {
+            Error::new(
+                ErrorKind::Introspect,
+                format!(
+                    "reading the schema of the shadow database built from the migrations failed: \
+                     {e}"
+                ),
+            )
+        })
 }
 
 #[cfg(test)]

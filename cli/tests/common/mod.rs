@@ -159,3 +159,14 @@ pub fn workdir() -> tempfile::TempDir {
         .tempdir()
         .unwrap()
 }
+
+/// The shadow databases of `refresh --migrations` on a server, by name.
+pub fn shadow_databases(pg: &Cluster) -> Vec<String> {
+    pg.psql(
+        "postgres",
+        "SELECT datname FROM pg_database WHERE datname LIKE 'schemalock\\_shadow\\_%' ORDER BY 1",
+    )
+    .lines()
+    .map(str::to_owned)
+    .collect()
+}

@@ -94,7 +94,7 @@ mod triggers;
 pub use self::assemble::{Missing, assemble, assemble_allowing_missing, numeric_version};
 pub use self::error::{Error, LockedRelation};
 pub use self::migration::{MIGRATION_PROBE, MIGRATION_TABLES, Notice, migration_head_query};
-pub use self::options::Options;
+pub use self::options::{Options, Steps};
 #[cfg(any(feature = "postgres", feature = "tokio-postgres", feature = "sqlx"))]
 pub use self::read::Read;
 

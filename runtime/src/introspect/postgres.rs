@@ -4,7 +4,7 @@ use ::postgres::Client;
 
 use super::assemble::Missing;
 use super::read::{self, Connection, Failure, Head, Read, Request, Transaction, ready};
-use super::{Error, Options, QUERIES, SESSION_SETTINGS};
+use super::{Error, Options, QUERIES, SESSION_SETTINGS, Steps};
 use crate::snapshot::Snapshot;
 
 impl From<::postgres::Error> for Error {
@@ -194,16 +194,18 @@ impl Transaction for BlockingTx<'_> {
     async fn catalog(
         &mut self,
         schemas: Option<&[String]>,
+        steps: &Steps,
     ) -> Result<Vec<Option<String>>, ::postgres::Error> {
         let (Some(helper), Some(id)) = (self.helper.as_deref_mut(), self.exported.as_deref())
         else {
-            return sequential(self.client, schemas);
+            return sequential(self.client, schemas, steps);
         };
-        if join(helper, &self.setup, id).is_err() {
+        let joined = steps.during_blocking("transaction setup", || join(helper, &self.setup, id));
+        if joined.is_err() {
             let _ = helper.batch_execute("ROLLBACK");
-            return sequential(self.client, schemas);
+            return sequential(self.client, schemas, steps);
         }
-        let result = parallel(self.client, helper, schemas);
+        let result = parallel(self.client, helper, schemas, steps);
         let _ = helper.batch_execute("ROLLBACK");
         result
     }
@@ -214,13 +216,24 @@ impl Transaction for BlockingTx<'_> {
     }
 }
 
+/// Runs catalog query `i` on `client`, marked in `steps`.
+fn query(
+    client: &mut Client,
+    i: usize,
+    schemas: Option<&[String]>,
+    steps: &Steps,
+) -> Result<Option<String>, ::postgres::Error> {
+    let q = QUERIES[i];
+    steps.during_blocking(q.name, || Ok(client.query_one(q.sql, &[&schemas])?.get(0)))
+}
+
 fn sequential(
     client: &mut Client,
     schemas: Option<&[String]>,
+    steps: &Steps,
 ) -> Result<Vec<Option<String>>, ::postgres::Error> {
-    QUERIES
-        .iter()
-        .map(|q| Ok(client.query_one(q.sql, &[&schemas])?.get(0)))
+    (0..QUERIES.len())
+        .map(|i| query(client, i, schemas, steps))
         .collect()
 }
 
@@ -249,12 +262,11 @@ fn parallel(
     client: &mut Client,
     helper: &mut Client,
     schemas: Option<&[String]>,
+    steps: &Steps,
 ) -> Result<Vec<Option<String>>, ::postgres::Error> {
     // The relations query is the largest by far; the rest together are about half of it.
     const LARGEST: usize = 1;
-    let run = |c: &mut Client, i: usize| -> Result<Option<String>, ::postgres::Error> {
-        Ok(c.query_one(QUERIES[i].sql, &[&schemas])?.get(0))
-    };
+    let run = |c: &mut Client, i: usize| query(c, i, schemas, steps);
     let (largest, rest) = std::thread::scope(|scope| {
         let other = scope.spawn(|| {
             (0..QUERIES.len())

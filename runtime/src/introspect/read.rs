@@ -14,7 +14,8 @@ use super::assemble::{Missing, assemble_results, parse};
 use super::error::LockedRelation;
 use super::migration::{Notice, Probe, Step};
 use super::{
-    Error, MIGRATION_PROBE, Options, QUERIES, Results, SESSION_SETTINGS, TRANSACTION_MODE, sql,
+    Error, MIGRATION_PROBE, Options, QUERIES, Results, SESSION_SETTINGS, Steps, TRANSACTION_MODE,
+    sql,
 };
 use crate::snapshot::Snapshot;
 
@@ -119,14 +120,16 @@ pub(crate) trait Transaction {
         schemas: Option<&[String]>,
     ) -> Result<Option<String>, Self::Error>;
 
-    /// The results of [`QUERIES`], in order, after [`SESSION_SETTINGS`] ran.
+    /// The results of [`QUERIES`], in order, after [`SESSION_SETTINGS`] ran, each marked in
+    /// `steps` while it runs.
     async fn catalog(
         &mut self,
         schemas: Option<&[String]>,
+        steps: &Steps,
     ) -> Result<Vec<Option<String>>, Self::Error> {
         let mut catalog = Vec::with_capacity(QUERIES.len());
         for q in QUERIES {
-            catalog.push(self.text_for(q.sql, schemas).await?);
+            catalog.push(steps.during(q.name, self.text_for(q.sql, schemas)).await?);
         }
         Ok(catalog)
     }
@@ -222,11 +225,15 @@ async fn read_once<C: Connection>(
     request: Request<'_>,
     options: &Options,
 ) -> Result<Read, Failure<C::Error>> {
-    let mut tx = conn.begin(&setup(options)).await.map_err(Failure::Driver)?;
-    let result = statements(&mut tx, request).await;
+    let steps = options.steps.clone().unwrap_or_default();
+    let mut tx = steps
+        .during("transaction setup", conn.begin(&setup(options)))
+        .await
+        .map_err(Failure::Driver)?;
+    let result = statements(&mut tx, request, &steps).await;
     // Read-only: rolling back loses nothing and also undoes the SET LOCALs. If the transaction
     // broke, the rollback error is less interesting than the first one.
-    let end = tx.rollback().await;
+    let end = steps.during("rollback", tx.rollback()).await;
     let (results, notices) = result?;
     end.map_err(Failure::Driver)?;
     Ok(Read {
@@ -239,29 +246,37 @@ async fn read_once<C: Connection>(
 async fn statements<T: Transaction>(
     tx: &mut T,
     request: Request<'_>,
+    steps: &Steps,
 ) -> Result<(Results, Vec<Notice>), Failure<T::Error>> {
     let (migration_head, notices) = match request.head {
         Head::Skip => (None, Vec::new()),
         Head::Read => {
             let probe = Probe::parse(
-                tx.text(MIGRATION_PROBE)
+                steps
+                    .during("migration probe", tx.text(MIGRATION_PROBE))
                     .await
                     .map_err(Failure::Driver)?
                     .as_deref(),
             )?;
             let mut answers = Vec::new();
             while let Step::Query(sql) = probe.step(&answers) {
-                answers.push(tx.text(sql).await.map_err(Failure::Driver)?);
+                let answer = steps.during("migration head", tx.text(sql)).await;
+                answers.push(answer.map_err(Failure::Driver)?);
             }
             probe.outcome(&answers)
         }
     };
     // One round trip: the sooner the catalog queries run, the fewer objects can be dropped
     // between the snapshot and the printing.
-    tx.execute(&SESSION_SETTINGS.join("; "))
+    let settings = SESSION_SETTINGS.join("; ");
+    steps
+        .during("session settings", tx.execute(&settings))
         .await
         .map_err(Failure::Driver)?;
-    let catalog = tx.catalog(request.schemas).await.map_err(Failure::Driver)?;
+    let catalog = tx
+        .catalog(request.schemas, steps)
+        .await
+        .map_err(Failure::Driver)?;
     Ok((
         Results {
             catalog,
@@ -331,8 +346,11 @@ async fn locked<C: Connection>(
     schemas: Option<&[String]>,
     options: &Options,
 ) -> Result<Vec<LockedRelation>, Failure<C::Error>> {
+    let steps = options.steps.clone().unwrap_or_default();
     let mut tx = conn.begin(&setup(options)).await.map_err(Failure::Driver)?;
-    let text = tx.text_for(sql::LOCKS, schemas).await;
+    let text = steps
+        .during("locks", tx.text_for(sql::LOCKS, schemas))
+        .await;
     let _ = tx.rollback().await;
     let raw: Vec<RawLock> = parse("locks", text.map_err(Failure::Driver)?.as_deref())?;
     Ok(raw

@@ -58,7 +58,7 @@ pub use install::{
     find_bin_dir_from, running_as_root, server_user, server_user_for,
 };
 use process::DeathSignal;
-pub use process::start_time as process_start_time;
+pub use process::{children_of, parent_of, start_time as process_start_time};
 use server::{Shared, lock};
 
 /// How long the server may take to start or stop.
@@ -133,6 +133,11 @@ fn free_port() -> Result<u16, ClusterError> {
     l.local_addr()
         .map(|a| a.port())
         .map_err(|e| ClusterError::new(format!("cannot find a free port on 127.0.0.1: {e}")))
+}
+
+/// A server log ([`LocalCluster::log_path`]) so far, or why there is none.
+pub fn read_log(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| format!("(no log: {e})"))
 }
 
 /// stdout and stderr of a finished command.
@@ -347,7 +352,7 @@ impl LocalCluster {
 
     /// The server log so far.
     pub fn server_log(&self) -> String {
-        std::fs::read_to_string(self.log_path()).unwrap_or_else(|e| format!("(no log: {e})"))
+        read_log(&self.log_path())
     }
 
     /// The bin directory the server runs from.
@@ -601,6 +606,14 @@ impl LocalCluster {
             Some(cleanup) => cleanup.run().map_err(ClusterError::new),
             None => Ok(()),
         }
+    }
+
+    /// Ends the server and its backends at once (SIGKILL), without waiting for a shutdown, and
+    /// deletes its directory: for a server that stopped answering, which a shutdown would wait
+    /// for in vain.
+    pub fn abort(self) -> Result<(), ClusterError> {
+        self.shared.kill();
+        self.close()
     }
 
     /// Who runs the server, for messages: "user `postgres`" or "this user".

@@ -83,18 +83,74 @@ pub(super) fn spawn_tied(cmd: Command) -> io::Result<Child> {
         .map_err(|_| io::Error::other("the spawner thread is gone"))?
 }
 
+/// Ends `child`, a postmaster, and its children (the backends) at once with SIGKILL, which also
+/// ends stopped ones, then reaps `child`. The backends lead process groups of their own, so
+/// they are found by their parent (Linux); elsewhere only `child` ends, and its backends end
+/// when they notice it is gone.
+pub(super) fn kill_with_children(child: &mut Child) {
+    #[cfg(target_os = "linux")]
+    if let Ok(pid) = libc::pid_t::try_from(child.id()) {
+        // Stopped first, so that it forks no child between the listing and its end.
+        // SAFETY: kill has no memory-safety preconditions.
+        unsafe {
+            libc::kill(pid, libc::SIGSTOP);
+        }
+        for c in children_of(child.id()) {
+            if let Ok(c) = libc::pid_t::try_from(c) {
+                // SAFETY: as above.
+                unsafe {
+                    libc::kill(c, libc::SIGKILL);
+                }
+            }
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// The fields of `/proc/<pid>/stat` after the command name: state, parent, ... (Linux).
+#[cfg(target_os = "linux")]
+fn stat_fields(pid: u32) -> Option<Vec<String>> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // `pid (comm) state ppid ...`: comm may hold spaces and parentheses; fields after the last
+    // `)` are plain.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    Some(rest.split_whitespace().map(str::to_owned).collect())
+}
+
+/// The parent of a live process (Linux; `None` elsewhere, or when it is gone).
+pub fn parent_of(pid: u32) -> Option<u32> {
+    #[cfg(target_os = "linux")]
+    {
+        stat_fields(pid)?.get(1)?.parse().ok()
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = pid;
+        None
+    }
+}
+
+/// The live children of a process (Linux; none elsewhere).
+pub fn children_of(pid: u32) -> Vec<u32> {
+    std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse().ok())
+        .filter(|&child| parent_of(child) == Some(pid))
+        .collect()
+}
+
 /// The identity of a live process: its start time in clock ticks since boot (Linux), `Some(0)`
 /// where that is unknown; `None` when there is no such process (or it is a zombie: dead, and
 /// waiting for a parent that may never reap it).
 pub fn start_time(pid: u32) -> Option<u64> {
     #[cfg(target_os = "linux")]
     {
-        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-        // `pid (comm) state ppid ...`: comm may hold spaces and parentheses; fields after the
-        // last `)` are plain. State is field 3, start time field 22.
-        let rest = &stat[stat.rfind(')')? + 1..];
-        let fields: Vec<&str> = rest.split_whitespace().collect();
-        if matches!(fields.first(), Some(&"Z") | Some(&"X")) {
+        // State is field 3, start time field 22.
+        let fields = stat_fields(pid)?;
+        if matches!(fields.first().map(String::as_str), Some("Z") | Some("X")) {
             return None;
         }
         fields.get(19)?.parse().ok()

@@ -77,14 +77,22 @@ impl Shared {
                 Ok(())
             }
             Some(problem) => {
-                // The server is our child: end it rather than leave it running.
-                let _ = child.kill();
-                let _ = child.wait();
+                // The server is our child: end it and its backends rather than leave them
+                // running (or stopped).
+                process::kill_with_children(&mut child);
                 Err(ClusterError::new(format!(
                     "pg_ctl stop failed for the PostgreSQL in {} (the server was killed): {problem}",
                     self.root.display()
                 )))
             }
+        }
+    }
+
+    /// Ends the server and its backends at once, without a shutdown: for a server that no
+    /// longer answers (a stopped backend never ends on a shutdown request).
+    pub(super) fn kill(&self) {
+        if let Some(mut child) = lock(&self.server).take() {
+            process::kill_with_children(&mut child);
         }
     }
 
