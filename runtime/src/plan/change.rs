@@ -82,6 +82,7 @@ pub(crate) fn plan_report(p: &mut Planner<'_>, report: &Report) -> Result<(), Er
             set_not_null(p, &schema, &table, &c);
         }
     }
+    super::members::plan(p, &source);
     recreate_dropped_views(p);
     Ok(())
 }
@@ -216,7 +217,8 @@ pub(crate) fn drop_sequence(p: &mut Planner<'_>, schema: &str, name: &str) {
             Phase::DropSequences,
             object("sequence", schema, None, name),
             format!("drop sequence `{}`", qualified(schema, name)),
-            format!("DROP SEQUENCE {}", qualified(schema, name)),
+            // A sequence owned by a dropped column or table is already gone.
+            format!("DROP SEQUENCE IF EXISTS {}", qualified(schema, name)),
         )
         .hazard(
             HazardKind::DeletesData,
@@ -337,7 +339,12 @@ fn views_reading(source: &Snapshot, schema: &str, table: &str) -> Vec<(String, S
 
 /// Drops the views that read `schema.table` (a column of it changes type or goes away); they
 /// are created again from the target at the end.
-fn drop_views_reading(p: &mut Planner<'_>, source: &Snapshot, schema: &str, table: &str) {
+pub(crate) fn drop_views_reading(
+    p: &mut Planner<'_>,
+    source: &Snapshot,
+    schema: &str,
+    table: &str,
+) {
     for (s, n) in views_reading(source, schema, table) {
         if let Some(t) = source.table(&s, &n) {
             drop_view(p, &s, &n, t);
@@ -1076,10 +1083,29 @@ fn using_for(
         .find(|u| u.matches(schema, table, &from.name))
     {
         Some(u) => (u.expression.clone(), true),
-        None => (
-            format!("{}::{}", quote_ident(&from.name), to.type_display),
-            false,
-        ),
+        None => {
+            // PostgreSQL casts between these only through text (an enum from a string, a
+            // boolean to an enum): the values are then checked against the new type.
+            let through_text = |c: &Column| {
+                !c.array
+                    && (c.type_name == "bool"
+                        || matches!(
+                            p.target.type_kind(&c.type_schema, &c.type_name),
+                            crate::snapshot::TypeKind::Enum(_)
+                        ))
+            };
+            let text = if (through_text(from) || through_text(to))
+                && !matches!(from.type_name.as_str(), "text" | "varchar" | "bpchar")
+            {
+                "::text"
+            } else {
+                ""
+            };
+            (
+                format!("{}{text}::{}", quote_ident(&from.name), to.type_display),
+                false,
+            )
+        }
     }
 }
 

@@ -26,6 +26,7 @@ mod change;
 mod create;
 mod deps;
 pub mod hazard;
+mod members;
 mod order;
 mod preflight;
 mod rename;

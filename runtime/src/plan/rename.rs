@@ -748,14 +748,38 @@ pub(crate) fn suggest(p: &mut Planner<'_>, source: &Snapshot, report: &Report) {
         }
     }
     for ((schema, table), (added, dropped)) in columns {
+        let target_table = p.target.table(&schema, &table);
+        let source_table = source.table(&schema, &table);
         for old in &dropped {
-            let new = if added.len() == 1 && dropped.len() == 1 {
-                Some(added[0].as_str())
-            } else {
-                crate::suggest::closest(old, added.iter().map(String::as_str))
-                    .first()
-                    .copied()
+            // The added column of the same type where the dropped one was, or with a close name,
+            // or the only one.
+            let old_col = source_table.and_then(|t| t.column(old));
+            let same_type: Vec<&String> = added
+                .iter()
+                .filter(|n| {
+                    let new_col = target_table.and_then(|t| t.column(n));
+                    matches!((old_col, new_col), (Some(o), Some(n)) if o.type_display == n.type_display)
+                })
+                .collect();
+            let position = |t: Option<&Table>, n: &str| {
+                t.and_then(|t| t.columns.iter().position(|c| c.name == n))
             };
+            let in_place = same_type
+                .iter()
+                .find(|n| {
+                    position(target_table, n).is_some()
+                        && position(target_table, n) == position(source_table, old)
+                })
+                .map(|n| n.as_str());
+            let new = in_place.or_else(|| {
+                if added.len() == 1 && dropped.len() == 1 {
+                    Some(added[0].as_str())
+                } else {
+                    crate::suggest::closest(old, added.iter().map(String::as_str))
+                        .first()
+                        .copied()
+                }
+            });
             let Some(new) = new else { continue };
             let path = if schema == "public" {
                 quote_path(&[&table, old])

@@ -1,6 +1,8 @@
 //! Unit tests of the planner on small snapshots; plans applied to real servers are in
 //! `tests/tests/plan_*.rs`.
 
+use std::collections::BTreeSet;
+
 use super::*;
 use crate::snapshot::{
     Column, EnumType, Index, IndexKey, KeyConstraint, RelationKind, Schema, Table,
@@ -139,4 +141,205 @@ fn nothing_to_do_is_an_empty_plan() {
         p.script(&ScriptOptions::default())
             .contains("Nothing to do")
     );
+}
+
+/// One plan that runs `kind`, for each kind: the hazard is reported with its detail, refused
+/// by default, allowed by its name (and by `all`), and only that one is needed for it.
+#[test]
+fn every_hazard_kind_is_reported_refused_and_allowed_by_name() {
+    use crate::snapshot::{Extension, Function, FunctionKind, Policy, Volatility};
+    let base = || {
+        let mut t = table(vec![col("id", "integer", false), col("note", "text", true)]);
+        t.indexes.push(Index {
+            keys: vec![IndexKey {
+                column: Some("note".into()),
+                ..Default::default()
+            }],
+            method: "btree".into(),
+            name: "t_note_idx".into(),
+            ..Default::default()
+        });
+        let mut s = snapshot(vec![("t", t)]);
+        s.extensions.insert(
+            "pg_trgm".into(),
+            Extension {
+                schema: "public".into(),
+                version: "1.5".into(),
+            },
+        );
+        s.schemas.get_mut("public").unwrap().functions.insert(
+            "f()".into(),
+            Function {
+                aggregate: None,
+                arguments: String::new(),
+                body: Some("SELECT 1".into()),
+                config: vec![],
+                cost: None,
+                kind: FunctionKind::Function,
+                language: "sql".into(),
+                leakproof: false,
+                library: None,
+                parallel: None,
+                returns: Some("integer".into()),
+                rows: None,
+                security_definer: false,
+                sql_body: None,
+                strict: false,
+                support: None,
+                volatility: Volatility::Immutable,
+            },
+        );
+        s
+    };
+    fn t(s: &mut Snapshot) -> &mut Table {
+        s.schemas
+            .get_mut("public")
+            .unwrap()
+            .tables
+            .get_mut("t")
+            .unwrap()
+    }
+    fn add_index(s: &mut Snapshot) {
+        let tb = t(s);
+        let mut i = tb.indexes[0].clone();
+        i.name = "t_id_idx".into();
+        i.keys[0].column = Some("id".into());
+        tb.indexes.push(i);
+    }
+    type Change = fn(&mut Snapshot);
+    let cases: Vec<(HazardKind, Change, Vec<Rename>)> = vec![
+        (
+            HazardKind::DeletesData,
+            |s| t(s).columns.truncate(1),
+            vec![],
+        ),
+        (
+            HazardKind::RewritesTable,
+            |s| t(s).columns[0].type_display = "bigint".into(),
+            vec![],
+        ),
+        (
+            HazardKind::AccessExclusiveLock,
+            |s| t(s).columns[0].type_display = "bigint".into(),
+            vec![],
+        ),
+        // Partitioned on both sides (see below): a new index cannot be built concurrently.
+        (HazardKind::BlocksWrites, add_index, vec![]),
+        (HazardKind::BuildsIndex, add_index, vec![]),
+        (HazardKind::DropsIndex, |s| t(s).indexes.clear(), vec![]),
+        (
+            HazardKind::ValidatesData,
+            |s| t(s).columns[1].nullable = false,
+            vec![],
+        ),
+        (
+            HazardKind::CastMayFail,
+            |s| {
+                let c = &mut t(s).columns[1];
+                c.type_display = "integer".into();
+                c.type_name = "int4".into();
+            },
+            vec![],
+        ),
+        (HazardKind::NotTransactional, add_index, vec![]),
+        (
+            HazardKind::BreaksClients,
+            |s| t(s).columns[1].name = "body".into(),
+            vec![Rename::parse("t.note=body").unwrap()],
+        ),
+        (
+            HazardKind::RecreatesObject,
+            |s| {
+                let f = s
+                    .schemas
+                    .get_mut("public")
+                    .unwrap()
+                    .functions
+                    .get_mut("f()")
+                    .unwrap();
+                f.returns = Some("bigint".into());
+            },
+            vec![],
+        ),
+        (
+            HazardKind::ChangesBehavior,
+            |s| {
+                let f = s
+                    .schemas
+                    .get_mut("public")
+                    .unwrap()
+                    .functions
+                    .get_mut("f()")
+                    .unwrap();
+                f.body = Some("SELECT 2".into());
+            },
+            vec![],
+        ),
+        (
+            HazardKind::UntrackedDependencies,
+            |s| {
+                t(s).policies.push(Policy {
+                    command: "select".into(),
+                    name: "mine".into(),
+                    restrictive: false,
+                    roles: vec!["app_reader".into()],
+                    using: Some("true".into()),
+                    with_check: None,
+                })
+            },
+            vec![],
+        ),
+        (
+            HazardKind::ExtensionUpgrade,
+            |s| s.extensions.get_mut("pg_trgm").unwrap().version = "1.6".into(),
+            vec![],
+        ),
+    ];
+    let mut seen = BTreeSet::new();
+    for (kind, change, renames) in cases {
+        let mut from = base();
+        if kind == HazardKind::BlocksWrites {
+            t(&mut from).kind = RelationKind::PartitionedTable;
+        }
+        let mut to = from.clone();
+        change(&mut to);
+        let options = Options {
+            renames,
+            ..Options::default()
+        };
+        let p = plan(&from, &to, &options).unwrap();
+        let step = p
+            .steps
+            .iter()
+            .find(|s| s.hazards.iter().any(|h| h.kind == kind))
+            .unwrap_or_else(|| panic!("{kind} not reported: {:?}", sql(&p)));
+        let hazard = step.hazards.iter().find(|h| h.kind == kind).unwrap();
+        assert!(!hazard.detail.is_empty());
+        assert!(p.refused(&Allowed::Nothing).contains(&kind), "{kind}");
+        assert!(
+            !p.refused(&Allowed::Kinds(vec![kind])).contains(&kind),
+            "{kind}"
+        );
+        assert!(p.refused(&Allowed::All).is_empty());
+        let by_name = Allowed::parse(
+            &p.hazard_kinds()
+                .iter()
+                .map(|k| k.name())
+                .collect::<Vec<_>>()
+                .join(","),
+        )
+        .unwrap();
+        assert!(p.refused(&by_name).is_empty(), "{kind}");
+        // The script names it.
+        let script = p.script(&ScriptOptions::default());
+        assert!(script.contains(&format!("hazard {kind}: ")), "{script}");
+        seen.insert(kind);
+    }
+    assert_eq!(seen.len(), HazardKind::ALL.len(), "a case for every kind");
+    let err = Allowed::parse("deletes-data,rewrite-table").unwrap_err();
+    assert!(
+        err.contains("unknown hazard `rewrite-table`; did you mean `rewrites-table`?"),
+        "{err}"
+    );
+    assert_eq!(Allowed::parse("all").unwrap(), Allowed::All);
 }
