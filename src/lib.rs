@@ -1,8 +1,10 @@
 //! schemalock: make a stale PostgreSQL schema a compile error.
 //!
-//! Derive [`Table`] on a model struct and [`PgEnum`] on a Rust enum; at compile time each is
-//! checked against the committed schema snapshot (`schemalock.json`), and every mismatch is an
-//! error on the field or variant it concerns. See the README for the whole tour.
+//! Derive [`Table`](macro@Table) on a model struct and [`PgEnum`](macro@PgEnum) on a Rust enum;
+//! at compile time each is checked against the committed schema snapshot (`schemalock.json`),
+//! and every mismatch is an error on the field or variant it concerns. The derives' pages list
+//! their attributes and every check. At startup, [`verify`] checks the live database against the
+//! same models with the same rules.
 //!
 //! ```ignore
 //! #[derive(schemalock::Table, sqlx::FromRow)]
@@ -14,22 +16,42 @@
 //!     confidence: f64,
 //! }
 //! ```
+//!
+//! What this crate offers:
+//!
+//! - the derives, [`Table`](macro@Table) and [`PgEnum`](macro@PgEnum), and the metadata they
+//!   record ([`Table`](trait@Table), [`PgEnum`](trait@PgEnum), [`TableMeta`], [`EnumMeta`]);
+//! - [`PgCompatible`], [`Accepts`], [`PgTypeRef`] and the [`builtin`] types: which column types a
+//!   Rust type reads, implemented for your own types;
+//! - [`verify`]: the live database against the models, at startup or in a health check;
+//! - [`snapshot`]: the snapshot file's model ([`Snapshot`]), and [`diff`]: what differs between
+//!   two snapshots, with the text `cargo schemalock` prints;
+//! - [`ident`]: how PostgreSQL needs a name written in SQL;
+//! - `introspect` (feature `introspect`, and every driver feature): a snapshot read from a live
+//!   database.
+#![warn(missing_docs)]
 
 pub use schemalock_macros::{PgEnum, Table};
-pub use schemalock_runtime::meta::{
-    ColumnMeta, EnumMeta, PgEnum, Registration, Table, TableMeta, registered_enums,
-    registered_tables,
-};
-pub use schemalock_runtime::pgtype::{Accepts, PgCompatible, PgTypeRef};
-pub use schemalock_runtime::snapshot::{Snapshot, SnapshotError};
-pub use schemalock_runtime::{check, ident, pgtype, snapshot, verify};
+pub use schemalock_runtime::meta::{ColumnMeta, EnumMeta, PgEnum, Table, TableMeta};
+pub use schemalock_runtime::types::{Accepts, PgCompatible, PgTypeRef, builtin};
+pub use schemalock_runtime::{Snapshot, SnapshotError};
+pub use schemalock_runtime::{diff, ident, verify};
 
-/// Not public API: the paths generated code uses.
-#[doc(hidden)]
-pub mod __private {
-    pub use schemalock_runtime::__private::*;
-    pub use schemalock_runtime::meta::{
-        ColumnMeta, EnumMeta, PgEnum, Registration, Table, TableMeta,
+#[cfg(feature = "introspect")]
+pub use schemalock_runtime::introspect;
+
+/// The snapshot file's model: a committed, reviewable description of a PostgreSQL schema.
+/// `cargo schemalock refresh` writes it; the derives read it. The format is documented in
+/// `docs/snapshot-format.md`.
+pub mod snapshot {
+    pub use schemalock_runtime::snapshot::{
+        Attribute, Check, Column, Composite, DEFAULT_FILE_NAME, DeclaredType, Domain, EnumType,
+        Extension, FORMAT_VERSION, ForeignKey, Generated, Identity, Index, IndexKey, KeyConstraint,
+        MigrationHead, Reference, RelationKind, SNAPSHOT_ENV, Schema, Snapshot, SnapshotError,
+        Table, TypeKind,
     };
-    pub use schemalock_runtime::pgtype::{Accepts, PgCompatible};
 }
+
+/// Not public API: the paths generated code names.
+#[doc(hidden)]
+pub use schemalock_runtime::__private;

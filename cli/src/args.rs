@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::db::connect::Timeouts;
+use crate::db::wait::Timeouts;
 
 const ABOUT: &str =
     "Refresh the schemalock snapshot from PostgreSQL or migrations, check drift, diff schemas.";
@@ -89,139 +89,146 @@ file's schemas unless --schema is given. Exit codes: 0 same schema, 1 difference
     propagate_version = true,
     arg_required_else_help = true
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     /// Print only results and errors: no progress, no informational lines.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
-    pub quiet: bool,
+    pub(crate) quiet: bool,
 
     /// Also say where the database URL and the snapshot came from, and what was read.
     #[arg(short, long, global = true)]
-    pub verbose: bool,
+    pub(crate) verbose: bool,
 
     #[command(flatten)]
-    pub timeouts: TimeoutArgs,
+    pub(crate) timeouts: TimeoutArgs,
 
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
+/// The commands.
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Write the snapshot from a database or from migrations (or, with --check, compare).
-    #[command(after_help = REFRESH_AFTER_HELP)]
+    #[command(
+        after_help = REFRESH_AFTER_HELP,
+        mut_arg("snapshot", |a| a.help("The snapshot file to write (or compare with --check)"))
+    )]
     Refresh(RefreshArgs),
     /// Compare the snapshot with a live database: exit 1 on drift.
-    #[command(after_help = CHECK_AFTER_HELP)]
-    Check(CheckArgs),
+    #[command(
+        after_help = CHECK_AFTER_HELP,
+        mut_arg("schemas", |a| a.help(
+            "Compare only this schema; repeat for several. Default: the snapshot's schemas"
+        ))
+    )]
+    Check {
+        #[command(flatten)]
+        files: Files,
+
+        #[command(flatten)]
+        compare: Compare,
+    },
     /// Compare two schemas, each a snapshot file or a postgres:// URL.
     #[command(after_help = DIFF_AFTER_HELP)]
     Diff(DiffArgs),
 }
 
+/// The flags of `refresh`.
 #[derive(Debug, Args)]
-pub struct RefreshArgs {
+pub(crate) struct RefreshArgs {
     #[command(flatten)]
-    pub database: DatabaseArgs,
-
-    /// The snapshot file to write (or compare with --check).
-    #[arg(long, value_name = "PATH")]
-    pub snapshot: Option<PathBuf>,
+    pub(crate) files: Files,
 
     /// A schema to describe; repeat for several. Default: every schema that is not a system or
     /// extension schema.
     #[arg(long = "schema", value_name = "NAME")]
-    pub schemas: Vec<String>,
+    pub(crate) schemas: Vec<String>,
 
     /// Build the snapshot from this migrations directory, applied to a fresh temporary database:
     /// on the server of the database URL when there is one, else on a throwaway local cluster.
     #[arg(long, value_name = "DIR")]
-    pub migrations: Option<PathBuf>,
+    pub(crate) migrations: Option<PathBuf>,
 
     /// Do not write: compare what would be written with the file, exit 1 when they differ.
     #[arg(long)]
-    pub check: bool,
+    pub(crate) check: bool,
 
     /// Report format for --check.
     #[arg(long, value_enum, default_value_t = Format::Text, requires = "check")]
-    pub format: Format,
+    pub(crate) format: Format,
 }
 
+/// What `check` and `diff` compare, and how they report it.
 #[derive(Debug, Args)]
-pub struct CheckArgs {
-    #[command(flatten)]
-    pub database: DatabaseArgs,
-
-    /// The snapshot file. Default: the one the derives would use from the current directory.
-    #[arg(long, value_name = "PATH")]
-    pub snapshot: Option<PathBuf>,
-
-    /// Compare only this schema; repeat for several. Default: the snapshot's schemas.
+pub(crate) struct Compare {
+    /// Compare only this schema; repeat for several.
     #[arg(long = "schema", value_name = "NAME")]
-    pub schemas: Vec<String>,
+    pub(crate) schemas: Vec<String>,
 
     /// Report format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    pub(crate) format: Format,
 }
 
+/// The arguments of `diff`.
 #[derive(Debug, Args)]
-pub struct DiffArgs {
+pub(crate) struct DiffArgs {
     /// The expected side: a snapshot file or a postgres:// URL.
     #[arg(value_name = "A")]
-    pub a: String,
+    pub(crate) a: String,
 
     /// The found side: a snapshot file or a postgres:// URL.
     #[arg(value_name = "B")]
-    pub b: String,
+    pub(crate) b: String,
 
-    /// Compare only this schema; repeat for several.
-    #[arg(long = "schema", value_name = "NAME")]
-    pub schemas: Vec<String>,
-
-    /// Report format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    #[command(flatten)]
+    pub(crate) compare: Compare,
 }
 
+/// The database and the snapshot file of `refresh` and `check`.
 #[derive(Debug, Args)]
-pub struct DatabaseArgs {
+pub(crate) struct Files {
     /// The database, e.g. postgres://user:password@localhost:5432/app. Default: DATABASE_URL,
     /// from the environment or from a .env file in the current directory or a parent.
     #[arg(long, value_name = "URL")]
-    pub database_url: Option<String>,
+    pub(crate) database_url: Option<String>,
+
+    /// The snapshot file. Default: the one the derives would use from the current directory.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) snapshot: Option<PathBuf>,
 }
 
 /// How long to wait for a server; every wait is bounded and, when it runs out, the command
 /// fails (exit 2) saying what it waited for.
 #[derive(Debug, Args)]
-pub struct TimeoutArgs {
+pub(crate) struct TimeoutArgs {
     /// The longest to wait for a server to accept a connection and log us in (every host of
     /// the URL together). Default: the URL's connect_timeout, else 10.
     #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
-    pub connect_timeout: Option<Duration>,
+    pub(crate) connect_timeout: Option<Duration>,
 
     /// The longest reading a database's schema may take once connected, all its queries
     /// together: a live database, or the shadow database of --migrations. Default: 60.
     #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
-    pub read_timeout: Option<Duration>,
+    pub(crate) read_timeout: Option<Duration>,
 
     /// The longest the read waits for a table another session has locked (a migration
     /// running); then it stops, naming the table and the session holding it. Default: 5.
     #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
-    pub lock_timeout: Option<Duration>,
+    pub(crate) lock_timeout: Option<Duration>,
 
     /// The longest the server may spend on any one query of the read. Default: 60.
     #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
-    pub statement_timeout: Option<Duration>,
+    pub(crate) statement_timeout: Option<Duration>,
 
     /// With --migrations, the longest each step of building the shadow database may take:
     /// creating it, applying one migration file, dropping it. Default: 300.
     #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
-    pub migration_timeout: Option<Duration>,
+    pub(crate) migration_timeout: Option<Duration>,
 }
 
 impl TimeoutArgs {
-    pub fn get(&self) -> Timeouts {
+    pub(crate) fn get(&self) -> Timeouts {
         let default = Timeouts::default();
         Timeouts {
             connect: self.connect_timeout,
@@ -259,7 +266,7 @@ fn parse_seconds(s: &str) -> Result<Duration, String> {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     /// For people: grouped by table, coloured on a terminal, with a summary line.
     Text,
     /// For machines: the report's differences, notices and a summary.
@@ -268,7 +275,7 @@ pub enum Format {
 
 /// The arguments without the `schemalock` that cargo inserts when it runs `cargo schemalock ...`
 /// as `cargo-schemalock schemalock ...`.
-pub fn strip_cargo_subcommand(mut args: Vec<OsString>) -> Vec<OsString> {
+pub(crate) fn strip_cargo_subcommand(mut args: Vec<OsString>) -> Vec<OsString> {
     if args.get(1).is_some_and(|a| a == "schemalock") {
         args.remove(1);
     }

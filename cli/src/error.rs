@@ -5,18 +5,14 @@ use std::fmt;
 /// Something failed; the process exits with code 2 after printing it.
 ///
 /// The message says what failed and what to try. It shows a URL as
-/// [`crate::database::DatabaseUrl::shown`] for readability, but need not redact anything else:
+/// [`crate::db::database_url::DatabaseUrl::shown`] for readability, but need not redact anything else:
 /// it leaves the process through [`crate::out`], which masks every password the inputs held.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Error(String);
+pub(crate) struct Error(String);
 
 impl Error {
-    pub fn new(message: impl Into<String>) -> Self {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
         Error(message.into())
-    }
-
-    pub fn message(&self) -> &str {
-        &self.0
     }
 }
 
@@ -30,7 +26,7 @@ impl std::error::Error for Error {}
 
 /// How a command ended when nothing failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     /// No differences (or nothing to compare).
     Clean,
     /// The two sides differ.
@@ -38,7 +34,7 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    pub fn exit_code(self) -> i32 {
+    pub(crate) fn exit_code(self) -> i32 {
         match self {
             Outcome::Clean => 0,
             Outcome::Drift => 1,
@@ -47,4 +43,4 @@ impl Outcome {
 }
 
 /// The exit code of a failure.
-pub const ERROR_EXIT: i32 = 2;
+pub(crate) const ERROR_EXIT: i32 = 2;

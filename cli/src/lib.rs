@@ -1,51 +1,55 @@
-//! `cargo schemalock`: the command-line side of schemalock.
+//! `cargo schemalock`: the command-line side of schemalock. This library exists for the binary
+//! (`main.rs` calls [`main`]) and its unit tests; nothing else in it is public. The integration
+//! tests (`cli/tests/`) run the binary.
 //!
 //! Modules and who may touch what:
 //! - `args`: the clap definitions (commands, flags, help text with examples);
-//! - `out`: the one place text leaves the process (stdout, stderr, the panic hook); it masks
-//!   every password collected from the raw inputs, so no message needs to redact on its own;
-//! - `db`: URL syntax and display redaction (`db::url`), `PGPASSWORD` and `~/.pgpass`
-//!   (`db::pgpass`), and the one bounded connect with its deadlines and hints (`db::connect`);
-//! - `database`: where the URL comes from (`--database-url`, `DATABASE_URL`, `.env`), and reading
-//!   a snapshot from a live database within the read deadline;
-//! - `paths`: which snapshot file a command means, and loading it;
-//! - `schemas`: which schemas a comparison covers;
-//! - `refresh`, `check`, `diff`: the three commands; `migrations`: `refresh --migrations`;
-//! - `report`: rendering a drift report as text (colour on a terminal) or JSON;
-//! - `ui`: informational lines, `--verbose` details and the progress spinner, all on stderr
-//!   through `out`;
-//! - `error`: the error type and exit codes;
-//! - `cleanup`: what must be undone even on Ctrl-C (the signal handler thread and its registry);
+//! - `commands`: `refresh`, `check`, `diff`;
+//! - `source`: where a schema comes from, [`Read`] for each: a snapshot file (`source::file`,
+//!   also which file a command means), a live database within the read deadline
+//!   (`source::database`), a migrations directory (`source::migrations`, over `shadow`); and
+//!   which schemas a comparison covers (`source::schemas`);
 //! - `shadow`: applying a migrations directory to a fresh temporary database (on a given server,
-//!   or on a throwaway local cluster) and snapshotting it.
+//!   or on a throwaway local cluster of `schemalock-cluster`) and snapshotting it, every step
+//!   bounded;
+//! - `db`: which database a command means (`db::database_url`: `--database-url`,
+//!   `DATABASE_URL`, `.env`), URL syntax and display redaction (`db::url`), `PGPASSWORD` and
+//!   `~/.pgpass` (`db::pgpass`), the one bounded connect with its hints (`db::connect`), the
+//!   deadline of every wait and how a timeout is told (`db::wait`);
+//! - `report`: a drift report as text (colour on a terminal) or JSON;
+//! - `ui`: informational lines, `--verbose` details and the progress spinner, on stderr;
+//! - `out`: the one place text leaves the process (stdout, stderr, the panic hook, the cleanup
+//!   messages); it masks every password collected from the raw inputs, so no message needs to
+//!   redact on its own;
+//! - `error`: the error type and exit codes.
 //!
-//! The comparison itself is `schemalock_runtime::diff`, shared with startup verification.
+//! What must be undone even on Ctrl-C (the shadow database, the local cluster) is registered
+//! with `schemalock_cluster::cleanup`, whose signal handlers [`main`] installs.
+//!
+//! The comparison itself is the runtime's schema ↔ schema engine (`schemalock_runtime::diff`);
+//! the other engine, model ↔ schema, checks derives and startup verification.
+//!
+//! [`Read`]: schemalock_runtime::introspect::Read
 
 // Text leaves the process through `out` only (tests may print as they like).
 #![cfg_attr(not(test), warn(clippy::print_stdout, clippy::print_stderr))]
 
-pub mod args;
-pub mod check;
-pub mod cleanup;
-pub mod database;
-pub mod db;
-pub mod diff;
-pub mod error;
-pub mod migrations;
-pub mod out;
-pub mod paths;
-pub mod refresh;
-pub mod report;
-pub mod schemas;
-pub mod shadow;
-pub mod ui;
-
-/// `crate::url` is where the shadow module and older code look for URL redaction.
-pub use db::url;
+mod args;
+mod commands;
+mod db;
+mod error;
+mod out;
+mod report;
+mod shadow;
+mod source;
+#[cfg(test)]
+mod testing;
+mod ui;
 
 use std::ffi::OsString;
 
 use clap::Parser;
+use schemalock_cluster::cleanup;
 
 use crate::args::{Cli, Command};
 use crate::error::{ERROR_EXIT, Error, Outcome};
@@ -72,8 +76,9 @@ pub fn main() -> i32 {
             };
         }
     };
-    db::connect::set_timeouts(cli.timeouts.get());
+    db::wait::set_timeouts(cli.timeouts.get());
     let ui = Ui::new(cli.quiet, cli.verbose);
+    cleanup::set_printer(out::eprintln);
     if let Err(e) = cleanup::install_signal_handlers() {
         ui.detail(&format!(
             "cannot handle Ctrl-C (temporary databases may be left behind): {e}"
@@ -95,7 +100,7 @@ fn collect_secrets(args: &[OsString]) {
     for arg in args {
         out::add_secrets_in(&arg.to_string_lossy());
     }
-    if let Some(url) = std::env::var_os(database::DATABASE_URL) {
+    if let Some(url) = std::env::var_os(db::database_url::DATABASE_URL) {
         out::add_secrets_in(&url.to_string_lossy());
     }
     if let Some(password) = std::env::var_os("PGPASSWORD") {
@@ -113,12 +118,12 @@ fn render(e: &clap::Error, color: bool) -> String {
 }
 
 /// Runs one parsed command.
-pub fn run(cli: &Cli, ui: &Ui) -> Result<Outcome, Error> {
+pub(crate) fn run(cli: &Cli, ui: &Ui) -> Result<Outcome, Error> {
     let cwd = std::env::current_dir()
         .map_err(|e| Error::new(format!("cannot read the current directory: {e}")))?;
     match &cli.command {
-        Command::Refresh(a) => refresh::run(a, ui, &cwd),
-        Command::Check(a) => check::run(a, ui, &cwd),
-        Command::Diff(a) => diff::run(a, ui, &cwd),
+        Command::Refresh(a) => commands::refresh::run(a, ui, &cwd),
+        Command::Check { files, compare } => commands::check::run(files, compare, ui, &cwd),
+        Command::Diff(a) => commands::diff::run(a, ui, &cwd),
     }
 }

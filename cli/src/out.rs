@@ -1,5 +1,5 @@
 //! The one place where text leaves the process: every byte the CLI writes to stdout or stderr
-//! goes through [`print`] or [`eprint`], which mask every known secret first.
+//! goes through [`print()`] or [`eprint()`], which mask every known secret first.
 //!
 //! Secrets are collected from the raw inputs, before anything is parsed: every argument, the
 //! `DATABASE_URL` of the environment or of a `.env` file, `PGPASSWORD`, and the `.pgpass` entry
@@ -29,7 +29,7 @@ const MASK: &str = "***";
 static SECRETS: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
 /// Adds every password that `raw` (an argument, a URL, a keyword/value string) may hold.
-pub fn add_secrets_in(raw: &str) {
+pub(crate) fn add_secrets_in(raw: &str) {
     for s in secrets_in(raw) {
         add_secret(&s);
     }
@@ -37,7 +37,7 @@ pub fn add_secrets_in(raw: &str) {
 
 /// Adds `secret` itself (a `PGPASSWORD` value, a password read from a file), in each spelling a
 /// message may show it in: as is, and escaped as `{:?}` and JSON would escape it.
-pub fn add_secret(secret: &str) {
+pub(crate) fn add_secret(secret: &str) {
     if secret.is_empty() {
         return;
     }
@@ -50,14 +50,14 @@ pub fn add_secret(secret: &str) {
 }
 
 /// `text` with every known secret masked.
-pub fn mask(text: &str) -> Cow<'_, str> {
+pub(crate) fn mask(text: &str) -> Cow<'_, str> {
     let secrets = SECRETS.lock().unwrap_or_else(PoisonError::into_inner);
     mask_with(text, &secrets).into_owned().into()
 }
 
 /// `text` with every occurrence of each of `secrets` replaced by `***`. Overlapping and adjacent
 /// occurrences become one `***`.
-pub fn mask_with<'a>(text: &'a str, secrets: &[String]) -> Cow<'a, str> {
+pub(crate) fn mask_with<'a>(text: &'a str, secrets: &[String]) -> Cow<'a, str> {
     let mut hit = vec![false; text.len()];
     let mut any = false;
     for secret in secrets.iter().filter(|s| !s.is_empty()) {
@@ -90,7 +90,7 @@ pub fn mask_with<'a>(text: &'a str, secrets: &[String]) -> Cow<'a, str> {
 }
 
 /// Writes `text` to stdout, masked.
-pub fn print(text: &str) -> std::io::Result<()> {
+pub(crate) fn print(text: &str) -> std::io::Result<()> {
     let text = mask(text);
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;
@@ -98,30 +98,30 @@ pub fn print(text: &str) -> std::io::Result<()> {
 }
 
 /// Writes `text` to stderr, masked. Errors are ignored: there is nowhere left to report them.
-pub fn eprint(text: &str) {
+pub(crate) fn eprint(text: &str) {
     let text = mask(text);
     let mut err = std::io::stderr().lock();
     let _ = err.write_all(text.as_bytes());
     let _ = err.flush();
 }
 
-/// [`eprint`] with a newline.
-pub fn eprintln(text: &str) {
+/// [`eprint()`] with a newline.
+pub(crate) fn eprintln(text: &str) {
     eprint(&format!("{text}\n"));
 }
 
 /// True when stdout is a terminal.
-pub fn stdout_is_terminal() -> bool {
+pub(crate) fn stdout_is_terminal() -> bool {
     std::io::stdout().is_terminal()
 }
 
 /// True when stderr is a terminal.
-pub fn stderr_is_terminal() -> bool {
+pub(crate) fn stderr_is_terminal() -> bool {
     std::io::stderr().is_terminal()
 }
 
 /// What a panic prints: no payload (it may quote a URL), only where it happened.
-pub fn panic_message(location: Option<&std::panic::Location<'_>>) -> String {
+pub(crate) fn panic_message(location: Option<&std::panic::Location<'_>>) -> String {
     let at = location
         .map(|l| format!(" at {}:{}", l.file(), l.line()))
         .unwrap_or_default();
@@ -133,7 +133,7 @@ pub fn panic_message(location: Option<&std::panic::Location<'_>>) -> String {
 
 /// Replaces the standard panic hook (which prints the payload, and a backtrace that
 /// `RUST_BACKTRACE` may ask for) with one that prints [`panic_message`].
-pub fn install_panic_hook() {
+pub(crate) fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
         // Straight to stderr, without the secrets' lock: the panic may have happened holding it.
         let mut err = std::io::stderr().lock();
@@ -155,6 +155,53 @@ mod tests {
         assert_eq!(mask_with("p@ss and p", &s(&["p", "p@ss"])), "*** and ***");
         assert_eq!(mask_with("é1é", &s(&["1"])), "é***é");
         assert_eq!(mask_with("", &s(&["", "x"])), "");
+    }
+
+    /// A password a secrets test uses; it must never be printed.
+    const PASSWORD: &str = "Sup3r-s3cret_pw";
+
+    /// A panic prints a fixed message and where it happened, never its payload. Run in a child
+    /// process (this same test binary), since the hook is the process's.
+    #[test]
+    fn panics_never_print_their_message() {
+        const CHILD: &str = "SCHEMALOCK_TEST_PANIC_CHILD";
+        if std::env::var_os(CHILD).is_some() {
+            install_panic_hook();
+            panic!("cannot read postgres://u:{PASSWORD}@h/db");
+        }
+        let out = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "out::tests::panics_never_print_their_message",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env(CHILD, "1")
+            .env("RUST_BACKTRACE", "1")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(!out.status.success());
+        assert!(
+            stderr.contains("error: internal error in cargo-schemalock at cli/src/out.rs:"),
+            "{stderr}"
+        );
+        assert!(
+            !stderr.contains(PASSWORD) && !stdout.contains(PASSWORD),
+            "{stdout}\n{stderr}"
+        );
+        assert!(!stderr.contains("stack backtrace"), "{stderr}");
+    }
+
+    #[test]
+    fn a_url_and_its_password_inside_error_text() {
+        let url = "postgres://app:s%40cret@host/db";
+        let text = format!("connecting to {url} failed: password s@cret rejected");
+        assert_eq!(
+            mask_with(&text, &secrets_in(url)),
+            "connecting to postgres://app:***@host/db failed: password *** rejected"
+        );
     }
 
     #[test]

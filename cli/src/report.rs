@@ -1,226 +1,79 @@
 //! A drift report for people (grouped by table, coloured on a terminal, with a summary line) and
 //! for machines (JSON).
 
-use std::borrow::Cow;
-use std::fmt::Write as _;
+use std::path::Path;
 
 use schemalock_runtime::Snapshot;
-use schemalock_runtime::diff::{Change, Difference, ObjectKind, Report};
+use schemalock_runtime::diff::render::{self, Article, Style};
+use schemalock_runtime::diff::{ObjectKind, SchemaDiff as Report};
 use schemalock_runtime::introspect::{Notice, Read};
+use schemalock_runtime::text::escape;
 use serde::Serialize;
 
 use crate::args::Format;
 use crate::error::{Error, Outcome};
+use crate::source::Source;
 use crate::ui::Ui;
 
-/// What the two sides of a comparison are called.
+/// The two sides of a comparison: the words the runtime's renderer puts in sentences, and what
+/// the CLI adds around them.
 #[derive(Debug, Clone)]
-pub struct Sides {
-    /// A short word for the expected side, used in sentences: `snapshot`, `A`.
-    pub expected: String,
-    /// Where it came from: a path, a redacted URL, a migrations directory.
-    pub expected_source: String,
-    pub found: String,
-    pub found_source: String,
-    /// Whether the short words take "the": "missing from the database", "missing from B".
-    pub article: bool,
-    /// What was compared (see [`contents`]), shown when nothing differs so that comparing two
-    /// empty schemas does not pass unnoticed.
-    pub compared: String,
+pub(crate) struct Sides {
+    /// `snapshot` and `database`, `A` and `B`, and what was compared.
+    pub(crate) words: render::Sides,
+    /// Where the expected side came from: a path, a redacted URL, a migrations directory.
+    pub(crate) expected_source: String,
+    /// Where the found side came from.
+    pub(crate) found_source: String,
     /// What was left out of the comparison and why (see [`leave_out_unread`]).
-    pub notices: Vec<String>,
+    pub(crate) notices: Vec<String>,
 }
 
 impl Sides {
-    fn the(&self, word: &str) -> String {
-        if self.article {
-            format!("the {word}")
-        } else {
-            word.to_owned()
+    /// The committed `snapshot` (shown as `shown`) against what `source` read.
+    pub(crate) fn snapshot_against(
+        snapshot: &Snapshot,
+        shown: &str,
+        source: &Source,
+        cwd: &Path,
+        notices: Vec<String>,
+    ) -> Sides {
+        Sides {
+            words: render::Sides {
+                expected: "snapshot".into(),
+                found: source.word().into(),
+                article: Article::The,
+                compared: render::contents(snapshot),
+            },
+            expected_source: shown.to_owned(),
+            found_source: source.shown(cwd),
+            notices,
         }
     }
-}
-
-const RED: &str = "\x1b[31m";
-const GREEN: &str = "\x1b[32m";
-const YELLOW: &str = "\x1b[33m";
-const BOLD: &str = "\x1b[1m";
-const RESET: &str = "\x1b[0m";
-
-struct Paint {
-    on: bool,
-}
-
-impl Paint {
-    fn wrap(&self, code: &str, text: &str) -> String {
-        if self.on {
-            format!("{code}{text}{RESET}")
-        } else {
-            text.to_owned()
-        }
-    }
-}
-
-/// `N differences in T tables and O other objects`, or `no differences`.
-pub fn summary(report: &Report) -> String {
-    let n = report.len();
-    if n == 0 {
-        return "no differences".to_owned();
-    }
-    let plural =
-        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-    let mut places = Vec::new();
-    let tables = report.table_count();
-    if tables > 0 {
-        places.push(plural(tables, "table", "tables"));
-    }
-    let others = report.other_object_count();
-    if others > 0 {
-        places.push(plural(others, "other object", "other objects"));
-    }
-    format!(
-        "{} in {}",
-        plural(n, "difference", "differences"),
-        places.join(" and ")
-    )
-}
-
-/// A few words on what a snapshot holds: `12 tables, 3 enums in 2 schemas`.
-pub fn contents(snapshot: &Snapshot) -> String {
-    let count = |f: fn(&schemalock_runtime::snapshot::Schema) -> usize| -> usize {
-        snapshot.schemas.values().map(f).sum()
-    };
-    let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
-    let mut parts = vec![plural(count(|s| s.tables.len()), "table")];
-    for (n, what) in [
-        (count(|s| s.enums.len()), "enum"),
-        (count(|s| s.domains.len()), "domain"),
-        (count(|s| s.composites.len()), "composite type"),
-    ] {
-        if n > 0 {
-            parts.push(plural(n, what));
-        }
-    }
-    format!(
-        "{} in {}",
-        parts.join(", "),
-        plural(snapshot.schemas.len(), "schema")
-    )
-}
-
-/// The heading a difference is listed under.
-fn group_of(d: &Difference) -> String {
-    match (&d.schema, &d.table) {
-        (Some(s), Some(t)) => format!("{s}.{t}"),
-        (Some(_), None) if d.object == ObjectKind::Schema => format!("schema {}", d.name),
-        (Some(s), None) => format!("{} {s}.{}", d.object.describe(), d.name),
-        (None, _) => "database".to_owned(),
-    }
-}
-
-/// One line for a difference, without its sign.
-fn line(d: &Difference, sides: &Sides) -> String {
-    let subject = match &d.member {
-        Some(m) => format!("{} `{m}`", d.object.member_kind()),
-        None => format!("{} `{}`", d.object.describe(), d.name),
-    };
-    // An enum label's description is the label again.
-    let detail = |side: &str, v: &Option<String>| match (d.object, &d.member, v) {
-        (ObjectKind::Enum, Some(_), _) | (_, _, None) => String::new(),
-        (_, _, Some(v)) => format!(" ({side}: {v})"),
-    };
-    match d.change {
-        Change::Missing => format!(
-            "{subject}: missing from {}{}",
-            sides.the(&sides.found),
-            detail(&sides.expected, &d.expected)
-        ),
-        Change::Extra => format!(
-            "{subject}: not in {}{}",
-            sides.the(&sides.expected),
-            detail(&sides.found, &d.found)
-        ),
-        c => {
-            let aspect = match c {
-                Change::Order if d.object == ObjectKind::Table => "column order",
-                Change::Order if d.object == ObjectKind::Enum => "label order",
-                Change::Order => "attribute order",
-                c => c.describe(),
-            };
-            // A table's or type's own aspects: the group heading already names it.
-            let own = d.member.is_none()
-                && match d.object {
-                    ObjectKind::Table => true,
-                    ObjectKind::Enum | ObjectKind::Domain | ObjectKind::Composite => {
-                        d.table.is_none()
-                    }
-                    _ => false,
-                };
-            let head = if own {
-                aspect.to_owned()
-            } else {
-                format!("{subject} {aspect}")
-            };
-            let value = |v: &Option<String>| match v {
-                Some(v) => format!("`{v}`"),
-                None => "none".to_owned(),
-            };
-            format!(
-                "{head}: {} {}, {} {}",
-                sides.expected,
-                value(&d.expected),
-                sides.found,
-                value(&d.found)
-            )
-        }
-    }
-}
-
-/// The report as text: differences grouped under their table (or type, or schema), `-` for what
-/// only the expected side has, `+` for what only the found side has, `~` for what changed, then
-/// a summary line.
-pub fn text(report: &Report, sides: &Sides, color: bool) -> String {
-    let paint = Paint { on: color };
-    let mut out = String::new();
-    let mut current: Option<String> = None;
-    for d in &report.differences {
-        let group = escape(&group_of(d)).into_owned();
-        if current.as_deref() != Some(&group) {
-            let _ = writeln!(out, "{}", paint.wrap(BOLD, &group));
-            current = Some(group);
-        }
-        let (sign, colour) = match d.change {
-            Change::Missing => ("-", RED),
-            Change::Extra => ("+", GREEN),
-            _ => ("~", YELLOW),
-        };
-        let _ = writeln!(
-            out,
-            "  {}",
-            paint.wrap(colour, &format!("{sign} {}", escape(&line(d, sides))))
-        );
-    }
-    if !report.is_empty() {
-        out.push('\n');
-    }
-    let mut last = summary(report);
-    if report.is_empty() && !sides.compared.is_empty() {
-        last = format!("{last} ({})", sides.compared);
-    }
-    let _ = writeln!(out, "{}", paint.wrap(BOLD, &last));
-    out
 }
 
 /// Prints the report to stdout in `format` and says whether it found drift. With `--quiet`, a
 /// text report without differences prints nothing.
-pub fn emit(report: &Report, sides: &Sides, format: Format, ui: &Ui) -> Result<Outcome, Error> {
+pub(crate) fn emit(
+    report: &Report,
+    sides: &Sides,
+    format: Format,
+    ui: &Ui,
+) -> Result<Outcome, Error> {
     for notice in &sides.notices {
         ui.info(&format!("notice: {}", escape(notice)));
     }
     let out = match format {
         Format::Json => json(report, sides),
         Format::Text if report.is_empty() && ui.quiet() => String::new(),
-        Format::Text => text(report, sides, ui.color()),
+        Format::Text => {
+            let style = if ui.color() {
+                Style::Color
+            } else {
+                Style::Plain
+            };
+            render::text(report, &sides.words, style)
+        }
     };
     print(&out)?;
     Ok(if report.is_empty() {
@@ -232,7 +85,7 @@ pub fn emit(report: &Report, sides: &Sides, format: Format, ui: &Ui) -> Result<O
 
 /// Leaves out of `report` what a database side could not read: a migration head the role may not
 /// read is unknown, not drift. Returns the notices that say so, for [`Sides::notices`].
-pub fn leave_out_unread(report: &mut Report, reads: &[&Read]) -> Vec<String> {
+pub(crate) fn leave_out_unread(report: &mut Report, reads: &[&Read]) -> Vec<String> {
     if reads.iter().any(|r| r.migration_head_unread()) {
         report
             .differences
@@ -252,7 +105,7 @@ pub fn leave_out_unread(report: &mut Report, reads: &[&Read]) -> Vec<String> {
 /// not a failure: the rest is dropped without a word and the exit code still says what was
 /// found (0 clean, 1 drift), as `git` and `ripgrep` end quietly. Any other write error (a full
 /// disk behind `>`) is one.
-pub fn print(text: &str) -> Result<(), Error> {
+pub(crate) fn print(text: &str) -> Result<(), Error> {
     // Through the output boundary, like every byte the CLI prints.
     match crate::out::print(text) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::new(format!(
@@ -260,38 +113,6 @@ pub fn print(text: &str) -> Result<(), Error> {
         ))),
         _ => Ok(()),
     }
-}
-
-/// `text` with control characters (ANSI escapes among them) and invisible or direction-changing
-/// characters written as escapes, the way the JSON output writes them (`\u001b`, `\n`), so that
-/// a name from a database cannot move the cursor, clear the screen or reorder what a person
-/// reads. Backslashes are left alone: names rarely hold them, and doubling them would change
-/// every such name.
-pub fn escape(text: &str) -> Cow<'_, str> {
-    let hidden = |c: char| {
-        c.is_control()
-            || matches!(c,
-                '\u{061c}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}'
-                | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
-    };
-    if !text.contains(hidden) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if hidden(c) => {
-                let _ = write!(out, "\\u{:04x}", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    Cow::Owned(out)
 }
 
 #[derive(Serialize)]
@@ -316,7 +137,7 @@ struct JsonSummary {
 /// The report as pretty JSON: `expected` and `found` (where each side came from, passwords
 /// redacted), `differences` (see `schemalock_runtime::diff::Difference`), `notices` (what was
 /// not compared, and why) and `summary`.
-pub fn json(report: &Report, sides: &Sides) -> String {
+pub(crate) fn json(report: &Report, sides: &Sides) -> String {
     let value = JsonReport {
         expected: &sides.expected_source,
         found: &sides.found_source,
@@ -326,7 +147,7 @@ pub fn json(report: &Report, sides: &Sides) -> String {
             differences: report.len(),
             tables: report.table_count(),
             other_objects: report.other_object_count(),
-            text: summary(report),
+            text: render::summary(report),
         },
     };
     let mut s = serde_json::to_string_pretty(&value).expect("report serializes");
@@ -336,7 +157,16 @@ pub fn json(report: &Report, sides: &Sides) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::borrow::Cow;
+
+    use schemalock_runtime::diff::{Change, Difference};
+
     use super::*;
+
+    /// The text `emit` prints, coloured or not.
+    fn render_text(report: &Report, sides: &Sides, style: Style) -> String {
+        render::text(report, &sides.words, style)
+    }
 
     fn d(
         (schema, table): (Option<&str>, Option<&str>),
@@ -361,12 +191,14 @@ mod tests {
 
     fn sides() -> Sides {
         Sides {
-            expected: "snapshot".into(),
+            words: render::Sides {
+                expected: "snapshot".into(),
+                found: "database".into(),
+                article: Article::The,
+                compared: "2 tables in 1 schema".into(),
+            },
             expected_source: "schemalock.json".into(),
-            found: "database".into(),
             found_source: "postgres://u:***@h/db".into(),
-            article: true,
-            compared: "2 tables in 1 schema".into(),
             notices: Vec::new(),
         }
     }
@@ -464,7 +296,7 @@ mod tests {
 
     #[test]
     fn text_groups_by_table_and_sums_up() {
-        let text = text(&sample(), &sides(), false);
+        let text = render_text(&sample(), &sides(), Style::Plain);
         assert_eq!(
             text,
             "\
@@ -487,10 +319,10 @@ schema audit
 "
         );
         assert!(!text.contains('\x1b'));
-        let coloured = super::text(&sample(), &sides(), true);
+        let coloured = render_text(&sample(), &sides(), Style::Color);
         assert!(coloured.contains("\x1b[31m- column `title`"), "{coloured}");
         assert_eq!(
-            super::text(&Report::default(), &sides(), false),
+            render_text(&Report::default(), &sides(), Style::Plain),
             "no differences (2 tables in 1 schema)\n"
         );
     }
@@ -509,7 +341,7 @@ schema audit
                 None,
             )],
         };
-        let text = text(&report, &sides(), false);
+        let text = render_text(&report, &sides(), Style::Plain);
         let escaped = "evil\\u001b[2J\\u001b]0;pwned\\u0007\\r\\n\\u202etxt.exe\\u009b";
         assert_eq!(
             text,

@@ -12,13 +12,13 @@ use std::time::Duration;
 use crate::out;
 
 /// True when `NO_COLOR` asks for no colours (set and not empty).
-pub fn no_color() -> bool {
+pub(crate) fn no_color() -> bool {
     std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
 }
 
 /// How chatty to be, decided once from the flags and the terminals.
 #[derive(Debug, Clone)]
-pub struct Ui {
+pub(crate) struct Ui {
     quiet: bool,
     verbose: bool,
     spinner: bool,
@@ -26,7 +26,7 @@ pub struct Ui {
 }
 
 impl Ui {
-    pub fn new(quiet: bool, verbose: bool) -> Self {
+    pub(crate) fn new(quiet: bool, verbose: bool) -> Self {
         Ui {
             quiet,
             verbose: verbose && !quiet,
@@ -35,24 +35,24 @@ impl Ui {
         }
     }
 
-    pub fn quiet(&self) -> bool {
+    pub(crate) fn quiet(&self) -> bool {
         self.quiet
     }
 
     /// True when stdout should carry ANSI colours.
-    pub fn color(&self) -> bool {
+    pub(crate) fn color(&self) -> bool {
         self.color
     }
 
     /// A line for a person, unless `--quiet`.
-    pub fn info(&self, message: &str) {
+    pub(crate) fn info(&self, message: &str) {
         if !self.quiet {
             self.line(message);
         }
     }
 
     /// A line only with `--verbose`.
-    pub fn detail(&self, message: &str) {
+    pub(crate) fn detail(&self, message: &str) {
         if self.verbose {
             self.line(&format!("  {message}"));
         }
@@ -67,14 +67,14 @@ impl Ui {
 
     /// Starts a progress indicator showing `message`; it disappears when dropped. Does nothing
     /// unless stderr is a terminal, so logs and pipes never see spinner frames.
-    pub fn progress(&self, message: &str) -> Progress {
+    pub(crate) fn progress(&self, message: &str) -> Progress {
         Progress::start(self.spinner, message)
     }
 }
 
 /// A spinner on stderr with a phase message.
 #[derive(Debug)]
-pub struct Progress {
+pub(crate) struct Progress {
     state: Option<Spinner>,
 }
 
@@ -118,7 +118,7 @@ impl Progress {
     }
 
     /// Moves on to another phase.
-    pub fn set(&self, message: &str) {
+    pub(crate) fn set(&self, message: &str) {
         if let Some(s) = &self.state {
             if let Ok(mut m) = s.message.lock() {
                 *m = message.to_owned();

@@ -18,7 +18,7 @@ mod common;
 
 use common::shadow_databases;
 use schemalock_tests::os::{OUTSIDER, Outsider, Process, Stopped, wait_for};
-use schemalock_tests::pg::{Cluster, find_bin_dir};
+use schemalock_tests::pg::{Cluster, connect, find_bin_dir};
 
 /// Bounds on waits; generous, for a loaded 2-core machine.
 const START: Duration = Duration::from_secs(180);
@@ -200,7 +200,7 @@ fn wait_for_local_migration(run: &mut Run, tmpdir: &Path) -> Postmaster {
         .user("postgres")
         .dbname("postgres")
         .connect_timeout(Duration::from_secs(10));
-    let mut client = schemalock_cli::db::connect::connect(&config).unwrap();
+    let mut client = connect(&config);
     wait_for("the migration to sleep", START, || {
         run.assert_running();
         sleeping_count(&mut client) > 0

@@ -92,22 +92,23 @@ mod tests {
         );
     }
 
+    /// Acronyms split like heck splits them; digits stay with their word.
     #[test]
-    fn acronyms_split_like_heck() {
-        assert_eq!(Snake.apply("HTTPServer"), "http_server");
-        assert_eq!(ScreamingSnake.apply("XMLHttpRequest"), "XML_HTTP_REQUEST");
-        assert_eq!(Camel.apply("user_id"), "userId");
-        assert_eq!(Pascal.apply("api_url"), "ApiUrl");
-        assert_eq!(Lower.apply("HTTPServer"), "httpserver");
-    }
-
-    #[test]
-    fn digits_stay_with_their_word() {
-        assert_eq!(Snake.apply("Version2"), "version2");
-        assert_eq!(Snake.apply("sha256_sum"), "sha256_sum");
-        assert_eq!(Kebab.apply("Utf8Text"), "utf8-text");
-        assert_eq!(Upper.apply("layer2"), "LAYER2");
-        assert_eq!(Pascal.apply("v2_api"), "V2Api");
+    fn acronyms_and_digits_split_like_heck() {
+        for (rule, name, renamed) in [
+            (Snake, "HTTPServer", "http_server"),
+            (ScreamingSnake, "XMLHttpRequest", "XML_HTTP_REQUEST"),
+            (Camel, "user_id", "userId"),
+            (Pascal, "api_url", "ApiUrl"),
+            (Lower, "HTTPServer", "httpserver"),
+            (Snake, "Version2", "version2"),
+            (Snake, "sha256_sum", "sha256_sum"),
+            (Kebab, "Utf8Text", "utf8-text"),
+            (Upper, "layer2", "LAYER2"),
+            (Pascal, "v2_api", "V2Api"),
+        ] {
+            assert_eq!(rule.apply(name), renamed, "{rule:?} on {name}");
+        }
     }
 
     #[test]

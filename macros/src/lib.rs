@@ -1,40 +1,159 @@
-//! Derives for schemalock. Thin by design: parsing and code generation live here; what a model
-//! must satisfy lives in `schemalock-runtime`'s check engine, shared with the CLI and startup
-//! verification.
+//! Derives for schemalock, re-exported by the `schemalock` crate, whose documentation is the one
+//! to read. Thin by design: what a model must satisfy is the check engine of
+//! `schemalock-runtime` (model ↔ schema), shared with startup verification; here are only the
+//! phases around it, each in its own module:
 //!
-//! Phases, each in its own module: attributes (`attr`, `case`) → model and checks (`table`,
-//! `pg_enum`, against the snapshot from `snapshot`) → generated code (same modules' `generate`).
+//! `attr` (every key declared once, in `attr::keys`) and `case` (rename rules) →
+//! `ast` (the item model) → `check` (the engine's findings on the right tokens, against the
+//! snapshot `snapshot` loads once per compiler process) → `expand` (the generated code, from the
+//! item model and what the engine resolved). `ctxt` collects every error of an item.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
+mod ast;
 mod attr;
 mod case;
+mod check;
 mod ctxt;
-mod pg_enum;
+mod expand;
 mod snapshot;
-mod table;
-mod typestr;
 
 use proc_macro::TokenStream;
 use syn::{DeriveInput, parse_macro_input};
 
 /// Checks a struct against its table in the schema snapshot at compile time.
 ///
-/// See the `schemalock` crate for the attributes and the checks.
+/// ```ignore
+/// #[derive(schemalock::Table, sqlx::FromRow)]
+/// #[schemalock(table = "entities")]            // schema = "public" by default
+/// struct Entity {
+///     id: uuid::Uuid,
+///     entity_type: EntityType,                 // a #[derive(PgEnum)] enum
+///     #[sqlx(rename = "extraction_confidence")] // honoured: no need to repeat it
+///     confidence: f64,
+///     #[schemalock(skip)]
+///     cached: Vec<u8>,
+/// }
+/// ```
+///
+/// # What is checked
+///
+/// Each is a compile error on the field, attribute or name it concerns; every error of the
+/// struct is reported in one build.
+///
+/// 1. The table (or view, partitioned table, materialized view) exists in the schema; else the
+///    error suggests a close name, or the schema that has one.
+/// 2. Each field's column exists; else a close name, a renamed column (`type` now
+///    `entity_type`), or the table's columns.
+/// 3. The field's Rust type can decode the column's type, through its `PgCompatible` impl (so
+///    aliases, newtypes and your own types work); a domain is checked as its base type; the
+///    rules follow what both sqlx and postgres-types decode, never looser.
+/// 4. A field that cannot hold NULL (not an `Option`) does not read a nullable column. View
+///    columns are not judged: PostgreSQL does not record their nullability.
+/// 5. With `insertable`: every NOT NULL column without a default, identity or generation has a
+///    field, and no field names a generated or `GENERATED ALWAYS` identity column.
+/// 6. With `exhaustive`: every column has a field.
+///
+/// A `#[sqlx(flatten)]` field's struct must derive `Table` and read the same table; its columns
+/// count for `insertable` and `exhaustive`.
+///
+/// # Attributes
+///
+/// On the struct, `#[schemalock(...)]`:
+///
+/// | key | meaning |
+/// |---|---|
+/// | `table = "..."` | the table; default: the struct's name in snake_case |
+/// | `schema = "..."` | the table's schema; default `public` |
+/// | `rename_all = "..."` | how field names become column names: `lowercase`, `UPPERCASE`, `snake_case`, `SCREAMING_SNAKE_CASE`, `kebab-case`, `SCREAMING-KEBAB-CASE`, `camelCase`, `PascalCase`, `Train-Case` |
+/// | `snapshot = "path"` | this struct's snapshot, relative to the crate's manifest directory (a service with two databases) |
+/// | `insertable` | the model inserts rows: rule 5 above |
+/// | `exhaustive` | the model reads every column: rule 6 above |
+/// | `crate = "path"` | where `schemalock` is, when re-exported: `crate = "::my_db::schemalock"` |
+///
+/// On a field, `#[schemalock(...)]`:
+///
+/// | key | meaning |
+/// |---|---|
+/// | `rename = "..."` | the column; default: the field's name, after `rename_all` |
+/// | `skip` | the field reads no column |
+/// | `pg_type = "..."` | for a type without a `PgCompatible` impl: the column must exist and be of this type, named as `pg_type.typname` (`int4`), as PostgreSQL prints it (`integer`, `character varying(20)`) or schema-qualified (`public.ltree`); `[]` for an array |
+///
+/// Honoured without repeating them: `#[sqlx(rename_all, default)]` on the struct,
+/// `#[sqlx(rename, skip, flatten, json, default, try_from)]` on a field,
+/// `#[postgres(rename_all)]` on the struct and `#[postgres(name)]` on a field. With
+/// `#[sqlx(default)]` a missing column is not an error (sqlx reads the default), but an
+/// existing column's type still is; `#[sqlx(try_from = "T")]` checks `T`; `#[sqlx(json)]`
+/// needs a `json` or `jsonb` column.
+///
+/// The snapshot is the first `schemalock.json` found walking up from the crate's manifest
+/// directory; `SCHEMALOCK_SNAPSHOT` (absolute, or relative to the manifest directory)
+/// overrides it, and `snapshot = "..."` overrides both. Editing it re-runs the checks on the
+/// next build.
+///
+/// # What it generates
+///
+/// `impl schemalock::Table` (the struct's `TableMeta`, which startup verification reads and
+/// which registers the struct, with no list to keep), and constants for hand-written SQL, so a
+/// renamed column breaks the build at each use: `Entity::TABLE` (`entities`, schema-qualified
+/// outside `public`, quoted where SQL needs it), `Entity::COLUMN_LIST` (`id, entity_type, ...`)
+/// and `Entity::COLUMNS.entity_type`, each column quoted where SQL needs it.
 #[proc_macro_derive(Table, attributes(schemalock, sqlx, postgres))]
 pub fn derive_table(input: TokenStream) -> TokenStream {
-    let input = parse_macro_input!(input as DeriveInput);
-    table::expand(&input)
-        .unwrap_or_else(syn::Error::into_compile_error)
-        .into()
+    run(input, expand::derive_table)
 }
 
 /// Maps a Rust enum to a PostgreSQL enum type and checks its labels at compile time.
 ///
-/// See the `schemalock` crate for the attributes and the checks.
+/// ```ignore
+/// #[derive(schemalock::PgEnum, sqlx::Type)]
+/// #[sqlx(type_name = "canonlayer", rename_all = "UPPERCASE")] // honoured
+/// enum CanonLayer { Primary, Alternate, Draft, Retconned }
+/// ```
+///
+/// # What is checked
+///
+/// The type exists in the schema and is an enum; every variant's label is one of its labels;
+/// no two variants share a label; and every label of the type has a variant, since a row
+/// holding a label no variant maps fails to decode. Each is a compile error on the variant or
+/// attribute it concerns.
+///
+/// # Attributes
+///
+/// On the enum, `#[schemalock(...)]`:
+///
+/// | key | meaning |
+/// |---|---|
+/// | `type_name = "..."` | the enum type; default: the enum's name, as sqlx and postgres-derive do |
+/// | `schema = "..."` | the type's schema; default `public` |
+/// | `rename_all = "..."` | how variant names become labels (the rules of `#[derive(Table)]`) |
+/// | `snapshot = "path"` | this enum's snapshot |
+/// | `exhaustive` | a label no variant maps is drift at run time too: the build always requires a variant for every label of the snapshot, and startup verification then reports a label added to the live database since the build as drift, not as a notice |
+/// | `crate = "path"` | where `schemalock` is, when re-exported |
+///
+/// On a variant, `#[schemalock(rename = "...")]`: the label; default: the variant's name, after
+/// `rename_all`.
+///
+/// Honoured without repeating them: `#[sqlx(type_name, rename_all)]` and
+/// `#[postgres(name, rename_all)]` on the enum, `#[sqlx(rename)]` and `#[postgres(name)]` on a
+/// variant.
+///
+/// # What it generates
+///
+/// `impl schemalock::PgCompatible` (the enum decodes from its enum type, so fields of this type
+/// are checked against their column) and `impl schemalock::PgEnum` (its `EnumMeta`, which
+/// startup verification reads and which registers the enum).
 #[proc_macro_derive(PgEnum, attributes(schemalock, sqlx, postgres))]
 pub fn derive_pg_enum(input: TokenStream) -> TokenStream {
+    run(input, expand::derive_pg_enum)
+}
+
+fn run(
+    input: TokenStream,
+    derive: fn(&DeriveInput) -> syn::Result<proc_macro2::TokenStream>,
+) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
-    pg_enum::expand(&input)
+    derive(&input)
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

@@ -1,26 +1,66 @@
 //! Finding, parsing and caching the snapshot, and telling cargo to rebuild when it changes.
 //!
 //! A compiler process expands every derive of a crate, often hundreds; the snapshot is parsed
-//! once per process and reused while the file's modification time and length are unchanged.
-//! Nothing here touches the network, and nothing blocks on the file: `Snapshot::load` refuses a
-//! FIFO or other non-regular file before reading (the `include_bytes!` that tracks the file is
-//! emitted only after it loaded, so only a file swapped for a FIFO in between could still block
-//! the compiler's own read).
+//! once per process and reused while the file is unchanged. Nothing here touches the network,
+//! and nothing blocks on the file: `Snapshot::load` refuses a FIFO or other non-regular file
+//! before reading (the `include_bytes!` that tracks the file is emitted only after it loaded, so
+//! only a file swapped for a FIFO in between could still block the compiler's own read).
+//!
+//! "Unchanged" cannot rest on the modification time alone: a file system with coarse timestamps
+//! (whole seconds, or two on FAT) gives an edit made in the same tick as the read the same time,
+//! and an edit of the same length then looks like no edit. Under cargo that never matters (each
+//! build of a crate is a new compiler process), but a long-lived proc-macro server such as
+//! rust-analyzer's would keep checking against the old text. So, as git does for its index, a
+//! cached parse is trusted on its time and length only when the file's time lies well before the
+//! moment it was read; otherwise the file is read again and its text compared.
 
+use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use schemalock_runtime::snapshot::{self, SNAPSHOT_ENV, Snapshot, SnapshotError};
 use syn::LitStr;
 
-struct Cached {
-    modified: Option<SystemTime>,
+/// The coarsest timestamp granularity we allow for (FAT's two seconds).
+const GRANULARITY: Duration = Duration::from_secs(2);
+
+/// What the cache knows of a file: enough to tell an edit without reading the file, when
+/// `modified` lies a [`GRANULARITY`] before `read_at`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    modified: SystemTime,
     len: u64,
+}
+
+struct Cached {
+    stamp: Option<Stamp>,
+    /// When the text was read, by the clock the file system stamps files with.
+    read_at: SystemTime,
+    /// A hash of the text, to tell an edit that kept the time and length.
+    text: u64,
     snapshot: Arc<Snapshot>,
+}
+
+impl Cached {
+    /// True when `stamp` proves the file is the one read: same time and length, and that time
+    /// far enough before the read that a later edit cannot share it.
+    fn certainly_fresh(&self, stamp: Option<Stamp>) -> bool {
+        match (self.stamp, stamp) {
+            (Some(cached), Some(now)) => {
+                cached == now
+                    && now
+                        .modified
+                        .checked_add(GRANULARITY)
+                        .is_some_and(|t| t < self.read_at)
+            }
+            _ => false,
+        }
+    }
 }
 
 fn cache() -> &'static Mutex<HashMap<PathBuf, Cached>> {
@@ -70,26 +110,46 @@ pub fn load(explicit: Option<&LitStr>, span: Span) -> syn::Result<Loaded> {
 }
 
 fn load_cached(path: &Path) -> Result<Arc<Snapshot>, SnapshotError> {
+    let stamp = |meta: &std::fs::Metadata| {
+        let modified = meta.modified().ok()?;
+        Some(Stamp {
+            modified,
+            len: meta.len(),
+        })
+    };
     let meta = std::fs::metadata(path).map_err(|source| SnapshotError::Read {
         path: path.to_owned(),
         source,
     })?;
-    let modified = meta.modified().ok();
-    let len = meta.len();
     let mut cache = cache()
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     if let Some(c) = cache.get(path) {
-        if c.modified == modified && c.len == len && modified.is_some() {
+        if c.certainly_fresh(stamp(&meta)) {
             return Ok(Arc::clone(&c.snapshot));
         }
     }
-    let snapshot = Arc::new(Snapshot::load(path)?);
+    // Taken before reading: an edit made while reading then counts as made after it.
+    let read_at = SystemTime::now();
+    let text = snapshot::read_text(path)?;
+    let hash = {
+        let mut h = DefaultHasher::new();
+        text.hash(&mut h);
+        h.finish()
+    };
+    let snapshot = match cache.get(path) {
+        Some(c) if c.text == hash => Arc::clone(&c.snapshot),
+        _ => Arc::new(Snapshot::from_json(&text, path)?),
+    };
+    // The time and length of the file as read: looked up again, since the text may be newer
+    // than `meta`.
+    let now = std::fs::metadata(path).ok();
     cache.insert(
         path.to_owned(),
         Cached {
-            modified,
-            len,
+            stamp: now.as_ref().and_then(stamp),
+            read_at,
+            text: hash,
             snapshot: Arc::clone(&snapshot),
         },
     );
@@ -121,6 +181,11 @@ mod tests {
 
     const EMPTY: &str = "{\"format_version\": 2, \"schemas\": {}}\n";
 
+    fn set_modified(path: &Path, at: SystemTime) {
+        let file = std::fs::File::options().write(true).open(path).unwrap();
+        file.set_modified(at).unwrap();
+    }
+
     #[test]
     fn parsed_once_until_the_file_changes() {
         let dir = tempfile::tempdir().unwrap();
@@ -138,6 +203,48 @@ mod tests {
         let changed = load_cached(&path).unwrap();
         assert!(!Arc::ptr_eq(&first, &changed));
         assert!(changed.schema("public").is_some());
+    }
+
+    /// A file stamped long before it was read is trusted on its time and length: no new parse.
+    #[test]
+    fn an_old_file_is_not_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("schemalock.json");
+        std::fs::write(&path, EMPTY).unwrap();
+        set_modified(&path, SystemTime::now() - Duration::from_secs(3600));
+        let first = load_cached(&path).unwrap();
+        let entry = |path: &Path| cache().lock().unwrap().get(path).map(|c| c.read_at);
+        let read_at = entry(&path);
+        assert!(Arc::ptr_eq(&first, &load_cached(&path).unwrap()));
+        assert_eq!(
+            entry(&path),
+            read_at,
+            "an old, unchanged file is not read again"
+        );
+    }
+
+    /// An edit that keeps the length and lands in the same timestamp tick as the read (a coarse
+    /// file system, or a fast editor) is still seen: a file stamped near the read is read again.
+    #[test]
+    fn an_edit_in_the_same_tick_is_seen() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("schemalock.json");
+        let tick = SystemTime::now();
+        std::fs::write(&path, EMPTY.replace("{}", "{\"a\": {}}")).unwrap();
+        set_modified(&path, tick);
+        let first = load_cached(&path).unwrap();
+        assert!(first.schema("a").is_some());
+
+        std::fs::write(&path, EMPTY.replace("{}", "{\"b\": {}}")).unwrap();
+        set_modified(&path, tick);
+        let edited = load_cached(&path).unwrap();
+        assert!(
+            edited.schema("b").is_some(),
+            "the same-length edit must be read"
+        );
+
+        // Read again but unchanged: the parse is reused.
+        assert!(Arc::ptr_eq(&edited, &load_cached(&path).unwrap()));
     }
 
     #[test]

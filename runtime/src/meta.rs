@@ -1,7 +1,7 @@
 //! What the derives record about a model, for SQL that names columns and for startup
 //! verification, and the registry that finds every derived type without a list.
 
-use crate::pgtype::{Accepts, PgCompatible};
+use crate::types::{Accepts, Mapping, PgCompatible, rule};
 
 /// A `#[derive(Table)]` struct: where it reads from and how each field maps.
 #[derive(Debug)]
@@ -10,13 +10,17 @@ pub struct TableMeta {
     pub rust_name: &'static str,
     /// `module_path!()` where the struct is defined.
     pub module_path: &'static str,
+    /// The table's schema.
     pub schema: &'static str,
+    /// The table (or view) the struct reads.
     pub table: &'static str,
     /// Fields that map to columns, in declaration order (skipped fields are absent).
     pub columns: &'static [ColumnMeta],
     /// Structs flattened into this one with `#[sqlx(flatten)]`; they read the same table.
     pub flattened: &'static [&'static TableMeta],
+    /// `#[schemalock(insertable)]`.
     pub insertable: bool,
+    /// `#[schemalock(exhaustive)]`.
     pub exhaustive: bool,
 }
 
@@ -34,7 +38,9 @@ impl TableMeta {
 /// One field of a `#[derive(Table)]` struct.
 #[derive(Debug)]
 pub struct ColumnMeta {
+    /// The field's name.
     pub field: &'static str,
+    /// The column it reads.
     pub column: &'static str,
     /// The field's type as written in the source.
     pub rust_type: &'static str,
@@ -52,7 +58,7 @@ impl ColumnMeta {
         field: &'static str,
         column: &'static str,
         rust_type: &'static str,
-        mapping: &'static crate::pgtype::Mapping,
+        mapping: &'static Mapping,
     ) -> ColumnMeta {
         ColumnMeta {
             field,
@@ -87,39 +93,56 @@ impl ColumnMeta {
     pub fn expected(&self) -> String {
         match (self.accepts, self.pg_type) {
             (_, Some(t)) => format!("`{t}`"),
-            (Some(a), None) => crate::pgtype::describe(a),
+            (Some(a), None) => rule::describe(a),
             (None, None) => String::from("any type"),
+        }
+    }
+
+    /// The field's mapping, given what it accepts.
+    pub(crate) const fn mapping(&self, accepts: &Accepts) -> Mapping {
+        Mapping {
+            accepts: *accepts,
+            nullable: self.nullable,
         }
     }
 }
 
-/// A `#[derive(PgEnum)]` enum.
+/// A `#[derive(PgEnum)]` enum: the enum type it maps, then the Rust enum.
 #[derive(Debug)]
 pub struct EnumMeta {
-    pub rust_name: &'static str,
-    pub module_path: &'static str,
+    /// The enum type's schema.
     pub schema: &'static str,
+    /// The enum type's name.
     pub type_name: &'static str,
     /// `(variant, label)` in declaration order.
     pub variants: &'static [(&'static str, &'static str)],
-    /// `#[schemalock(exhaustive)]`: at run time too, a label no variant maps is drift.
+    /// `#[schemalock(exhaustive)]`: a label no variant maps is drift at run time too, not only
+    /// at build time (see [`crate::verify`]).
     pub exhaustive: bool,
+    /// The enum's name.
+    pub rust_name: &'static str,
+    /// `module_path!()` where the enum is defined.
+    pub module_path: &'static str,
 }
 
-/// Implemented by `#[derive(Table)]`.
+/// Implemented by `#[derive(Table)]`: the model's metadata.
 pub trait Table {
+    /// What the derive recorded about the struct.
     const META: &'static TableMeta;
 }
 
-/// Implemented by `#[derive(PgEnum)]`, alongside [`PgCompatible`].
+/// Implemented by `#[derive(PgEnum)]`, alongside [`PgCompatible`]: the enum's metadata.
 pub trait PgEnum: PgCompatible {
+    /// What the derive recorded about the enum.
     const META: &'static EnumMeta;
 }
 
 /// One derived type, as the registry holds it.
 #[derive(Debug, Clone, Copy)]
 pub enum Registration {
+    /// A `#[derive(Table)]` struct.
     Table(&'static TableMeta),
+    /// A `#[derive(PgEnum)]` enum.
     Enum(&'static EnumMeta),
 }
 

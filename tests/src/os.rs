@@ -30,11 +30,11 @@ impl Outsider {
     /// user (it is not root) or the user does not exist. Under `CI=true`, which runs as root, a
     /// missing user panics.
     pub fn get() -> Option<Outsider> {
-        if !schemalock_cli::shadow::cluster::running_as_root() {
+        if !schemalock_cluster::running_as_root() {
             eprintln!("skipping: only root can connect as another OS user ({OUTSIDER})");
             return None;
         }
-        match schemalock_cli::shadow::cluster::server_user_for(true, OUTSIDER) {
+        match schemalock_cluster::server_user_for(true, OUTSIDER) {
             Ok(Some(u)) => Some(Outsider {
                 uid: u.uid,
                 gid: u.gid,
@@ -84,9 +84,9 @@ impl Outsider {
 
 /// The start time of a live process (clock ticks since boot), or `None` when it is gone or a
 /// zombie.
-pub use schemalock_cli::shadow::cluster::process_start_time as start_time;
+pub use schemalock_cluster::process_start_time as start_time;
 /// The parent and the children of a live process.
-pub use schemalock_cli::shadow::cluster::{children_of, parent_of};
+pub use schemalock_cluster::{children_of, parent_of};
 
 /// A process, identified by pid and start time so that a reused pid is not mistaken for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,6 +3,10 @@
 //!
 //! Each case builds a real crate in a temporary directory with the cargo that runs this test.
 //! The crate's target directory is kept under this workspace's target so dependencies build once.
+//! Each case's crate has a package name of its own: cargo names a root package's fingerprint and
+//! outputs after its name and version, not its directory, so cases sharing a name (and running in
+//! parallel) would share one fingerprint, and one case's build could make another's edited
+//! snapshot look already checked.
 
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
@@ -46,16 +50,17 @@ fn workspace() -> PathBuf {
 }
 
 impl Project {
-    fn new() -> Project {
+    /// A crate named `rebuild-probe-{case}`; `case` must differ between the tests.
+    fn new(case: &str) -> Project {
         let dir = tempfile::tempdir().unwrap();
         let root = workspace().canonicalize().unwrap();
         std::fs::create_dir_all(dir.path().join("src")).unwrap();
         std::fs::write(
             dir.path().join("Cargo.toml"),
             format!(
-                "[package]\nname = \"rebuild-probe\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n\
-                 [dependencies]\nschemalock = {{ path = {:?} }}\n\n[workspace]\n",
-                root.display().to_string()
+                "[package]\nname = \"rebuild-probe-{case}\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n\
+                 [dependencies]\nschemalock = {{ path = {root:?} }}\n\n[workspace]\n",
+                root = root.display().to_string()
             ),
         )
         .unwrap();
@@ -104,7 +109,7 @@ impl Project {
 
 #[test]
 fn editing_the_snapshot_reruns_the_checks() {
-    let p = Project::new();
+    let p = Project::new("editing");
     p.write("schemalock.json", &snapshot("entity_type"));
     let (ok, err) = p.check(None);
     assert!(ok, "first build should pass:\n{err}");
@@ -125,7 +130,7 @@ fn editing_the_snapshot_reruns_the_checks() {
 
 #[test]
 fn changing_schemalock_snapshot_reruns_the_checks() {
-    let p = Project::new();
+    let p = Project::new("variable");
     p.write("schemalock.json", &snapshot("entity_type"));
     p.write("other.json", &snapshot("type"));
     let (ok, err) = p.check(None);
@@ -146,7 +151,7 @@ fn changing_schemalock_snapshot_reruns_the_checks() {
 
 #[test]
 fn a_missing_snapshot_says_where_it_looked() {
-    let p = Project::new();
+    let p = Project::new("missing");
     let (ok, err) = p.check(None);
     assert!(!ok);
     let dir = p.path().display().to_string();
@@ -166,7 +171,7 @@ fn a_missing_snapshot_says_where_it_looked() {
 #[test]
 fn a_fifo_as_the_snapshot_is_a_compile_error() {
     const BLOCKED_AFTER: Duration = Duration::from_secs(600);
-    let p = Project::new();
+    let p = Project::new("fifo");
     let fifo = p.path().join("pipe.json");
     let status = Command::new("mkfifo")
         .arg(&fifo)

@@ -15,7 +15,7 @@ use postgres::config::Host;
 
 /// Where a password came from, for messages ("the password from `PGPASSWORD` was rejected").
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Source {
+pub(crate) enum Source {
     /// The connection string itself.
     Url,
     /// The `PGPASSWORD` environment variable.
@@ -37,7 +37,7 @@ impl fmt::Display for Source {
 /// Sets the password of `config` the way libpq would when it has none (or an empty one):
 /// `PGPASSWORD`, else the password file. Returns where the password came from, `None` when
 /// there is none anywhere.
-pub fn fill_password(config: &mut postgres::Config) -> Option<Source> {
+pub(crate) fn fill_password(config: &mut postgres::Config) -> Option<Source> {
     if config.get_password().is_some_and(|p| !p.is_empty()) {
         return Some(Source::Url);
     }
@@ -98,11 +98,11 @@ fn readable_file(path: &Path) -> Option<String> {
 
 /// The connection parameters a password file line is matched against.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Target {
-    pub host: String,
-    pub port: String,
-    pub database: String,
-    pub user: String,
+struct Target {
+    host: String,
+    port: String,
+    database: String,
+    user: String,
 }
 
 /// Directories where a socket counts as `localhost`: libpq's default socket directory, which is
@@ -166,7 +166,7 @@ fn targets(config: &postgres::Config) -> Vec<Target> {
 }
 
 /// The password of the first line of a password file matching `target`, and its line number.
-pub fn lookup(text: &str, target: &Target) -> Option<(String, usize)> {
+fn lookup(text: &str, target: &Target) -> Option<(String, usize)> {
     for (n, line) in text.lines().enumerate() {
         let line = line.trim_end_matches('\r');
         if line.starts_with('#') {

@@ -15,7 +15,7 @@ use std::ops::Range;
 
 /// What a URL or keyword/value string is shown as: every password replaced by `***`. Text that
 /// holds no password comes back unchanged.
-pub fn redact(s: &str) -> String {
+pub(crate) fn redact(s: &str) -> String {
     let mut ranges = Vec::new();
     if let Some(start) = scheme_end(s) {
         // For display, the userinfo ends at the last `@` before the query: a password may hold
@@ -32,22 +32,11 @@ pub fn redact(s: &str) -> String {
     replace_ranges(s, ranges)
 }
 
-/// `text` with `url` shown redacted and each of its passwords masked, for messages built outside
-/// the CLI's output boundary (the library API of [`crate::shadow`]).
-pub fn redact_in(text: &str, url: &str) -> String {
-    let text = if url.is_empty() {
-        text.to_owned()
-    } else {
-        text.replace(url, &redact(url))
-    };
-    crate::out::mask_with(&text, &secrets_in(url)).into_owned()
-}
-
 /// Every password `s` may hold, each raw and decoded: the part after the first `:` of a
 /// `user:secret@` (up to each `@`, as drivers disagree on which one ends it), and the value of
 /// every `password` key (`password=x`, `password = x`, `password='a b'`, `?password=x&`).
 /// Empty strings are left out.
-pub fn secrets_in(s: &str) -> Vec<String> {
+pub(crate) fn secrets_in(s: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     // From the authority of a URL-ish string; and from the very start when no `/` follows the
     // would-be scheme: `u:secret@h` has no scheme, though `u:` reads as one.
@@ -80,7 +69,7 @@ pub fn secrets_in(s: &str) -> Vec<String> {
 
 /// Decodes `%XX` escapes; a `%` not followed by two hex digits stays as it is, and bytes that do
 /// not form UTF-8 become U+FFFD. Never panics.
-pub fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     fn hex(b: u8) -> Option<u8> {
         match b {
             b'0'..=b'9' => Some(b - b'0'),
@@ -107,14 +96,14 @@ pub fn percent_decode(s: &str) -> String {
 }
 
 /// True for `postgres://` and `postgresql://` URLs, the two schemes the driver accepts.
-pub fn is_database_url(s: &str) -> bool {
+pub(crate) fn is_database_url(s: &str) -> bool {
     s.starts_with("postgres://") || s.starts_with("postgresql://")
 }
 
 /// True for text that is meant as a URL but that the driver would not read as one: a scheme
 /// followed by `:/`, `//`, or `:` and a `user@` part (`postgres:/h/db`, `postgres//h/db`,
 /// `pgsql://h/db`, `postgress:u:pw@h`), but not `postgres://...` itself.
-pub fn looks_like_url(s: &str) -> bool {
+pub(crate) fn looks_like_url(s: &str) -> bool {
     let Some(name_end) = scheme_name_end(s) else {
         return false;
     };

@@ -13,10 +13,10 @@ use super::{Error, ErrorKind, Progress};
 /// A migration split into statements, with the reason it must run outside a transaction.
 #[derive(Debug)]
 pub(crate) struct Plan<'a> {
-    pub migration: &'a Migration,
-    pub statements: Vec<Statement<'a>>,
+    pub(crate) migration: &'a Migration,
+    pub(crate) statements: Vec<Statement<'a>>,
     /// Why the file runs statement by statement in autocommit mode, if it does.
-    pub autocommit: Option<String>,
+    pub(crate) autocommit: Option<String>,
 }
 
 fn marker(record: &Record) -> &'static str {
@@ -94,13 +94,13 @@ pub(crate) fn plan(migrations: &[Migration]) -> Result<Vec<Plan<'_>>, Error> {
 /// Where the migrations run, for messages and hints.
 pub(crate) struct Target<'a> {
     /// "the local PostgreSQL 16.4 from /usr/lib/postgresql/16/bin" or "the server of URL".
-    pub description: String,
+    pub(crate) description: String,
     /// The bin directory of a local cluster.
-    pub local_bin: Option<&'a Path>,
+    pub(crate) local_bin: Option<&'a Path>,
     /// The server log of a local cluster, for errors that ended the connection.
-    pub server_log: Option<&'a Path>,
+    pub(crate) server_log: Option<&'a Path>,
     /// The shadow database.
-    pub database: String,
+    pub(crate) database: String,
 }
 
 /// The migration tool's own table, created before the first migration as the tool does.
@@ -419,14 +419,14 @@ fn migration_error(
                 "; if the extension is missing from the PostgreSQL in {}, set {} to an \
                  installation that has it, or pass --database-url to use a server that has it",
                 bin.display(),
-                super::cluster::PG_BIN_ENV
+                schemalock_cluster::PG_BIN_ENV
             )),
             None => msg.push_str("; if the extension is missing, install it on that server"),
         }
     }
     if f.error.as_db_error().is_none() {
         if let Some(log) = target.server_log {
-            let log = super::cluster::read_log(log);
+            let log = schemalock_cluster::read_log(log);
             let tail: Vec<&str> = log.lines().rev().take(20).collect();
             let tail: Vec<&str> = tail.into_iter().rev().collect();
             msg.push_str(&format!("\nserver log (end):\n{}", tail.join("\n")));

@@ -20,8 +20,8 @@ use postgres::error::SqlState;
 
 use super::apply::driver_error_text;
 use super::{Error, ErrorKind, lock, quote_ident};
-use crate::cleanup::{self, Cleanup};
-use crate::db::connect::{TimedOut, bounded, seconds, timeouts};
+use crate::db::wait::{TimedOut, bounded, seconds, timeouts};
+use schemalock_cluster::cleanup::{self, Cleanup};
 
 /// The prefix of every shadow database's name.
 pub(crate) const PREFIX: &str = "schemalock_shadow_";
@@ -31,7 +31,7 @@ pub(super) const ADMIN_STATEMENT_TIMEOUT: &str = "300s";
 
 /// A new random key: 63 bits, so that it is a positive `bigint`.
 pub(super) fn new_key() -> Result<i64, Error> {
-    let hex = super::cluster::process::random_hex(8).map_err(|e| {
+    let hex = schemalock_cluster::random_hex(8).map_err(|e| {
         Error::new(
             ErrorKind::Database,
             format!("cannot make a random name for the shadow database: {e}"),
@@ -62,8 +62,8 @@ pub(super) fn key_of(name: &str) -> Option<i64> {
 /// An abandoned shadow database: dropped, or why not.
 #[derive(Debug)]
 pub(super) struct Abandoned {
-    pub name: String,
-    pub dropped: Result<(), String>,
+    pub(crate) name: String,
+    pub(crate) dropped: Result<(), String>,
 }
 
 /// Drops the shadow databases on the server whose run is gone (see the module documentation):
@@ -163,8 +163,8 @@ pub(super) fn lock_new_name(client: &mut postgres::Client) -> Result<String, Err
 /// Registers dropping the shadow database of `dropper` as a cleanup (see [`crate::cleanup`]),
 /// waiting at most the migration deadline: a stopped server must not keep the tool (or the
 /// signal handler) from ending. The database it could not drop stays marked as in use until
-/// this process ends; then the next run drops it. `url` is redacted from the messages.
-pub(super) fn register_drop(dropper: &Arc<Mutex<Dropper>>, url: Option<String>) -> Cleanup {
+/// this process ends; then the next run drops it.
+pub(super) fn register_drop(dropper: &Arc<Mutex<Dropper>>) -> Cleanup {
     let (name, description) = {
         let d = lock(dropper);
         (d.name.clone(), d.description.clone())
@@ -186,26 +186,26 @@ pub(super) fn register_drop(dropper: &Arc<Mutex<Dropper>>, url: Option<String>) 
                 ),
             ),
         };
-        Err(message.redacted(url.as_deref()).to_string())
+        Err(message.to_string())
     })
 }
 
 /// Everything needed to drop the shadow database, from any thread: the admin session holding its
 /// lock, and how to open a new one if that session was lost.
 pub(super) struct Dropper {
-    pub admin: Option<postgres::Client>,
-    pub config: postgres::Config,
-    pub name: String,
-    pub version_num: i32,
-    /// "the server of URL" (unredacted: errors are redacted where they leave).
-    pub description: String,
-    pub dropped: bool,
+    pub(crate) admin: Option<postgres::Client>,
+    pub(crate) config: postgres::Config,
+    pub(crate) name: String,
+    pub(crate) version_num: i32,
+    /// "the server of URL", the URL without its password.
+    pub(crate) description: String,
+    pub(crate) dropped: bool,
 }
 
 impl Dropper {
     /// Drops the shadow database (if not done yet), retrying briefly while a session is still
     /// leaving it.
-    pub fn drop_database(&mut self) -> Result<(), Error> {
+    pub(crate) fn drop_database(&mut self) -> Result<(), Error> {
         if self.dropped {
             return Ok(());
         }

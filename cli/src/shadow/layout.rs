@@ -8,7 +8,7 @@ use super::Error;
 
 /// How a migrations directory is organised.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Layout {
+pub(crate) enum Layout {
     /// sqlx: `<version>_<name>.sql`, or reversible `<version>_<name>.up.sql` and `.down.sql`
     /// (only `up` is applied); ordered by the numeric version; recorded in `_sqlx_migrations`.
     Sqlx,
@@ -24,7 +24,7 @@ pub enum Layout {
 
 impl Layout {
     /// Every layout, in the order detection tries them.
-    pub const ALL: [Layout; 4] = [
+    pub(crate) const ALL: [Layout; 4] = [
         Layout::Diesel,
         Layout::Refinery,
         Layout::Sqlx,
@@ -32,18 +32,13 @@ impl Layout {
     ];
 
     /// A short name: `sqlx`, `diesel`, `refinery`, `plain`.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Layout::Sqlx => "sqlx",
             Layout::Diesel => "diesel",
             Layout::Refinery => "refinery",
             Layout::Plain => "plain",
         }
-    }
-
-    /// The layout with this [`Layout::name`].
-    pub fn from_name(name: &str) -> Option<Layout> {
-        Layout::ALL.into_iter().find(|l| l.name() == name)
     }
 
     fn pattern(self) -> &'static str {
@@ -56,13 +51,13 @@ impl Layout {
     }
 
     /// The layouts as a sentence, for messages.
-    pub fn describe_all() -> String {
+    pub(crate) fn describe_all() -> String {
         let all: Vec<&str> = Layout::ALL.iter().map(|l| l.pattern()).collect();
         all.join(", ")
     }
 
     /// The table the migration tool records applied migrations in, if any.
-    pub fn history_table(self) -> Option<&'static str> {
+    pub(crate) fn history_table(self) -> Option<&'static str> {
         match self {
             Layout::Sqlx => Some("_sqlx_migrations"),
             Layout::Diesel => Some("__diesel_schema_migrations"),
@@ -80,7 +75,7 @@ impl fmt::Display for Layout {
 
 /// How a migration is recorded in its tool's table.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Record {
+pub(crate) enum Record {
     /// `_sqlx_migrations (version, description, ...)`.
     Sqlx { version: i64, description: String },
     /// `__diesel_schema_migrations (version)`.
@@ -93,19 +88,19 @@ pub enum Record {
 
 /// One migration file to apply.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Migration {
+pub(crate) struct Migration {
     /// The SQL file.
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     /// The path relative to the migrations directory, for messages.
-    pub name: String,
+    pub(crate) name: String,
     /// The file's text.
-    pub sql: String,
+    pub(crate) sql: String,
     /// The tool asks for this migration to run outside a transaction (sqlx's
     /// `-- no-transaction` first line, diesel's `run_in_transaction = false`, refinery's
     /// `-- refinery:noTransaction`).
-    pub no_transaction: bool,
+    pub(crate) no_transaction: bool,
     /// How the tool records it.
-    pub record: Record,
+    pub(crate) record: Record,
 }
 
 fn io_error(what: &str, path: &Path, e: &std::io::Error) -> Error {
@@ -188,7 +183,7 @@ fn refinery_files(dir: &Path, prefix: &str, out: &mut Vec<(String, PathBuf)>) ->
 /// Which layout `dir` uses: diesel when a sub-folder holds an `up.sql`; refinery when there are
 /// `V<n>__<name>.sql` files and no other `.sql` file at the top; sqlx when every top-level `.sql`
 /// file is named `<version>_<name>.sql`; else plain when there is any `.sql` file.
-pub fn detect(dir: &Path) -> Result<Layout, Error> {
+pub(crate) fn detect(dir: &Path) -> Result<Layout, Error> {
     if !dir.is_dir() {
         return Err(Error::new(
             super::ErrorKind::Layout,
@@ -232,7 +227,7 @@ pub fn detect(dir: &Path) -> Result<Layout, Error> {
 }
 
 /// The migrations of `dir` in the order they apply, for `layout` (detected when `None`).
-pub fn load(dir: &Path, layout: Option<Layout>) -> Result<(Layout, Vec<Migration>), Error> {
+pub(crate) fn load(dir: &Path, layout: Option<Layout>) -> Result<(Layout, Vec<Migration>), Error> {
     let layout = match layout {
         Some(l) => l,
         None => detect(dir)?,
@@ -420,193 +415,4 @@ fn load_plain(dir: &Path) -> Result<Vec<Migration>, Error> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn dir_with(files: &[(&str, &str)]) -> tempfile::TempDir {
-        let dir = tempfile::tempdir().unwrap();
-        for (name, text) in files {
-            let path = dir.path().join(name);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        }
-        dir
-    }
-
-    fn names(dir: &Path) -> (Layout, Vec<String>) {
-        let (layout, list) = load(dir, None).unwrap();
-        (layout, list.into_iter().map(|m| m.name).collect())
-    }
-
-    #[test]
-    fn sqlx_orders_by_numeric_version_and_skips_down() {
-        let d = dir_with(&[
-            ("10_ten.sql", "SELECT 10;"),
-            ("9_nine.up.sql", "-- no-transaction\nSELECT 9;"),
-            ("9_nine.down.sql", "SELECT -9;"),
-            ("README.md", "not sql"),
-        ]);
-        let (layout, list) = load(d.path(), None).unwrap();
-        assert_eq!(layout, Layout::Sqlx);
-        let got: Vec<_> = list
-            .iter()
-            .map(|m| (m.name.as_str(), m.no_transaction, m.record.clone()))
-            .collect();
-        assert_eq!(
-            got,
-            [
-                (
-                    "9_nine.up.sql",
-                    true,
-                    Record::Sqlx {
-                        version: 9,
-                        description: "nine".into()
-                    }
-                ),
-                (
-                    "10_ten.sql",
-                    false,
-                    Record::Sqlx {
-                        version: 10,
-                        description: "ten".into()
-                    }
-                ),
-            ]
-        );
-        let d = dir_with(&[("1_a.sql", ""), ("01_b.sql", "")]);
-        let err = load(d.path(), None).unwrap_err().to_string();
-        assert!(err.contains("same sqlx version 1"), "{err}");
-    }
-
-    #[test]
-    fn diesel_orders_by_version_without_dashes() {
-        let d = dir_with(&[
-            ("2017-08-31-230457_x/up.sql", "SELECT 2;"),
-            ("2017-08-31-230457_x/down.sql", "SELECT -2;"),
-            ("20170102131034_y/up.sql", "SELECT 1;"),
-            ("00000000000000_diesel_initial_setup/up.sql", "SELECT 0;"),
-            ("2026-05-27-120000-0000_semver/up.sql", "SELECT 4;"),
-            (
-                "2026-05-27-120000-0000_semver/metadata.toml",
-                "run_in_transaction = false\n",
-            ),
-            ("2026-05-27-120000_add_username/up.sql", "SELECT 3;"),
-            (
-                "2026-05-27-120000_add_username/metadata.toml",
-                "# run_in_transaction = false\n",
-            ),
-            ("empty_folder/README", "nothing"),
-            ("stray.sql", "SELECT 'ignored';"),
-        ]);
-        let (layout, list) = load(d.path(), None).unwrap();
-        assert_eq!(layout, Layout::Diesel);
-        let got: Vec<_> = list
-            .iter()
-            .map(|m| (m.name.as_str(), m.no_transaction))
-            .collect();
-        assert_eq!(
-            got,
-            [
-                ("00000000000000_diesel_initial_setup/up.sql", false),
-                ("20170102131034_y/up.sql", false),
-                ("2017-08-31-230457_x/up.sql", false),
-                ("2026-05-27-120000_add_username/up.sql", false),
-                ("2026-05-27-120000-0000_semver/up.sql", true),
-            ]
-        );
-        assert_eq!(
-            list[2].record,
-            Record::Diesel {
-                version: "20170831230457".into()
-            }
-        );
-        // Equal versions keep folder-name order.
-        let d = dir_with(&[("1_b/up.sql", ""), ("1_a/up.sql", ""), ("0_c/up.sql", "")]);
-        assert_eq!(
-            names(d.path()).1,
-            ["0_c/up.sql", "1_a/up.sql", "1_b/up.sql"]
-        );
-    }
-
-    #[test]
-    fn refinery_walks_sub_folders() {
-        let d = dir_with(&[
-            ("V10__ten.sql", "SELECT 10;"),
-            ("V2__two.sql", "--refinery:noTransaction\nSELECT 2;"),
-            ("more/U3__three.sql", "SELECT 3;"),
-            ("more/notes.txt", ""),
-        ]);
-        let (layout, list) = load(d.path(), None).unwrap();
-        assert_eq!(layout, Layout::Refinery);
-        let got: Vec<_> = list
-            .iter()
-            .map(|m| (m.name.as_str(), m.no_transaction))
-            .collect();
-        assert_eq!(
-            got,
-            [
-                ("V2__two.sql", true),
-                ("more/U3__three.sql", false),
-                ("V10__ten.sql", false)
-            ]
-        );
-        assert_eq!(
-            list[2].record,
-            Record::Refinery {
-                version: 10,
-                name: "ten".into()
-            }
-        );
-    }
-
-    #[test]
-    fn plain_folders_apply_in_file_name_order() {
-        let d = dir_with(&[
-            ("b.sql", ""),
-            ("a.sql", ""),
-            ("10_x.sql", ""),
-            ("a.down.sql", ""),
-            ("notes.txt", ""),
-        ]);
-        assert_eq!(
-            names(d.path()),
-            (
-                Layout::Plain,
-                vec!["10_x.sql".into(), "a.sql".into(), "b.sql".into()]
-            )
-        );
-        // Forcing a layout: the names must fit it.
-        let err = load(d.path(), Some(Layout::Sqlx)).unwrap_err().to_string();
-        assert!(err.contains("a.sql is not a sqlx migration name"), "{err}");
-    }
-
-    #[test]
-    fn no_layout_names_the_layouts() {
-        let d = dir_with(&[("notes.txt", "")]);
-        let err = load(d.path(), None).unwrap_err().to_string();
-        assert!(err.starts_with("no migrations found in "), "{err}");
-        for l in ["sqlx", "diesel", "refinery", "plain folder"] {
-            assert!(err.contains(l), "{err}");
-        }
-        let err = load(&d.path().join("missing"), None)
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("does not exist"), "{err}");
-    }
-
-    #[test]
-    fn annotations() {
-        assert!(diesel_no_transaction("run_in_transaction=false"));
-        assert!(diesel_no_transaction(
-            "x = 1\nrun_in_transaction = false # why\n"
-        ));
-        assert!(!diesel_no_transaction("run_in_transaction = true"));
-        assert!(refinery_no_transaction(
-            "SELECT 1;\n-- refinery:noTransaction\n"
-        ));
-        assert!(!refinery_no_transaction(
-            "SELECT 1; -- refinery:noTransaction\n"
-        ));
-        assert_eq!(Layout::from_name("diesel"), Some(Layout::Diesel));
-    }
-}
+mod tests;

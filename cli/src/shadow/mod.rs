@@ -1,7 +1,7 @@
 //! Shadow databases: a migrations directory applied to a fresh temporary database, then
 //! snapshotted.
 //!
-//! [`snapshot_from_migrations`] reads the migrations (the layout is detected, see
+//! [`snapshot_from_migrations_with`] reads the migrations (the layout is detected, see
 //! [`layout::Layout`]), then, with a database URL, creates a uniquely named database
 //! (`schemalock_shadow_<key>`, marked in use by an advisory lock on that key; see `database.rs`)
 //! on that server, after dropping the ones earlier runs left when they were killed; or without
@@ -10,7 +10,14 @@
 //! the migrations there as their tool would (each file in its own transaction when it can run in
 //! one, the tool's bookkeeping table included, so the migration head is in the snapshot),
 //! introspects the result, and drops the database or the cluster, also when something failed,
-//! and on SIGINT, SIGTERM or SIGHUP when the CLI installed [`crate::cleanup`]'s handlers.
+//! and on SIGINT, SIGTERM or SIGHUP (through [`schemalock_cluster::cleanup`], whose handlers
+//! the CLI installs).
+//!
+//! Modules: `layout.rs` (which tool's layout, the migrations in order), `split.rs` and
+//! `statement.rs` (a file cut into statements, and what kind each is), `apply.rs` (applying the
+//! files as their tool would, and what a failure means), `database.rs` (the shadow database's
+//! name, lock and drop), `watch.rs` (the worker thread and the deadline of each step),
+//! `tests.rs` (against real PostgreSQL).
 //!
 //! Every wait on the server is bounded (`watch.rs`): the work runs on a worker thread that
 //! announces each step (connecting, preparing the server, creating the database, each migration
@@ -21,7 +28,7 @@
 //! `-- no-transaction`, diesel's `run_in_transaction = false`, refinery's
 //! `-- refinery:noTransaction`), when it holds a statement PostgreSQL refuses inside a transaction
 //! block (`CREATE INDEX CONCURRENTLY`, `VACUUM`, ...; see
-//! [`split::Statement::needs_autocommit`]), when it manages its own transactions (`BEGIN` ...
+//! [`statement::Statement::needs_autocommit`]), when it manages its own transactions (`BEGIN` ...
 //! `COMMIT`), or when running it in one transaction failed because an enum value it adds is used
 //! in the same file (SQLSTATE 55P04; the transaction is rolled back and the file run again).
 
@@ -33,21 +40,23 @@ use schemalock_runtime::Snapshot;
 use schemalock_runtime::introspect::{self, Steps};
 
 mod apply;
-pub mod cluster;
 mod database;
-pub mod layout;
-pub mod split;
+pub(crate) mod layout;
+pub(crate) mod split;
+mod statement;
 mod watch;
 
-pub use layout::{Layout, Migration};
+pub(crate) use layout::{Layout, Migration};
 
-use crate::url::redact_in;
+use schemalock_cluster as cluster;
+
+use crate::db::url::redact;
 use watch::{Events, Step, Stop};
 
 /// What went wrong, broadly; [`Error`]'s message says exactly what and what to try.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum ErrorKind {
+pub(crate) enum ErrorKind {
     /// The migrations directory: missing, unreadable, no known layout, bad names.
     Layout,
     /// A migration failed to apply (or cannot be split into statements).
@@ -67,7 +76,7 @@ pub enum ErrorKind {
 /// Why a snapshot could not be built from migrations. The message is lowercase, says what failed
 /// and what to try, and never shows a URL's password.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Error {
+pub(crate) struct Error {
     kind: ErrorKind,
     message: String,
 }
@@ -81,15 +90,9 @@ impl Error {
     }
 
     /// What went wrong, broadly.
-    pub fn kind(&self) -> ErrorKind {
+    #[cfg(test)]
+    pub(crate) fn kind(&self) -> ErrorKind {
         self.kind
-    }
-
-    fn redacted(mut self, url: Option<&str>) -> Self {
-        if let Some(url) = url {
-            self.message = redact_in(&self.message, url);
-        }
-        self
     }
 }
 
@@ -104,7 +107,7 @@ impl std::error::Error for Error {}
 /// Progress of [`snapshot_from_migrations_with`], for a progress indicator or `--verbose`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
-pub enum Progress {
+pub(crate) enum Progress {
     /// The migrations were read: how many, in which layout.
     Loaded { layout: Layout, migrations: usize },
     /// A local cluster is being started from these binaries.
@@ -132,24 +135,24 @@ pub enum Progress {
 /// Options of [`snapshot_from_migrations_with`]; `Options::default()` is a local cluster, every
 /// schema, the layout detected.
 #[derive(Clone, Copy, Default)]
-pub struct Options<'a> {
+pub(crate) struct Options<'a> {
     /// The server to create the shadow database on; `None` for a throwaway local cluster.
-    pub database_url: Option<&'a str>,
+    pub(crate) database_url: Option<&'a str>,
     /// The schemas to snapshot; `None` for every schema that is not a system or extension schema.
-    pub schemas: Option<&'a [String]>,
+    pub(crate) schemas: Option<&'a [String]>,
     /// The bin directory of the PostgreSQL for the local cluster; `None` to look for one
     /// ([`cluster::find_bin_dir`]: `PG_BIN`, `PATH`, `/usr/lib/postgresql/*/bin`).
-    pub pg_bin: Option<&'a Path>,
+    pub(crate) pg_bin: Option<&'a Path>,
     /// The layout of the migrations directory; `None` to detect it.
-    pub layout: Option<Layout>,
+    pub(crate) layout: Option<Layout>,
     /// Called as the work progresses, always on the calling thread.
-    pub progress: Option<&'a dyn Fn(Progress)>,
+    pub(crate) progress: Option<&'a dyn Fn(Progress)>,
 }
 
 impl fmt::Debug for Options<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Options")
-            .field("database_url", &self.database_url.map(crate::url::redact))
+            .field("database_url", &self.database_url.map(redact))
             .field("schemas", &self.schemas)
             .field("pg_bin", &self.pg_bin)
             .field("layout", &self.layout)
@@ -159,29 +162,16 @@ impl fmt::Debug for Options<'_> {
 }
 
 /// Applies the migrations in `dir` to a fresh temporary database and snapshots it: on the server
-/// of `database_url` (a new database, dropped afterwards), or without one on a throwaway local
-/// cluster. `schemas` as for introspection (`None`: every non-system schema).
-pub fn snapshot_from_migrations(
-    dir: &Path,
-    database_url: Option<&str>,
-    schemas: Option<&[String]>,
-) -> Result<Snapshot, Error> {
-    snapshot_from_migrations_with(
-        dir,
-        &Options {
-            database_url,
-            schemas,
-            ..Options::default()
-        },
-    )
-}
-
-/// [`snapshot_from_migrations`] with every option. Every wait on the server is bounded (see
+/// of `options.database_url` (a new database, dropped afterwards), or without one on a throwaway
+/// local cluster. Every wait on the server is bounded (see
 /// `watch.rs`): connecting by the connect deadline, creating and dropping the shadow database and
 /// applying each migration file by the migration deadline, reading the result by the read
-/// deadline ([`crate::db::connect::timeouts`]).
-pub fn snapshot_from_migrations_with(dir: &Path, options: &Options<'_>) -> Result<Snapshot, Error> {
-    run(dir, options).map_err(|e| e.redacted(options.database_url))
+/// deadline ([`crate::db::wait::timeouts`]).
+pub(crate) fn snapshot_from_migrations_with(
+    dir: &Path,
+    options: &Options<'_>,
+) -> Result<Snapshot, Error> {
+    run(dir, options)
 }
 
 fn run(dir: &Path, options: &Options<'_>) -> Result<Snapshot, Error> {
@@ -202,20 +192,21 @@ fn run(dir: &Path, options: &Options<'_>) -> Result<Snapshot, Error> {
         layout,
         migrations,
         schemas: options.schemas.map(<[String]>::to_vec),
-        url: options.database_url.map(str::to_owned),
     };
     if let Some(url) = options.database_url {
         let config: postgres::Config = url.parse().map_err(|e| {
             Error::new(
                 ErrorKind::Connect,
                 format!(
-                    "invalid database URL {url}: {e}; expected postgres://user:password@host:port/database"
+                    "invalid database URL {}: {e}; expected \
+                     postgres://user:password@host:port/database",
+                    redact(url)
                 ),
             )
         })?;
         let server = Server {
             admin: config,
-            description: format!("the server of {url}"),
+            description: format!("the server of {}", redact(url)),
             connect_hint: "check the URL (--database-url or DATABASE_URL), that the server is \
                            running and reachable, and the user name and password",
             local: None,
@@ -278,7 +269,7 @@ fn run(dir: &Path, options: &Options<'_>) -> Result<Snapshot, Error> {
 struct Server {
     /// A connection to an existing database of the server (to create and drop the shadow).
     admin: postgres::Config,
-    /// "the server of URL" (unredacted: errors are redacted where they leave).
+    /// "the server of URL", the URL without its password.
     description: String,
     connect_hint: &'static str,
     /// The throwaway local cluster it is, if it is one.
@@ -365,8 +356,6 @@ struct Job {
     layout: Layout,
     migrations: Vec<Migration>,
     schemas: Option<Vec<String>>,
-    /// The URL given, to redact from messages of the cleanup, which may print them itself.
-    url: Option<String>,
 }
 
 /// Builds the shadow database on a worker thread, waiting for each step at most its limit, then
@@ -413,7 +402,6 @@ fn build(job: Job, events: &Events) -> Result<Snapshot, Error> {
         layout,
         migrations,
         schemas,
-        url,
     } = job;
     let plans = apply::plan(&migrations)?;
     let mut admin = server.connect(None)?;
@@ -468,7 +456,7 @@ fn build(job: Job, events: &Events) -> Result<Snapshot, Error> {
     }));
     // Registered before the database exists: a signal during CREATE DATABASE waits for it, then
     // drops it.
-    events.cleanup(database::register_drop(&dropper, url));
+    events.cleanup(database::register_drop(&dropper));
     events.step(Step::server(format!(
         "creating the shadow database {name} on {}",
         server.description
@@ -518,12 +506,8 @@ fn build(job: Job, events: &Events) -> Result<Snapshot, Error> {
     // A new session: settings made by the migrations (`SET search_path ...`) do not leak in.
     events.step(server.connecting(Some(&name)));
     let mut client = server.connect(Some(&name))?;
-    let deadlines = crate::db::connect::timeouts();
     let steps = Steps::default();
-    let options = introspect::Options::default()
-        .lock_timeout(deadlines.lock)
-        .statement_timeout(deadlines.statement)
-        .steps(steps.clone());
+    let options = crate::db::wait::read_options(&steps);
     events.step(Step::read(
         format!("reading the schema of the shadow database {name} built from the migrations"),
         steps,
@@ -542,45 +526,4 @@ fn build(job: Job, events: &Events) -> Result<Snapshot, Error> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn connection_errors_never_show_the_password() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("1_init.sql"), "CREATE TABLE t (a int);").unwrap();
-        // Nothing listens on port 1.
-        let url = "postgres://app:s3cr%40t@127.0.0.1:1/app?connect_timeout=5";
-        let err = snapshot_from_migrations(dir.path(), Some(url), None).unwrap_err();
-        let text = err.to_string();
-        assert_eq!(err.kind(), ErrorKind::Connect);
-        assert!(
-            text.starts_with("cannot connect to the server of postgres://app:***@127.0.0.1:1/app"),
-            "{text}"
-        );
-        assert!(!text.contains("s3cr"), "{text}");
-        assert!(text.contains("--database-url"), "{text}");
-        let err = snapshot_from_migrations(
-            dir.path(),
-            Some("postgres://a:hunter2@/x?port=notanumber"),
-            None,
-        )
-        .unwrap_err()
-        .to_string();
-        assert!(err.starts_with("invalid database URL"), "{err}");
-        assert!(!err.contains("hunter2"), "{err}");
-        let options = Options {
-            database_url: Some(url),
-            ..Options::default()
-        };
-        assert!(!format!("{options:?}").contains("s3cr"));
-    }
-
-    #[test]
-    fn layout_errors_come_before_any_server_work() {
-        let dir = tempfile::tempdir().unwrap();
-        let err = snapshot_from_migrations(dir.path(), Some("postgres://a:b@127.0.0.1:1/x"), None)
-            .unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::Layout);
-    }
-}
+mod tests;

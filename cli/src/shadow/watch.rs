@@ -16,15 +16,15 @@ use schemalock_runtime::Snapshot;
 use schemalock_runtime::introspect::Steps;
 
 use super::{Error, Progress};
-use crate::cleanup::Cleanup;
-use crate::db::connect::{connect_limit, timed_out, timeouts};
+use crate::db::connect::connect_limit;
+use crate::db::wait::{SERVER_STALLED, timed_out, timeouts};
+use schemalock_cluster::cleanup::Cleanup;
 
 /// How much longer than a connect's own deadline the caller waits, so that the connect's own
 /// message (which says what went wrong) arrives first.
 const CONNECT_GRACE: Duration = Duration::from_secs(5);
 
-/// What may keep a step on the server from answering.
-const SERVER_STALLED: &str = "the server may be stopped, overloaded, or waiting on a lock";
+/// What may keep a migration from answering.
 const MIGRATION_STALLED: &str =
     "the server may be stopped, overloaded, or waiting on a lock, or the migration runs long";
 

@@ -31,6 +31,7 @@ pub enum KeywordCategory {
 pub struct Keyword {
     /// The keyword in lower case, as `pg_get_keywords()` lists it.
     pub word: &'static str,
+    /// Where it may stand as a bare name.
     pub category: KeywordCategory,
     /// Whether it may label a `SELECT` output column without `AS` (`SELECT 1 foo`).
     pub bare_label: bool,
@@ -85,6 +86,22 @@ pub fn qualified(schema: &str, name: &str) -> String {
         quote_ident(name).into_owned()
     } else {
         schema_qualified(schema, name)
+    }
+}
+
+/// A column as messages name it: `entities.entity_type`, or `audit.events.at` outside
+/// `public`, each part quoted as [`quote_ident`] does.
+pub fn column(schema: &str, table: &str, column: &str) -> String {
+    format!("{}.{}", qualified(schema, table), quote_ident(column))
+}
+
+/// A type's name as SQL written for the default `search_path` writes it: built-in types
+/// (`pg_catalog`) bare, others as [`qualified`] writes them.
+pub fn type_name(schema: &str, name: &str) -> String {
+    if schema == "pg_catalog" {
+        quote_ident(name).into_owned()
+    } else {
+        qualified(schema, name)
     }
 }
 
@@ -164,6 +181,11 @@ mod tests {
         assert_eq!(qualified("audit", "events"), "audit.events");
         assert_eq!(qualified("Audit", "order"), "\"Audit\".\"order\"");
         assert_eq!(schema_qualified("public", "t"), "public.t");
+        assert_eq!(column("audit", "events", "at"), "audit.events.at");
+        assert_eq!(column("public", "user", "Name"), "\"user\".\"Name\"");
+        assert_eq!(type_name("pg_catalog", "int4"), "int4");
+        assert_eq!(type_name("public", "mood"), "mood");
+        assert_eq!(type_name("audit", "level"), "audit.level");
         assert_eq!(quote_literal("it's"), "'it''s'");
     }
 }

@@ -42,16 +42,54 @@ pub fn numeric_version(server_version: &str) -> String {
     v.trim_end_matches('.').to_owned()
 }
 
+/// `pg_constraint.confupdtype` and `confdeltype`, as the snapshot writes them.
+const FK_ACTIONS: &[(&str, &str)] = &[
+    ("a", "no action"),
+    ("r", "restrict"),
+    ("c", "cascade"),
+    ("n", "set null"),
+    ("d", "set default"),
+];
+
 fn fk_action(code: &str) -> Result<String, Error> {
-    Ok(match code {
-        "a" => "no action",
-        "r" => "restrict",
-        "c" => "cascade",
-        "n" => "set null",
-        "d" => "set default",
-        other => return Err(Error::Unexpected(format!("foreign key action `{other}`"))),
+    decode(FK_ACTIONS, code, "foreign key action", String::new()).map(str::to_owned)
+}
+
+/// A check constraint, or the error that says it was dropped while it was read.
+fn check(name: String, definition: Option<String>, place: &str) -> Result<Check, Error> {
+    let definition =
+        definition.ok_or_else(|| vanished(format!("check constraint `{name}` {place}")))?;
+    Ok(Check { definition, name })
+}
+
+/// `pg_class.relkind` of the relations read.
+const RELATION_KINDS: &[(&str, RelationKind)] = &[
+    ("r", RelationKind::Table),
+    ("p", RelationKind::PartitionedTable),
+    ("v", RelationKind::View),
+    ("m", RelationKind::MaterializedView),
+];
+
+/// `pg_attribute.attgenerated`.
+const GENERATED: &[(&str, Option<Generated>)] = &[
+    ("", None),
+    ("s", Some(Generated::Stored)),
+    ("v", Some(Generated::Virtual)),
+];
+
+/// `pg_attribute.attidentity`.
+const IDENTITY: &[(&str, Option<Identity>)] = &[
+    ("", None),
+    ("a", Some(Identity::Always)),
+    ("d", Some(Identity::ByDefault)),
+];
+
+/// A catalog code by `table`; any other code is an error naming `what` and where (`place`).
+fn decode<T: Copy>(table: &[(&str, T)], code: &str, what: &str, place: String) -> Result<T, Error> {
+    match table.iter().find(|(c, _)| *c == code) {
+        Some((_, value)) => Ok(*value),
+        None => Err(Error::Unexpected(format!("{what} `{code}`{place}"))),
     }
-    .to_owned())
 }
 
 /// Builds the snapshot from the results of [`QUERIES`] (in order) and the migration head.
@@ -95,7 +133,48 @@ pub(crate) fn assemble_results(results: &Results, missing: Missing) -> Result<Sn
             found: results.catalog.len(),
         });
     };
-    let meta: RawMeta = match meta.as_deref() {
+    let mut snapshot = database(meta.as_deref(), missing)?;
+    snapshot.migration_head = results.migration_head.clone();
+    let (mut column_names, relation_names) = add_relations(&mut snapshot, relations.as_deref())?;
+    details::assemble(&mut snapshot, details_text.as_deref())?;
+    let partitions =
+        partitions::assemble(&mut snapshot, partitions_text.as_deref(), &relation_names)?;
+    column_names.extend(partitions.columns.iter().map(|(k, v)| (*k, v.clone())));
+    add_constraints(
+        &mut snapshot,
+        &partitions,
+        constraints.as_deref(),
+        &column_names,
+    )?;
+    add_indexes(
+        &mut snapshot,
+        &partitions,
+        indexes.as_deref(),
+        &column_names,
+    )?;
+    add_types(&mut snapshot, types.as_deref())?;
+    routines::assemble(&mut snapshot, routines_text.as_deref())?;
+    sequences::assemble(&mut snapshot, sequences_text.as_deref())?;
+    triggers::assemble(&mut snapshot, triggers_text.as_deref(), &partitions)?;
+    for schema in snapshot.schemas.values_mut() {
+        for table in schema.tables.values_mut() {
+            Owner::of_table(table).sort();
+            table.policies.sort_by(|a, b| a.name.cmp(&b.name));
+            for p in &mut table.partitions {
+                Owner::of_partition(p).sort();
+            }
+        }
+    }
+    Ok(snapshot)
+}
+
+/// Column names by relation oid and attnum: how constraints and index keys name columns.
+type ColumnNames = HashMap<(i64, i32), String>;
+
+/// The server, its extensions and its schemas, from the `meta` query; schemas asked for and
+/// missing fail the read when `missing` says so.
+fn database(meta: Option<&str>, missing: Missing) -> Result<Snapshot, Error> {
+    let meta: RawMeta = match meta {
         None => return Err(Error::Unexpected("the meta query returned NULL".into())),
         Some(t) => parse("meta", Some(t))?,
     };
@@ -107,7 +186,6 @@ pub(crate) fn assemble_results(results: &Results, missing: Missing) -> Result<Sn
 
     let mut snapshot = Snapshot::new();
     snapshot.server_version = Some(numeric_version(&meta.server_version));
-    snapshot.migration_head = results.migration_head.clone();
     for e in meta.extensions.unwrap_or_default() {
         snapshot.extensions.insert(
             e.name,
@@ -121,52 +199,38 @@ pub(crate) fn assemble_results(results: &Results, missing: Missing) -> Result<Sn
         snapshot.schemas.entry(s).or_default();
     }
 
-    let relations: RawRelations = parse("relations", relations.as_deref())?;
+    Ok(snapshot)
+}
+
+/// Relation names by oid: how partitions name their parents.
+type RelationNames = HashMap<i64, (String, String)>;
+
+/// Tables, views and their columns, from the `relations` query.
+fn add_relations(
+    snapshot: &mut Snapshot,
+    relations: Option<&str>,
+) -> Result<(ColumnNames, RelationNames), Error> {
+    let relations: RawRelations = parse("relations", relations)?;
     let mut columns_of = relations.columns.unwrap_or_default().by_relation()?;
     // Index keys come as attnums.
-    let mut column_names: HashMap<(i64, i32), String> = columns_of
+    let column_names: ColumnNames = columns_of
         .iter()
         .flat_map(|(oid, columns)| columns.iter().map(|c| ((*oid, c.attnum), c.name.clone())))
         .collect();
-    let mut relation_names: HashMap<i64, (String, String)> = HashMap::new();
+    let mut relation_names = RelationNames::new();
     for r in relations.relations.unwrap_or_default() {
         relation_names.insert(r.oid, (r.schema.clone(), r.name.clone()));
-        let kind = match r.kind.as_str() {
-            "r" => RelationKind::Table,
-            "p" => RelationKind::PartitionedTable,
-            "v" => RelationKind::View,
-            "m" => RelationKind::MaterializedView,
-            other => return Err(Error::Unexpected(format!("relation kind `{other}`"))),
-        };
+        let kind = decode(RELATION_KINDS, &r.kind, "relation kind", String::new())?;
         let mut raw_columns = columns_of.remove(&r.oid).unwrap_or_default();
         raw_columns.sort_by_key(|c| c.attnum);
         let mut columns = Vec::with_capacity(raw_columns.len());
         for c in raw_columns {
+            let on = format!(" on {}.{}.{}", r.schema, r.name, c.name);
             columns.push(Column {
                 array: c.array,
                 default: c.default,
-                generated: match c.generated.as_str() {
-                    "" => None,
-                    "s" => Some(Generated::Stored),
-                    "v" => Some(Generated::Virtual),
-                    other => {
-                        return Err(Error::Unexpected(format!(
-                            "generated column kind `{other}` on {}.{}.{}",
-                            r.schema, r.name, c.name
-                        )));
-                    }
-                },
-                identity: match c.identity.as_str() {
-                    "" => None,
-                    "a" => Some(Identity::Always),
-                    "d" => Some(Identity::ByDefault),
-                    other => {
-                        return Err(Error::Unexpected(format!(
-                            "identity kind `{other}` on {}.{}.{}",
-                            r.schema, r.name, c.name
-                        )));
-                    }
-                },
+                generated: decode(GENERATED, &c.generated, "generated column kind", on.clone())?,
+                identity: decode(IDENTITY, &c.identity, "identity kind", on)?,
                 name: c.name,
                 nullable: !c.not_null,
                 type_display: c.type_display,
@@ -184,32 +248,49 @@ pub(crate) fn assemble_results(results: &Results, missing: Missing) -> Result<Sn
             },
         );
     }
-    details::assemble(&mut snapshot, details_text.as_deref())?;
-    let partitions =
-        partitions::assemble(&mut snapshot, partitions_text.as_deref(), &relation_names)?;
-    column_names.extend(partitions.columns.iter().map(|(k, v)| (*k, v.clone())));
 
-    let constraints: Vec<RawConstraint> = parse("constraints", constraints.as_deref())?;
+    Ok((column_names, relation_names))
+}
+
+/// Primary key, unique, foreign key and check constraints, from the `constraints` query, each
+/// on its table or partition.
+fn add_constraints(
+    snapshot: &mut Snapshot,
+    partitions: &Partitions,
+    constraints: Option<&str>,
+    column_names: &ColumnNames,
+) -> Result<(), Error> {
+    let constraints: Vec<RawConstraint> = parse("constraints", constraints)?;
     for c in constraints {
-        let table_oid = c.table_oid;
-        let Some(owner) = owner_of(&mut snapshot, &partitions, table_oid, &c.schema, &c.table)
-        else {
+        let Some(owner) = owner_of(snapshot, partitions, c.table_oid, &c.schema, &c.table) else {
             continue;
         };
-        constraint(owner, c, &column_names)?;
+        constraint(owner, c, column_names)?;
     }
+    Ok(())
+}
 
-    let indexes: RawIndexes = parse("indexes", indexes.as_deref())?;
+/// Indexes, from the `indexes` query, each on its table or partition.
+fn add_indexes(
+    snapshot: &mut Snapshot,
+    partitions: &Partitions,
+    indexes: Option<&str>,
+    column_names: &ColumnNames,
+) -> Result<(), Error> {
+    let indexes: RawIndexes = parse("indexes", indexes)?;
     let opclasses = indexes.opclasses.unwrap_or_default();
     for i in indexes.indexes.unwrap_or_default() {
-        let Some(owner) = owner_of(&mut snapshot, &partitions, i.table_oid, &i.schema, &i.table)
-        else {
+        let Some(owner) = owner_of(snapshot, partitions, i.table_oid, &i.schema, &i.table) else {
             continue;
         };
-        owner.indexes.push(index(i, &column_names, &opclasses)?);
+        owner.indexes.push(index(i, column_names, &opclasses)?);
     }
+    Ok(())
+}
 
-    let types: Vec<RawType> = parse("types", types.as_deref())?;
+/// Enums, domains and composite types, from the `types` query.
+fn add_types(snapshot: &mut Snapshot, types: Option<&str>) -> Result<(), Error> {
+    let types: Vec<RawType> = parse("types", types)?;
     for t in types {
         let schema = snapshot.schemas.entry(t.schema.clone()).or_default();
         match t.kind.as_str() {
@@ -230,15 +311,8 @@ pub(crate) fn assemble_results(results: &Results, missing: Missing) -> Result<Sn
                     .unwrap_or_default()
                     .into_iter()
                     .map(|c| {
-                        Ok(Check {
-                            definition: c.definition.ok_or_else(|| {
-                                vanished(format!(
-                                    "check constraint `{}` of domain `{}.{}`",
-                                    c.name, t.schema, t.name
-                                ))
-                            })?,
-                            name: c.name,
-                        })
+                        let place = format!("of domain `{}.{}`", t.schema, t.name);
+                        check(c.name, c.definition, &place)
                     })
                     .collect::<Result<_, Error>>()?;
                 checks.sort_by(|a, b| a.name.cmp(&b.name));
@@ -278,20 +352,7 @@ pub(crate) fn assemble_results(results: &Results, missing: Missing) -> Result<Sn
         }
     }
 
-    routines::assemble(&mut snapshot, routines_text.as_deref())?;
-    sequences::assemble(&mut snapshot, sequences_text.as_deref())?;
-    triggers::assemble(&mut snapshot, triggers_text.as_deref(), &partitions)?;
-
-    for schema in snapshot.schemas.values_mut() {
-        for table in schema.tables.values_mut() {
-            Owner::of_table(table).sort();
-            table.policies.sort_by(|a, b| a.name.cmp(&b.name));
-            for p in &mut table.partitions {
-                Owner::of_partition(p).sort();
-            }
-        }
-    }
-    Ok(snapshot)
+    Ok(())
 }
 
 /// The lists a table or a partition holds its own constraints, indexes and triggers in.
@@ -366,11 +427,7 @@ fn deferrable(deferrable: bool, deferred: bool) -> Option<Deferrable> {
 }
 
 /// Adds one row of the `constraints` query to its owner.
-fn constraint(
-    owner: Owner<'_>,
-    c: RawConstraint,
-    column_names: &HashMap<(i64, i32), String>,
-) -> Result<(), Error> {
+fn constraint(owner: Owner<'_>, c: RawConstraint, column_names: &ColumnNames) -> Result<(), Error> {
     // A check constraint's columns are not described (its definition is).
     let columns = if c.kind == "c" {
         Vec::new()
@@ -429,15 +486,10 @@ fn constraint(
             name: c.name,
         }),
         // The definition says `NO INHERIT` and `NOT VALID` itself.
-        "c" => owner.checks.push(Check {
-            definition: c.definition.ok_or_else(|| {
-                vanished(format!(
-                    "check constraint `{}` on `{}.{}`",
-                    c.name, c.schema, c.table
-                ))
-            })?,
-            name: c.name,
-        }),
+        "c" => {
+            let place = format!("on `{}.{}`", c.schema, c.table);
+            owner.checks.push(check(c.name, c.definition, &place)?);
+        }
         other => return Err(Error::Unexpected(format!("constraint type `{other}`"))),
     }
     Ok(())
@@ -446,7 +498,7 @@ fn constraint(
 /// One row of the `indexes` query, its keys resolved.
 fn index(
     mut i: RawIndex,
-    column_names: &HashMap<(i64, i32), String>,
+    column_names: &ColumnNames,
     opclasses: &HashMap<i64, String>,
 ) -> Result<Index, Error> {
     let gone = || vanished(format!("index `{}.{}` on `{}`", i.schema, i.name, i.table));

@@ -9,11 +9,18 @@ use std::time::Duration;
 pub enum Error {
     /// A query's result was not the JSON this crate expects (a bug, or an unsupported server).
     Json {
+        /// The query's name ([`Query::name`](super::Query::name)).
         query: &'static str,
+        /// What serde_json said.
         source: serde_json::Error,
     },
     /// [`Results::catalog`](super::Results::catalog) did not have one entry per query.
-    ResultCount { expected: usize, found: usize },
+    ResultCount {
+        /// How many queries there are.
+        expected: usize,
+        /// How many results were given.
+        found: usize,
+    },
     /// Schemas that were asked for do not exist.
     MissingSchemas(Vec<String>),
     /// The catalogs hold something this crate does not understand.
@@ -51,7 +58,9 @@ pub enum Error {
 /// A relation another session holds a lock on: who holds it, in what mode, and for how long.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LockedRelation {
+    /// The relation's schema.
     pub schema: String,
+    /// The relation's name.
     pub name: String,
     /// What the relation is: `table`, `index`, `view`, ...
     pub kind: &'static str,
@@ -141,11 +150,11 @@ impl fmt::Display for Error {
                 f,
                 "the schema changed while it was being read ({attempts} attempt{}, the last one \
                  ran into: {detail})",
-                if *attempts == 1 { "" } else { "s" }
+                crate::text::plural(*attempts as usize, "", "s")
             ),
             #[cfg(feature = "postgres")]
             Error::Postgres(e) => {
-                use super::read::DriverError;
+                use super::driver::DriverError;
                 write!(f, "introspection query failed: {}", e.message())
             }
         }

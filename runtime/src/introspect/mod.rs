@@ -71,6 +71,8 @@
 
 mod assemble;
 mod details;
+#[cfg(any(feature = "postgres", feature = "tokio-postgres", feature = "sqlx"))]
+pub(crate) mod driver;
 mod error;
 mod migration;
 mod options;

@@ -8,54 +8,54 @@ use super::Error;
 
 #[derive(Debug, Default, Deserialize)]
 pub(super) struct RawMeta {
-    pub(super) server_version: String,
+    pub server_version: String,
     #[serde(default)]
-    pub(super) schemas: Option<Vec<String>>,
+    pub schemas: Option<Vec<String>>,
     #[serde(default)]
-    pub(super) missing: Option<Vec<String>>,
+    pub missing: Option<Vec<String>>,
     #[serde(default)]
-    pub(super) extensions: Option<Vec<RawExtension>>,
+    pub extensions: Option<Vec<RawExtension>>,
 }
 
 #[derive(Debug, Deserialize)]
 pub(super) struct RawExtension {
-    pub(super) name: String,
-    pub(super) schema: String,
-    pub(super) version: String,
+    pub name: String,
+    pub schema: String,
+    pub version: String,
 }
 
 /// The `relations` query: relations, and the columns of all of them as parallel arrays (one JSON
 /// array per field is much cheaper for the server to build than one object per column).
 #[derive(Debug, Default, Deserialize)]
 pub(super) struct RawRelations {
-    pub(super) relations: Option<Vec<RawRelation>>,
-    pub(super) columns: Option<RawColumns>,
+    pub relations: Option<Vec<RawRelation>>,
+    pub columns: Option<RawColumns>,
 }
 
 #[derive(Debug, Deserialize)]
 pub(super) struct RawRelation {
-    pub(super) oid: i64,
-    pub(super) schema: String,
-    pub(super) name: String,
-    pub(super) kind: String,
+    pub oid: i64,
+    pub schema: String,
+    pub name: String,
+    pub kind: String,
 }
 
 /// Entry `i` of every array describes one column of relation `relation[i]`. Every array is NULL
 /// when there are no columns at all.
 #[derive(Debug, Default, Deserialize)]
 pub(super) struct RawColumns {
-    pub(super) relation: Option<Vec<i64>>,
-    pub(super) attnum: Option<Vec<i32>>,
-    pub(super) name: Option<Vec<String>>,
+    pub relation: Option<Vec<i64>>,
+    pub attnum: Option<Vec<i32>>,
+    pub name: Option<Vec<String>>,
     #[serde(rename = "type")]
-    pub(super) type_display: Option<Vec<String>>,
-    pub(super) type_name: Option<Vec<String>>,
-    pub(super) type_schema: Option<Vec<String>>,
-    pub(super) array: Option<Vec<bool>>,
-    pub(super) not_null: Option<Vec<bool>>,
-    pub(super) default: Option<Vec<Option<String>>>,
-    pub(super) identity: Option<Vec<String>>,
-    pub(super) generated: Option<Vec<String>>,
+    pub type_display: Option<Vec<String>>,
+    pub type_name: Option<Vec<String>>,
+    pub type_schema: Option<Vec<String>>,
+    pub array: Option<Vec<bool>>,
+    pub not_null: Option<Vec<bool>>,
+    pub default: Option<Vec<Option<String>>>,
+    pub identity: Option<Vec<String>>,
+    pub generated: Option<Vec<String>>,
 }
 
 impl RawColumns {
@@ -110,109 +110,109 @@ impl RawColumns {
 
 #[derive(Debug)]
 pub(super) struct RawColumn {
-    pub(super) attnum: i32,
-    pub(super) name: String,
-    pub(super) type_display: String,
-    pub(super) type_name: String,
-    pub(super) type_schema: String,
-    pub(super) array: bool,
-    pub(super) not_null: bool,
-    pub(super) default: Option<String>,
-    pub(super) identity: String,
-    pub(super) generated: String,
+    pub attnum: i32,
+    pub name: String,
+    pub type_display: String,
+    pub type_name: String,
+    pub type_schema: String,
+    pub array: bool,
+    pub not_null: bool,
+    pub default: Option<String>,
+    pub identity: String,
+    pub generated: String,
 }
 
 #[derive(Debug, Deserialize)]
 pub(super) struct RawConstraint {
-    pub(super) schema: String,
-    pub(super) table: String,
-    pub(super) name: String,
+    pub schema: String,
+    pub table: String,
+    pub name: String,
     #[serde(rename = "type")]
-    pub(super) kind: String,
-    pub(super) table_oid: i64,
+    pub kind: String,
+    pub table_oid: i64,
     /// The constrained columns (`conkey`).
-    pub(super) attnums: Option<Vec<i32>>,
-    pub(super) ref_schema: Option<String>,
-    pub(super) ref_table: Option<String>,
-    pub(super) ref_columns: Option<Vec<String>>,
-    pub(super) on_update: String,
-    pub(super) on_delete: String,
+    pub attnums: Option<Vec<i32>>,
+    pub ref_schema: Option<String>,
+    pub ref_table: Option<String>,
+    pub ref_columns: Option<Vec<String>>,
+    pub on_update: String,
+    pub on_delete: String,
     /// `confmatchtype`: `s` simple, `f` full, `p` partial.
     #[serde(rename = "match")]
-    pub(super) match_type: String,
-    pub(super) deferrable: bool,
-    pub(super) deferred: bool,
-    pub(super) validated: bool,
-    pub(super) definition: Option<String>,
+    pub match_type: String,
+    pub deferrable: bool,
+    pub deferred: bool,
+    pub validated: bool,
+    pub definition: Option<String>,
 }
 
 /// The `indexes` query.
 #[derive(Debug, Default, Deserialize)]
 pub(super) struct RawIndexes {
-    pub(super) indexes: Option<Vec<RawIndex>>,
+    pub indexes: Option<Vec<RawIndex>>,
     /// Names of the operator classes that are not their type's default, by oid.
-    pub(super) opclasses: Option<HashMap<i64, String>>,
+    pub opclasses: Option<HashMap<i64, String>>,
 }
 
 #[derive(Debug, Deserialize)]
 pub(super) struct RawIndex {
-    pub(super) schema: String,
-    pub(super) table: String,
-    pub(super) table_oid: i64,
-    pub(super) name: String,
-    pub(super) method: String,
-    pub(super) unique: bool,
-    pub(super) primary: bool,
+    pub schema: String,
+    pub table: String,
+    pub table_oid: i64,
+    pub name: String,
+    pub method: String,
+    pub unique: bool,
+    pub primary: bool,
     /// `key_count` keys (0 for an expression), then the INCLUDE columns.
-    pub(super) attnums: Vec<i32>,
-    pub(super) key_count: usize,
-    pub(super) key_options: Vec<i32>,
-    pub(super) key_opclasses: Vec<i64>,
+    pub attnums: Vec<i32>,
+    pub key_count: usize,
+    pub key_options: Vec<i32>,
+    pub key_opclasses: Vec<i64>,
     /// The expression keys, in key order (NULL for an index dropped after the read began).
-    pub(super) expressions: Option<Vec<Option<String>>>,
+    pub expressions: Option<Vec<Option<String>>>,
     /// Whether the index has a predicate: `predicate` is NULL when its table was dropped after
     /// the read began.
-    pub(super) partial: bool,
-    pub(super) predicate: Option<String>,
-    pub(super) options: Option<Vec<String>>,
+    pub partial: bool,
+    pub predicate: Option<String>,
+    pub options: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]
 pub(super) struct RawType {
-    pub(super) schema: String,
-    pub(super) name: String,
-    pub(super) kind: String,
-    pub(super) labels: Option<Vec<String>>,
-    pub(super) base: Option<RawBase>,
-    pub(super) not_null: bool,
-    pub(super) default: Option<String>,
-    pub(super) checks: Option<Vec<RawCheck>>,
-    pub(super) attributes: Option<Vec<RawAttribute>>,
+    pub schema: String,
+    pub name: String,
+    pub kind: String,
+    pub labels: Option<Vec<String>>,
+    pub base: Option<RawBase>,
+    pub not_null: bool,
+    pub default: Option<String>,
+    pub checks: Option<Vec<RawCheck>>,
+    pub attributes: Option<Vec<RawAttribute>>,
 }
 
 #[derive(Debug, Deserialize)]
 pub(super) struct RawBase {
     #[serde(rename = "type")]
-    pub(super) type_display: String,
-    pub(super) type_name: String,
-    pub(super) type_schema: String,
-    pub(super) array: bool,
+    pub type_display: String,
+    pub type_name: String,
+    pub type_schema: String,
+    pub array: bool,
 }
 
 #[derive(Debug, Deserialize)]
 pub(super) struct RawCheck {
-    pub(super) name: String,
+    pub name: String,
     /// NULL when the constraint was dropped after the read began.
-    pub(super) definition: Option<String>,
+    pub definition: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
 pub(super) struct RawAttribute {
-    pub(super) attnum: i32,
-    pub(super) name: String,
+    pub attnum: i32,
+    pub name: String,
     #[serde(rename = "type")]
-    pub(super) type_display: String,
-    pub(super) type_name: String,
-    pub(super) type_schema: String,
-    pub(super) array: bool,
+    pub type_display: String,
+    pub type_name: String,
+    pub type_schema: String,
+    pub array: bool,
 }

@@ -11,6 +11,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use super::assemble::{Missing, assemble_results, parse};
+use super::driver::DriverError;
 use super::error::LockedRelation;
 use super::migration::{Notice, Probe, Step};
 use super::{
@@ -22,6 +23,7 @@ use crate::snapshot::Snapshot;
 /// A snapshot read from a live database, with what the read could not see.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Read {
+    /// What was read.
     pub snapshot: Snapshot,
     /// Things the caller should know about: a migration head the role may not read, say.
     pub notices: Vec<Notice>,
@@ -43,50 +45,6 @@ impl From<Snapshot> for Read {
         Read {
             snapshot,
             notices: Vec::new(),
-        }
-    }
-}
-
-/// What a driver's error says, for deciding what to do about it.
-pub(crate) trait DriverError {
-    /// The SQLSTATE, when the server sent the error.
-    fn sqlstate(&self) -> Option<String>;
-    /// The server's message (or the driver's text when the server sent none).
-    fn message(&self) -> String;
-}
-
-/// `postgres::Error` is `tokio_postgres::Error` re-exported.
-#[cfg(feature = "tokio-postgres")]
-type PgError = ::tokio_postgres::Error;
-#[cfg(all(feature = "postgres", not(feature = "tokio-postgres")))]
-type PgError = ::postgres::Error;
-
-#[cfg(any(feature = "postgres", feature = "tokio-postgres"))]
-impl DriverError for PgError {
-    fn sqlstate(&self) -> Option<String> {
-        self.code().map(|c| c.code().to_owned())
-    }
-
-    fn message(&self) -> String {
-        match self.as_db_error() {
-            Some(db) => db.message().to_owned(),
-            None => self.to_string(),
-        }
-    }
-}
-
-#[cfg(feature = "sqlx")]
-impl DriverError for ::sqlx::Error {
-    fn sqlstate(&self) -> Option<String> {
-        self.as_database_error()
-            .and_then(|db| db.code())
-            .map(|c| c.into_owned())
-    }
-
-    fn message(&self) -> String {
-        match self.as_database_error() {
-            Some(db) => db.message().to_owned(),
-            None => self.to_string(),
         }
     }
 }

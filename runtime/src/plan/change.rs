@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::diff::{Change, Difference, ObjectKind, Report};
+use crate::diff::{Change, Difference, ObjectKind, SchemaDiff};
 use crate::ident::{quote_ident, quote_literal};
 use crate::snapshot::{Column, EnumType, Partition, RelationKind, Schema, Snapshot, Table};
 
@@ -24,7 +24,7 @@ fn key(d: &Difference) -> Key {
 }
 
 /// Plans every difference of `report` (`diff(target, source)`).
-pub(crate) fn plan_report(p: &mut Planner<'_>, report: &Report) -> Result<(), Error> {
+pub(crate) fn plan_report(p: &mut Planner<'_>, report: &SchemaDiff) -> Result<(), Error> {
     // Every change of one object, together.
     let mut grouped: BTreeMap<Key, Vec<&Difference>> = BTreeMap::new();
     let mut order: Vec<Key> = Vec::new();
@@ -67,6 +67,11 @@ pub(crate) fn plan_report(p: &mut Planner<'_>, report: &Report) -> Result<(), Er
                 let table = table.as_deref().unwrap_or("");
                 partition(p, &source, schema, table, name, ds);
             }
+            // Planned from the two snapshots by `members`, below.
+            ObjectKind::Function
+            | ObjectKind::Sequence
+            | ObjectKind::Trigger
+            | ObjectKind::Policy => {}
         }
     }
     let conversions = std::mem::take(&mut p.conversions);

@@ -146,12 +146,14 @@ impl fmt::Display for HazardKind {
 /// One hazard of one step: its kind and what exactly it is about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Hazard {
+    /// What kind of hazard it is.
     pub kind: HazardKind,
     /// What exactly: "drops column `entities.type` and its values".
     pub detail: String,
 }
 
 impl Hazard {
+    /// A hazard of `kind`, with what it means here.
     pub fn new(kind: HazardKind, detail: impl Into<String>) -> Hazard {
         Hazard {
             kind,
@@ -185,7 +187,8 @@ impl Allowed {
                 Some(k) => kinds.push(k),
                 None => {
                     let names: Vec<&str> = HazardKind::ALL.iter().map(|k| k.name()).collect();
-                    let suggestion = crate::suggest::did_you_mean(name, names.iter().copied());
+                    let suggestion =
+                        crate::text::suggest::did_you_mean(name, names.iter().copied());
                     return Err(format!(
                         "unknown hazard `{name}`{suggestion}; expected `all` or some of: {}",
                         names.join(", ")
@@ -196,6 +199,7 @@ impl Allowed {
         Ok(Allowed::Kinds(kinds))
     }
 
+    /// Whether `kind` is allowed.
     pub fn allows(&self, kind: HazardKind) -> bool {
         match self {
             Allowed::Nothing => false,

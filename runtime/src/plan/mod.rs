@@ -3,7 +3,7 @@
 //! pre-flight checks in front of every step existing data can make fail.
 //!
 //! The planner is an engine of its own beside the schema ↔ schema comparison: it consumes the
-//! comparison's [`Report`](crate::diff::Report) (`diff(to, from)`: what `to` has that `from`
+//! comparison's [`SchemaDiff`](crate::diff::SchemaDiff) (`diff(to, from)`: what `to` has that `from`
 //! lacks is created, the other way round dropped, every changed aspect altered) and looks the
 //! objects up in the two snapshots for their definitions. It does not compare anything itself,
 //! except to pair up renamed indexes and constraints among the report's missing and extra ones.
@@ -64,12 +64,15 @@ pub struct Options {
 /// make.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Note {
+    /// What kind of note it is.
     pub kind: NoteKind,
+    /// The note, one sentence or more.
     pub message: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+/// What a [`Note`] is about.
 pub enum NoteKind {
     /// "if `type` was renamed `entity_type`, pass `--rename entities.type=entity_type`".
     RenameSuggestion,
@@ -80,6 +83,7 @@ pub enum NoteKind {
 /// A plan: steps in the order they run, the checks of the data they need, and notes.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Plan {
+    /// The steps, in the order they run.
     pub steps: Vec<Step>,
     /// Every step's check of the data, each reading the tables as its step will find them
     /// (through the renames and conversions of the steps before), to run before the first
@@ -90,6 +94,7 @@ pub struct Plan {
     /// scratch schema ([`PREFLIGHT_SCHEMA`]) for the checks' transaction.
     #[serde(skip)]
     pub scratch_types: Vec<String>,
+    /// What the plan could not do, or suggests (renames), for people to read.
     pub notes: Vec<Note>,
 }
 

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::diff::{Change, ObjectKind, Report};
+use crate::diff::{Change, ObjectKind, SchemaDiff};
 use crate::ident::quote_ident;
 use crate::snapshot::{Index, Snapshot, Table};
 
@@ -26,7 +26,9 @@ use super::{Error, NoteKind, Planner};
 pub struct Rename {
     /// As given, for messages.
     pub spec: String,
+    /// The old name's path: `[table, column]`, `[schema, table]`, `[table]`, ...
     pub path: Vec<String>,
+    /// The new name.
     pub new_name: String,
 }
 
@@ -34,9 +36,13 @@ pub struct Rename {
 /// whose type changes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Using {
+    /// The table's schema, when given.
     pub schema: Option<String>,
+    /// The table.
     pub table: String,
+    /// The column converted.
     pub column: String,
+    /// The SQL expression that converts the old value.
     pub expression: String,
 }
 
@@ -66,6 +72,7 @@ fn split_path(spec: &str) -> Option<(Vec<String>, String)> {
 }
 
 impl Rename {
+    /// Parses `table.column=new_name` (or `schema.table=new_name`, ...).
     pub fn parse(spec: &str) -> Result<Rename, String> {
         let bad = || {
             format!(
@@ -87,6 +94,7 @@ impl Rename {
 }
 
 impl Using {
+    /// Parses `table.column=EXPRESSION` (or `schema.table.column=EXPRESSION`).
     pub fn parse(spec: &str) -> Result<Using, String> {
         let bad = || {
             format!(
@@ -594,7 +602,7 @@ type Pairs = BTreeMap<(String, String, ObjectKind), (Vec<String>, Vec<String>)>;
 /// Finds indexes and constraints the report has missing under one name and extra under
 /// another with the same definition, renames them in the source and plans the renames.
 /// Returns whether it renamed anything.
-pub(crate) fn implicit(p: &mut Planner<'_>, source: &mut Snapshot, report: &Report) -> bool {
+pub(crate) fn implicit(p: &mut Planner<'_>, source: &mut Snapshot, report: &SchemaDiff) -> bool {
     let mut pairs: Pairs = BTreeMap::new();
     for d in &report.differences {
         let (Some(schema), Some(table)) = (&d.schema, &d.table) else {
@@ -721,7 +729,7 @@ fn same_but_name(kind: ObjectKind, target: &Table, source: &Table, new: &str, ol
 
 /// Notes for columns and tables that look renamed: one missing and one extra in the same
 /// table (or schema), with close names or alone of their kind.
-pub(crate) fn suggest(p: &mut Planner<'_>, source: &Snapshot, report: &Report) {
+pub(crate) fn suggest(p: &mut Planner<'_>, source: &Snapshot, report: &SchemaDiff) {
     let mut columns: BTreeMap<(String, String), (Vec<String>, Vec<String>)> = BTreeMap::new();
     let mut tables: BTreeMap<String, (Vec<String>, Vec<String>)> = BTreeMap::new();
     for d in &report.differences {
@@ -775,7 +783,7 @@ pub(crate) fn suggest(p: &mut Planner<'_>, source: &Snapshot, report: &Report) {
                 if added.len() == 1 && dropped.len() == 1 {
                     Some(added[0].as_str())
                 } else {
-                    crate::suggest::closest(old, added.iter().map(String::as_str))
+                    crate::text::suggest::closest(old, added.iter().map(String::as_str))
                         .first()
                         .copied()
                 }

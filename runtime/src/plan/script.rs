@@ -60,6 +60,7 @@ pub struct Chunk {
     pub transactional: bool,
     /// A short name for the file: what its first step does.
     pub name: String,
+    /// The file's SQL.
     pub sql: String,
 }
 

@@ -43,6 +43,7 @@ impl LockLevel {
 /// The lock a step takes, and on what.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Lock {
+    /// The lock level.
     pub level: LockLevel,
     /// The relations it is taken on, as SQL names them: `entities`, `audit.log`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -50,6 +51,7 @@ pub struct Lock {
 }
 
 impl Lock {
+    /// No lock on an existing relation (a new object).
     pub fn none() -> Lock {
         Lock {
             level: LockLevel::None,
@@ -57,6 +59,7 @@ impl Lock {
         }
     }
 
+    /// A lock of `level` on `relation`.
     pub fn on(level: LockLevel, relation: impl Into<String>) -> Lock {
         Lock {
             level,
@@ -94,9 +97,12 @@ pub struct Object {
     /// `table`, `column`, `index`, `foreign key`, `function`, ...
     pub kind: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The schema, for objects that are in one.
     pub schema: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The table the object belongs to, if any.
     pub table: Option<String>,
+    /// The object's name.
     pub name: String,
 }
 
@@ -130,17 +136,22 @@ pub struct Preflight {
 pub struct Step {
     /// What the step does, for a person: "change the type of column `entities.canon_layer`".
     pub description: String,
+    /// The object the step changes.
     pub object: Object,
     /// The statements; more than one run in one transaction.
     pub statements: Vec<String>,
+    /// The strongest lock the step takes, and on what.
     pub lock: Lock,
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// The hazards it runs.
     pub hazards: Vec<Hazard>,
     /// The check of the data this step needs, as it would run right before the step. Scripts
     /// run every check before the first step instead ([`super::Plan::preflight`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preflight: Option<Preflight>,
+    /// Whether the step can run in a transaction.
     pub transaction: Transaction,
+    /// How long it may take: instant, or in proportion to a table.
     pub duration: Duration,
     /// Further explanation for the script's comment (how to clean up after a failure, what the
     /// step needs).

@@ -10,38 +10,56 @@ use super::{DEFAULT_FILE_NAME, FORMAT_VERSION, SNAPSHOT_ENV};
 pub enum SnapshotError {
     /// No snapshot file was found.
     NotFound {
+        /// The directories searched, from the manifest directory up.
         looked_in: Vec<PathBuf>,
     },
+    /// The file could not be read.
     Read {
+        /// The file.
         path: PathBuf,
+        /// What the system said.
         source: std::io::Error,
     },
     /// A directory, FIFO, socket or device where the snapshot file should be. Refused before
     /// reading: a FIFO would block the compiler until something writes to it.
     NotRegular {
+        /// The path.
         path: PathBuf,
         /// What it is instead: `a directory`, `a FIFO (named pipe)`, ...
         kind: &'static str,
     },
     /// The text starts with a byte order mark (JSON allows none).
     ByteOrderMark {
+        /// The file.
         path: PathBuf,
+        /// The encoding the mark announces.
         encoding: Encoding,
     },
     /// The bytes are not UTF-8; the position is of the first invalid byte.
     NotUtf8 {
+        /// The file.
         path: PathBuf,
+        /// The line of the first invalid byte, from 1.
         line: usize,
+        /// Its column, in bytes from 1.
         column: usize,
     },
+    /// The text is not a snapshot: invalid JSON, or JSON of another shape.
     Parse {
+        /// The file.
         path: PathBuf,
+        /// The line of the error, from 1.
         line: usize,
+        /// Its column, from 1.
         column: usize,
+        /// What is wrong there.
         message: String,
     },
+    /// The snapshot is of a format version this crate does not read.
     Version {
+        /// The file.
         path: PathBuf,
+        /// The version it declares.
         found: u32,
     },
 }
@@ -49,12 +67,16 @@ pub enum SnapshotError {
 /// The encoding a byte order mark announces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Encoding {
+    /// UTF-8 with a byte order mark.
     Utf8,
+    /// UTF-16, either byte order.
     Utf16,
+    /// UTF-32, either byte order.
     Utf32,
 }
 
 impl Encoding {
+    /// The encoding's name: `UTF-16`.
     pub fn name(self) -> &'static str {
         match self {
             Encoding::Utf8 => "UTF-8",

@@ -87,7 +87,8 @@ impl Snapshot {
 
 /// Removes the temporary files that killed saves of the snapshot at `path` left behind (a save
 /// does this itself; this is for a caller that found the file up to date and wrote nothing).
-/// Best effort: what cannot be removed stays. See [`is_stale`] for what counts as left behind.
+/// Best effort: what cannot be removed stays. Left behind means: a temporary file of this
+/// snapshot whose process is gone and that is older than a minute, or any older than an hour.
 pub fn remove_stale_temp_files(path: &Path) {
     let Ok(target) = resolve_links(path) else {
         return;
@@ -307,6 +308,7 @@ pub enum SnapshotLocation {
 }
 
 impl SnapshotLocation {
+    /// The snapshot's path, however it was found.
     pub fn path(&self) -> &Path {
         match self {
             SnapshotLocation::Explicit(p) | SnapshotLocation::Found(p) => p,

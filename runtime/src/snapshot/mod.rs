@@ -5,13 +5,41 @@
 //! depending on `serde_json`'s map implementation (which another crate could switch to insertion
 //! order through feature unification).
 
+/// Declares a struct of the format: serialized and deserialized, refusing unknown fields, every
+/// field public. A field marked `= "path"` may be absent (it reads as its default) and is left
+/// out when `path` (`Option::is_none`, `Vec::is_empty`, `BTreeMap::is_empty`, `is_false`) says
+/// it is empty, so the file holds only what a schema has.
+macro_rules! format_struct {
+    (
+        $(#[$m:meta])*
+        pub struct $name:ident {
+            $($(#[$fm:meta])* $field:ident: $ty:ty $(= $skip:literal)?,)*
+        }
+    ) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            $(
+                $(#[$fm])*
+                $(#[serde(default, skip_serializing_if = $skip)])?
+                pub $field: $ty,
+            )*
+        }
+    };
+}
+
 mod error;
 mod file;
+#[cfg(test)]
+pub(crate) mod fixtures;
+mod pretty;
 mod relation_parts;
 mod routines;
 mod sequences;
 #[cfg(test)]
 mod tests;
+mod types;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -23,6 +51,7 @@ pub use file::{SnapshotLocation, locate, read_text, remove_stale_temp_files};
 pub use relation_parts::{Deferrable, Partition, Policy, RowSecurity, Trigger, TriggerEnabled};
 pub use routines::{Aggregate, Function, FunctionKind, Parallel, Volatility};
 pub use sequences::{IdentitySequence, Sequence, SequenceOptions, SequenceOwner, type_range};
+pub use types::{DeclaredType, DomainBase, TypeKind};
 
 /// The format version this crate reads and writes. Bump it on any change an older reader would
 /// misread; readers refuse other versions with a clear error rather than guessing.
@@ -38,74 +67,81 @@ fn is_false(b: &bool) -> bool {
     !*b
 }
 
-/// A whole database schema as schemalock sees it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Snapshot {
-    /// Extensions by name (objects they own are not listed elsewhere).
-    #[serde(default)]
-    pub extensions: BTreeMap<String, Extension>,
-    /// Always [`FORMAT_VERSION`] when written by this crate.
-    pub format_version: u32,
-    /// The newest applied migration, when a known migration table exists.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub migration_head: Option<MigrationHead>,
-    /// Schemas by name.
-    #[serde(default)]
-    pub schemas: BTreeMap<String, Schema>,
-    /// `server_version` as the server reports it, e.g. `15.18`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub server_version: Option<String>,
+format_struct! {
+    /// A whole database schema as schemalock sees it.
+    pub struct Snapshot {
+        /// Extensions by name (objects they own are not listed elsewhere).
+        #[serde(default)]
+        extensions: BTreeMap<String, Extension>,
+        /// Always [`FORMAT_VERSION`] when written by this crate.
+        format_version: u32,
+        /// The newest applied migration, when a known migration table exists.
+        migration_head: Option<MigrationHead> = "Option::is_none",
+        /// Schemas by name.
+        #[serde(default)]
+        schemas: BTreeMap<String, Schema>,
+        /// `server_version` as the server reports it, e.g. `15.18`.
+        server_version: Option<String> = "Option::is_none",
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Extension {
-    pub schema: String,
-    pub version: String,
+format_struct! {
+    /// An installed extension.
+    pub struct Extension {
+        /// The schema its objects were installed in.
+        schema: String,
+        /// The installed version.
+        version: String,
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MigrationHead {
-    /// The migration tool's table, e.g. `_sqlx_migrations`.
-    pub table: String,
-    /// The newest applied version as the tool records it.
-    pub version: String,
+format_struct! {
+    /// The newest applied migration, as the migration tool records it.
+    pub struct MigrationHead {
+        /// The migration tool's table, e.g. `_sqlx_migrations`.
+        table: String,
+        /// The newest applied version as the tool records it.
+        version: String,
+    }
 }
 
-/// One PostgreSQL schema (namespace).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Schema {
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub composites: BTreeMap<String, Composite>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub domains: BTreeMap<String, Domain>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub enums: BTreeMap<String, EnumType>,
-    /// Functions, procedures and aggregates, by name and identity arguments (see [`Function`]).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub functions: BTreeMap<String, Function>,
-    /// Sequences other than identity columns', by name.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub sequences: BTreeMap<String, Sequence>,
-    /// Tables, partitioned tables, views and materialized views, by name.
-    #[serde(default)]
-    pub tables: BTreeMap<String, Table>,
+format_struct! {
+    /// One PostgreSQL schema (namespace).
+    #[derive(Default)]
+    pub struct Schema {
+        /// Standalone composite types, by name.
+        composites: BTreeMap<String, Composite> = "BTreeMap::is_empty",
+        /// Domains, by name.
+        domains: BTreeMap<String, Domain> = "BTreeMap::is_empty",
+        /// Enum types, by name.
+        enums: BTreeMap<String, EnumType> = "BTreeMap::is_empty",
+        /// Functions, procedures and aggregates, by name and identity arguments (see [`Function`]).
+        functions: BTreeMap<String, Function> = "BTreeMap::is_empty",
+        /// Sequences other than identity columns', by name.
+        sequences: BTreeMap<String, Sequence> = "BTreeMap::is_empty",
+        /// Tables, partitioned tables, views and materialized views, by name.
+        #[serde(default)]
+        tables: BTreeMap<String, Table>,
+    }
 }
 
+/// What kind of relation a [`Table`] is.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RelationKind {
+    /// `CREATE TABLE`.
     #[default]
     Table,
+    /// A table partitioned into others (`PARTITION BY`).
     PartitionedTable,
+    /// `CREATE VIEW`.
     View,
+    /// `CREATE MATERIALIZED VIEW`.
     MaterializedView,
 }
 
 impl RelationKind {
+    /// How the kind reads in a sentence: `table`, `materialized view`.
     pub fn describe(self) -> &'static str {
         match self {
             RelationKind::Table => "table",
@@ -126,84 +162,81 @@ impl RelationKind {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Table {
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub checks: Vec<Check>,
-    /// Columns in their table order.
-    pub columns: Vec<Column>,
-    /// The query of a view or materialized view, as `pg_get_viewdef(oid, true)` prints it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub definition: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub foreign_keys: Vec<ForeignKey>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub indexes: Vec<Index>,
-    pub kind: RelationKind,
-    /// Storage parameters (`WITH (fillfactor=70)`), and a view's `check_option` and
-    /// `security_barrier`.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub options: BTreeMap<String, String>,
-    /// A partitioned table's key as `pg_get_partkeydef` prints it: `RANGE (payment_date)`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub partition_key: Option<String>,
-    /// Partitions of a partitioned table at every depth, folded under it, sorted by name.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub partitions: Vec<Partition>,
-    /// Row-level security policies, by name.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub policies: Vec<Policy>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub primary_key: Option<KeyConstraint>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub row_security: Option<RowSecurity>,
-    /// Triggers, by name.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub triggers: Vec<Trigger>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub unique_constraints: Vec<KeyConstraint>,
-    /// `UNLOGGED`.
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub unlogged: bool,
+format_struct! {
+    /// A table, partitioned table, view or materialized view.
+    #[derive(Default)]
+    pub struct Table {
+        /// Check constraints.
+        checks: Vec<Check> = "Vec::is_empty",
+        /// Columns in their table order.
+        columns: Vec<Column>,
+        /// The query of a view or materialized view, as `pg_get_viewdef(oid, true)` prints it.
+        definition: Option<String> = "Option::is_none",
+        /// Foreign key constraints.
+        foreign_keys: Vec<ForeignKey> = "Vec::is_empty",
+        /// Indexes, those behind constraints included.
+        indexes: Vec<Index> = "Vec::is_empty",
+        /// What kind of relation it is.
+        kind: RelationKind,
+        /// Storage parameters (`WITH (fillfactor=70)`), and a view's `check_option` and
+        /// `security_barrier`.
+        options: BTreeMap<String, String> = "BTreeMap::is_empty",
+        /// A partitioned table's key as `pg_get_partkeydef` prints it: `RANGE (payment_date)`.
+        partition_key: Option<String> = "Option::is_none",
+        /// Partitions of a partitioned table at every depth, folded under it, sorted by name.
+        partitions: Vec<Partition> = "Vec::is_empty",
+        /// Row-level security policies, by name.
+        policies: Vec<Policy> = "Vec::is_empty",
+        /// The primary key constraint.
+        primary_key: Option<KeyConstraint> = "Option::is_none",
+        /// Row-level security, when enabled.
+        row_security: Option<RowSecurity> = "Option::is_none",
+        /// Triggers, by name.
+        triggers: Vec<Trigger> = "Vec::is_empty",
+        /// Unique constraints.
+        unique_constraints: Vec<KeyConstraint> = "Vec::is_empty",
+        /// `UNLOGGED`.
+        unlogged: bool = "is_false",
+    }
 }
 
 impl Table {
+    /// The column called `name`.
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Column {
-    /// True when the type is an array of `type_schema.type_name`.
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub array: bool,
-    /// The collation, when not the type's default, as SQL writes it: `"C"`, `public.german`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub collation: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub generated: Option<Generated>,
-    /// The expression of a generated column, as PostgreSQL prints it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub generation_expression: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identity: Option<Identity>,
-    /// An identity column's sequence, when its name or an option is not the default.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identity_sequence: Option<IdentitySequence>,
-    pub name: String,
-    pub nullable: bool,
-    /// The type as PostgreSQL prints it, with modifiers: `character varying(20)`, `text[]`.
-    #[serde(rename = "type")]
-    pub type_display: String,
-    /// The base type's name in `pg_type` (the element type's, for arrays): `varchar`, `int4`.
-    pub type_name: String,
-    /// The schema of `type_name`: `pg_catalog` for built-in types.
-    pub type_schema: String,
+format_struct! {
+    /// A column of a [`Table`].
+    #[derive(Default)]
+    pub struct Column {
+        /// True when the type is an array of `type_schema.type_name`.
+        array: bool = "is_false",
+        /// The collation, when not the type's default, as SQL writes it: `"C"`, `public.german`.
+        collation: Option<String> = "Option::is_none",
+        /// The default expression, as `pg_get_expr` prints it.
+        default: Option<String> = "Option::is_none",
+        /// How a generated column is stored.
+        generated: Option<Generated> = "Option::is_none",
+        /// The expression of a generated column, as PostgreSQL prints it.
+        generation_expression: Option<String> = "Option::is_none",
+        /// An identity column's kind.
+        identity: Option<Identity> = "Option::is_none",
+        /// An identity column's sequence, when its name or an option is not the default.
+        identity_sequence: Option<IdentitySequence> = "Option::is_none",
+        /// The column's name.
+        name: String,
+        /// True when the column can hold NULL (no `NOT NULL`).
+        nullable: bool,
+        /// The type as PostgreSQL prints it, with modifiers: `character varying(20)`, `text[]`.
+        #[serde(rename = "type")]
+        type_display: String,
+        /// The base type's name in `pg_type` (the element type's, for arrays): `varchar`, `int4`.
+        type_name: String,
+        /// The schema of `type_name`: `pg_catalog` for built-in types.
+        type_schema: String,
+    }
 }
 
 impl Column {
@@ -211,158 +244,187 @@ impl Column {
     pub fn has_default(&self) -> bool {
         self.default.is_some() || self.identity.is_some() || self.generated.is_some()
     }
+
+    /// True when every inserted row needs a value for this column: NOT NULL, with no default,
+    /// identity or generation expression.
+    pub fn required(&self) -> bool {
+        !self.nullable && !self.has_default()
+    }
 }
 
+/// `GENERATED ... AS IDENTITY`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Identity {
+    /// `GENERATED ALWAYS AS IDENTITY`: an INSERT cannot set it.
     Always,
+    /// `GENERATED BY DEFAULT AS IDENTITY`.
     ByDefault,
 }
 
+/// `GENERATED ALWAYS AS (...)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Generated {
+    /// `STORED`.
     Stored,
+    /// `VIRTUAL` (PostgreSQL 18).
     Virtual,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Check {
-    /// As `pg_get_constraintdef` prints it: `CHECK (...)`, with `NO INHERIT` and `NOT VALID`
-    /// when so.
-    pub definition: String,
-    pub name: String,
+format_struct! {
+    /// A check constraint.
+    #[derive(Default)]
+    pub struct Check {
+        /// As `pg_get_constraintdef` prints it: `CHECK (...)`, with `NO INHERIT` and `NOT VALID`
+        /// when so.
+        definition: String,
+        /// The constraint's name.
+        name: String,
+    }
 }
 
-/// A primary key or unique constraint.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct KeyConstraint {
-    pub columns: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deferrable: Option<Deferrable>,
-    pub name: String,
+format_struct! {
+    /// A primary key or unique constraint.
+    #[derive(Default)]
+    pub struct KeyConstraint {
+        /// The key's columns, in order.
+        columns: Vec<String>,
+        /// `DEFERRABLE`, when so.
+        deferrable: Option<Deferrable> = "Option::is_none",
+        /// The constraint's name.
+        name: String,
+    }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ForeignKey {
-    pub columns: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deferrable: Option<Deferrable>,
-    /// `MATCH FULL`; left out for the default, `MATCH SIMPLE`.
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub match_full: bool,
-    pub name: String,
-    /// Added `NOT VALID` and never validated: rows from before may not satisfy it.
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub not_valid: bool,
-    /// `no action`, `restrict`, `cascade`, `set null` or `set default`.
-    pub on_delete: String,
-    pub on_update: String,
-    pub references: Reference,
+format_struct! {
+    /// A foreign key constraint.
+    #[derive(Default)]
+    pub struct ForeignKey {
+        /// The referencing columns, in order.
+        columns: Vec<String>,
+        /// `DEFERRABLE`, when so.
+        deferrable: Option<Deferrable> = "Option::is_none",
+        /// `MATCH FULL`; left out for the default, `MATCH SIMPLE`.
+        match_full: bool = "is_false",
+        /// The constraint's name.
+        name: String,
+        /// Added `NOT VALID` and never validated: rows from before may not satisfy it.
+        not_valid: bool = "is_false",
+        /// `no action`, `restrict`, `cascade`, `set null` or `set default`.
+        on_delete: String,
+        /// Like `on_delete`.
+        on_update: String,
+        /// What it references.
+        references: Reference,
+    }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Reference {
-    pub columns: Vec<String>,
-    pub schema: String,
-    pub table: String,
+format_struct! {
+    /// The table and columns a foreign key references.
+    #[derive(Default)]
+    pub struct Reference {
+        /// The referenced columns, in order.
+        columns: Vec<String>,
+        /// The referenced table's schema.
+        schema: String,
+        /// The referenced table.
+        table: String,
+    }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Index {
-    /// Non-key columns of `INCLUDE (...)`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub include: Vec<String>,
-    pub keys: Vec<IndexKey>,
-    /// Access method: `btree`, `gin`, `gist`, `brin`, `hash`, `hnsw`, `ivfflat`, ...
-    pub method: String,
-    pub name: String,
-    /// Storage parameters, e.g. `m` = `16`, `ef_construction` = `64`.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub options: BTreeMap<String, String>,
-    /// The `WHERE` of a partial index.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub predicate: Option<String>,
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub primary: bool,
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub unique: bool,
+format_struct! {
+    /// An index.
+    #[derive(Default)]
+    pub struct Index {
+        /// Non-key columns of `INCLUDE (...)`.
+        include: Vec<String> = "Vec::is_empty",
+        /// The keys, in order.
+        keys: Vec<IndexKey>,
+        /// Access method: `btree`, `gin`, `gist`, `brin`, `hash`, `hnsw`, `ivfflat`, ...
+        method: String,
+        /// The index's name.
+        name: String,
+        /// Storage parameters, e.g. `m` = `16`, `ef_construction` = `64`.
+        options: BTreeMap<String, String> = "BTreeMap::is_empty",
+        /// The `WHERE` of a partial index.
+        predicate: Option<String> = "Option::is_none",
+        /// True for the primary key's index.
+        primary: bool = "is_false",
+        /// True for a unique index.
+        unique: bool = "is_false",
+    }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IndexKey {
-    /// A plain column key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub column: Option<String>,
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub descending: bool,
-    /// An expression key, as `pg_get_indexdef` prints it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expression: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nulls_first: Option<bool>,
-    /// A non-default operator class, e.g. `vector_cosine_ops`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub opclass: Option<String>,
+format_struct! {
+    /// One key of an [`Index`]: a column or an expression.
+    #[derive(Default)]
+    pub struct IndexKey {
+        /// A plain column key.
+        column: Option<String> = "Option::is_none",
+        /// `DESC`.
+        descending: bool = "is_false",
+        /// An expression key, as `pg_get_indexdef` prints it.
+        expression: Option<String> = "Option::is_none",
+        /// `NULLS FIRST` (`Some(true)`) or `NULLS LAST` (`Some(false)`), when not the default.
+        nulls_first: Option<bool> = "Option::is_none",
+        /// A non-default operator class, e.g. `vector_cosine_ops`.
+        opclass: Option<String> = "Option::is_none",
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EnumType {
-    /// Labels in their sort order.
-    pub labels: Vec<String>,
+format_struct! {
+    /// An enum type.
+    pub struct EnumType {
+        /// Labels in their sort order.
+        labels: Vec<String>,
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Domain {
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub array: bool,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub checks: Vec<Check>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<String>,
-    pub not_null: bool,
-    /// The base type as PostgreSQL prints it.
-    #[serde(rename = "type")]
-    pub type_display: String,
-    pub type_name: String,
-    pub type_schema: String,
+format_struct! {
+    /// A domain.
+    pub struct Domain {
+        /// True when the domain is over an array of `type_schema.type_name`.
+        array: bool = "is_false",
+        /// Its check constraints.
+        checks: Vec<Check> = "Vec::is_empty",
+        /// Its default expression.
+        default: Option<String> = "Option::is_none",
+        /// True for `NOT NULL`.
+        not_null: bool,
+        /// The base type as PostgreSQL prints it.
+        #[serde(rename = "type")]
+        type_display: String,
+        /// `pg_type.typname` of the base type (of its element type, for an array).
+        type_name: String,
+        /// The schema of `type_name`.
+        type_schema: String,
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Composite {
-    pub attributes: Vec<Attribute>,
+format_struct! {
+    /// A standalone composite type (`CREATE TYPE ... AS (...)`).
+    pub struct Composite {
+        /// Its attributes, in order.
+        attributes: Vec<Attribute>,
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Attribute {
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub array: bool,
-    pub name: String,
-    #[serde(rename = "type")]
-    pub type_display: String,
-    pub type_name: String,
-    pub type_schema: String,
-}
-
-/// What a type name in a column refers to, after looking it up in the snapshot.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TypeKind<'a> {
-    /// A built-in or extension base type.
-    Base,
-    Enum(&'a EnumType),
-    Domain(&'a Domain),
-    Composite(&'a Composite),
+format_struct! {
+    /// An attribute of a [`Composite`].
+    pub struct Attribute {
+        /// True when the type is an array of `type_schema.type_name`.
+        array: bool = "is_false",
+        /// The attribute's name.
+        name: String,
+        /// The type as PostgreSQL prints it.
+        #[serde(rename = "type")]
+        type_display: String,
+        /// `pg_type.typname` of the type (of its element type, for an array).
+        type_name: String,
+        /// The schema of `type_name`.
+        type_schema: String,
+    }
 }
 
 impl Snapshot {
@@ -377,28 +439,19 @@ impl Snapshot {
         }
     }
 
+    /// The schema called `name`.
     pub fn schema(&self, name: &str) -> Option<&Schema> {
         self.schemas.get(name)
     }
 
+    /// The relation `schema.table`.
     pub fn table(&self, schema: &str, table: &str) -> Option<&Table> {
         self.schemas.get(schema)?.tables.get(table)
     }
 
-    /// Looks up what `schema.name` is; types not defined in the snapshot are base types.
-    pub fn type_kind(&self, schema: &str, name: &str) -> TypeKind<'_> {
-        let Some(s) = self.schemas.get(schema) else {
-            return TypeKind::Base;
-        };
-        if let Some(e) = s.enums.get(name) {
-            TypeKind::Enum(e)
-        } else if let Some(d) = s.domains.get(name) {
-            TypeKind::Domain(d)
-        } else if let Some(c) = s.composites.get(name) {
-            TypeKind::Composite(c)
-        } else {
-            TypeKind::Base
-        }
+    /// The relation `schema.table`, to change.
+    pub fn table_mut(&mut self, schema: &str, table: &str) -> Option<&mut Table> {
+        self.schemas.get_mut(schema)?.tables.get_mut(table)
     }
 
     /// Parses a snapshot from JSON text. `path` is only used in error messages.
@@ -447,98 +500,11 @@ impl Snapshot {
     /// always gives the same bytes.
     pub fn to_json(&self) -> String {
         let mut out = Vec::with_capacity(64 * 1024);
-        let mut ser = serde_json::Serializer::with_formatter(&mut out, Pretty::default());
+        let mut ser = serde_json::Serializer::with_formatter(&mut out, pretty::Pretty::default());
         self.serialize(&mut ser)
             .expect("snapshot serializes to JSON");
         out.push(b'\n');
         String::from_utf8(out).expect("serde_json writes UTF-8")
-    }
-}
-
-/// The bytes of `serde_json::to_string_pretty` (two-space indentation), faster: it writes each
-/// line's indentation at once instead of two bytes per level, which took a quarter of the time
-/// for a snapshot of 1,000 tables (`bench/introspection.sh`).
-#[derive(Debug, Default)]
-struct Pretty {
-    depth: usize,
-    has_value: bool,
-}
-
-impl Pretty {
-    fn newline_and_indent<W: ?Sized + std::io::Write>(
-        &self,
-        w: &mut W,
-        comma: bool,
-    ) -> std::io::Result<()> {
-        const SPACES: &[u8; 64] = &[b' '; 64];
-        w.write_all(if comma { b",\n" } else { b"\n" })?;
-        let mut n = self.depth * 2;
-        while n > 0 {
-            let k = n.min(SPACES.len());
-            w.write_all(&SPACES[..k])?;
-            n -= k;
-        }
-        Ok(())
-    }
-}
-
-impl serde_json::ser::Formatter for Pretty {
-    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.depth += 1;
-        self.has_value = false;
-        w.write_all(b"[")
-    }
-
-    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.depth -= 1;
-        if self.has_value {
-            self.newline_and_indent(w, false)?;
-        }
-        w.write_all(b"]")
-    }
-
-    fn begin_array_value<W: ?Sized + std::io::Write>(
-        &mut self,
-        w: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.newline_and_indent(w, !first)
-    }
-
-    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
-
-    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.depth += 1;
-        self.has_value = false;
-        w.write_all(b"{")
-    }
-
-    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.depth -= 1;
-        if self.has_value {
-            self.newline_and_indent(w, false)?;
-        }
-        w.write_all(b"}")
-    }
-
-    fn begin_object_key<W: ?Sized + std::io::Write>(
-        &mut self,
-        w: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.newline_and_indent(w, !first)
-    }
-
-    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        w.write_all(b": ")
-    }
-
-    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
-        self.has_value = true;
-        Ok(())
     }
 }
 

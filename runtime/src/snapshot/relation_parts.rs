@@ -5,17 +5,17 @@ use serde::{Deserialize, Serialize};
 
 use super::{Check, ForeignKey, Index, KeyConstraint, is_false};
 
-/// A trigger declared on the table (not one PostgreSQL made for a foreign key, nor a partition's
-/// copy of its parent's).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Trigger {
-    /// The `CREATE TRIGGER` statement as `pg_get_triggerdef(oid, true)` prints it.
-    pub definition: String,
-    /// Left out for an enabled trigger (`ENABLE TRIGGER`, the default).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<TriggerEnabled>,
-    pub name: String,
+format_struct! {
+    /// A trigger declared on the table (not one PostgreSQL made for a foreign key, nor a partition's
+    /// copy of its parent's).
+    pub struct Trigger {
+        /// The `CREATE TRIGGER` statement as `pg_get_triggerdef(oid, true)` prints it.
+        definition: String,
+        /// Left out for an enabled trigger (`ENABLE TRIGGER`, the default).
+        enabled: Option<TriggerEnabled> = "Option::is_none",
+        /// The trigger's name.
+        name: String,
+    }
 }
 
 /// When a trigger fires, when not the default (`ENABLE`: in sessions not replicating).
@@ -30,25 +30,22 @@ pub enum TriggerEnabled {
     Always,
 }
 
-/// A row-level security policy.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Policy {
-    /// `all`, `select`, `insert`, `update` or `delete`.
-    pub command: String,
-    pub name: String,
-    /// `AS RESTRICTIVE`; left out for the default, permissive.
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub restrictive: bool,
-    /// The roles it applies to, sorted; left out for `PUBLIC`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub roles: Vec<String>,
-    /// The `USING` expression.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub using: Option<String>,
-    /// The `WITH CHECK` expression.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub with_check: Option<String>,
+format_struct! {
+    /// A row-level security policy.
+    pub struct Policy {
+        /// `all`, `select`, `insert`, `update` or `delete`.
+        command: String,
+        /// The policy's name.
+        name: String,
+        /// `AS RESTRICTIVE`; left out for the default, permissive.
+        restrictive: bool = "is_false",
+        /// The roles it applies to, sorted; left out for `PUBLIC`.
+        roles: Vec<String> = "Vec::is_empty",
+        /// The `USING` expression.
+        using: Option<String> = "Option::is_none",
+        /// The `WITH CHECK` expression.
+        with_check: Option<String> = "Option::is_none",
+    }
 }
 
 /// Row-level security on a table.
@@ -72,6 +69,7 @@ pub enum Deferrable {
 }
 
 impl Deferrable {
+    /// The constraint clause: `DEFERRABLE INITIALLY DEFERRED`.
     pub fn sql(self) -> &'static str {
         match self {
             Deferrable::InitiallyImmediate => "DEFERRABLE INITIALLY IMMEDIATE",
@@ -80,38 +78,36 @@ impl Deferrable {
     }
 }
 
-/// A partition of a partitioned table, below it at any depth. Its columns are its parent's; what
-/// it declares of its own (an index, a foreign key, a check, a trigger that is not a copy of
-/// one on its parent) is listed here.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Partition {
-    /// `FOR VALUES FROM (...) TO (...)`, `FOR VALUES IN (...)`, `FOR VALUES WITH (...)` or
-    /// `DEFAULT`, as `pg_get_expr` prints it.
-    pub bound: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub checks: Vec<Check>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub foreign_keys: Vec<ForeignKey>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub indexes: Vec<Index>,
-    pub name: String,
-    /// The partition it is a partition of, when that is not the table it is listed under (a
-    /// sub-partition), in [`Partition::schema`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub of: Option<String>,
-    /// The partition key of a partition that is itself partitioned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub partition_key: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub primary_key: Option<KeyConstraint>,
-    /// The partition's schema, when not its table's.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub schema: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub triggers: Vec<Trigger>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub unique_constraints: Vec<KeyConstraint>,
+format_struct! {
+    /// A partition of a partitioned table, below it at any depth. Its columns are its parent's; what
+    /// it declares of its own (an index, a foreign key, a check, a trigger that is not a copy of
+    /// one on its parent) is listed here.
+    pub struct Partition {
+        /// `FOR VALUES FROM (...) TO (...)`, `FOR VALUES IN (...)`, `FOR VALUES WITH (...)` or
+        /// `DEFAULT`, as `pg_get_expr` prints it.
+        bound: String,
+        /// Check constraints of its own.
+        checks: Vec<Check> = "Vec::is_empty",
+        /// Foreign keys of its own.
+        foreign_keys: Vec<ForeignKey> = "Vec::is_empty",
+        /// Indexes of its own (not copies of its parent's).
+        indexes: Vec<Index> = "Vec::is_empty",
+        /// The partition's name.
+        name: String,
+        /// The partition it is a partition of, when that is not the table it is listed under (a
+        /// sub-partition), in [`Partition::schema`].
+        of: Option<String> = "Option::is_none",
+        /// The partition key of a partition that is itself partitioned.
+        partition_key: Option<String> = "Option::is_none",
+        /// A primary key of its own.
+        primary_key: Option<KeyConstraint> = "Option::is_none",
+        /// The partition's schema, when not its table's.
+        schema: Option<String> = "Option::is_none",
+        /// Triggers of its own.
+        triggers: Vec<Trigger> = "Vec::is_empty",
+        /// Unique constraints of its own.
+        unique_constraints: Vec<KeyConstraint> = "Vec::is_empty",
+    }
 }
 
 impl Partition {

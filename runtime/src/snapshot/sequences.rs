@@ -8,70 +8,78 @@ use serde::{Deserialize, Serialize};
 
 use super::is_false;
 
-/// A sequence that is not an identity column's (those are described by [`IdentitySequence`] on
-/// their column), keyed by name in [`super::Schema::sequences`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Sequence {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cache: Option<i64>,
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub cycle: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub increment: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min: Option<i64>,
-    /// The column the sequence belongs to (`OWNED BY`, as `serial` columns make).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owned_by: Option<SequenceOwner>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start: Option<i64>,
-    /// `smallint`, `integer` or `bigint`.
-    #[serde(rename = "type")]
-    pub type_display: String,
+format_struct! {
+    /// A sequence that is not an identity column's (those are described by [`IdentitySequence`] on
+    /// their column), keyed by name in [`super::Schema::sequences`].
+    pub struct Sequence {
+        /// `CACHE`, when not the default.
+        cache: Option<i64> = "Option::is_none",
+        /// `CYCLE`.
+        cycle: bool = "is_false",
+        /// `INCREMENT BY`, when not the default.
+        increment: Option<i64> = "Option::is_none",
+        /// `MAXVALUE`, when not the default.
+        max: Option<i64> = "Option::is_none",
+        /// `MINVALUE`, when not the default.
+        min: Option<i64> = "Option::is_none",
+        /// The column the sequence belongs to (`OWNED BY`, as `serial` columns make).
+        owned_by: Option<SequenceOwner> = "Option::is_none",
+        /// `START WITH`, when not the default.
+        start: Option<i64> = "Option::is_none",
+        /// `smallint`, `integer` or `bigint`.
+        #[serde(rename = "type")]
+        type_display: String,
+    }
 }
 
-/// The column a sequence is owned by.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SequenceOwner {
-    pub column: String,
-    pub schema: String,
-    pub table: String,
+format_struct! {
+    /// The column a sequence is owned by.
+    pub struct SequenceOwner {
+        /// The owning column.
+        column: String,
+        /// The owning table's schema.
+        schema: String,
+        /// The owning table.
+        table: String,
+    }
 }
 
-/// The sequence behind an identity column, written only when something differs from the
-/// default: its name (PostgreSQL names it `<table>_<column>_seq`) or an option.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IdentitySequence {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cache: Option<i64>,
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub cycle: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub increment: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min: Option<i64>,
-    /// The sequence's name, when not `<table>_<column>_seq`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start: Option<i64>,
+format_struct! {
+    /// The sequence behind an identity column, written only when something differs from the
+    /// default: its name (PostgreSQL names it `<table>_<column>_seq`) or an option.
+    #[derive(Default)]
+    pub struct IdentitySequence {
+        /// `CACHE`, when not the default.
+        cache: Option<i64> = "Option::is_none",
+        /// `CYCLE`.
+        cycle: bool = "is_false",
+        /// `INCREMENT BY`, when not the default.
+        increment: Option<i64> = "Option::is_none",
+        /// `MAXVALUE`, when not the default.
+        max: Option<i64> = "Option::is_none",
+        /// `MINVALUE`, when not the default.
+        min: Option<i64> = "Option::is_none",
+        /// The sequence's name, when not `<table>_<column>_seq`.
+        name: Option<String> = "Option::is_none",
+        /// `START WITH`, when not the default.
+        start: Option<i64> = "Option::is_none",
+    }
 }
 
 /// A sequence's options as the catalog holds them, every one of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SequenceOptions {
+    /// `START WITH`.
     pub start: i64,
+    /// `INCREMENT BY`.
     pub increment: i64,
+    /// `MINVALUE`.
     pub min: i64,
+    /// `MAXVALUE`.
     pub max: i64,
+    /// `CACHE`.
     pub cache: i64,
+    /// `CYCLE`.
     pub cycle: bool,
 }
 

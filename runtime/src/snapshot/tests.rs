@@ -8,6 +8,7 @@ use super::file::{
     ABANDONED_AFTER, STALE_AFTER, is_stale, process_exists, remove_stale_in, temp_file_pid,
     temp_prefix,
 };
+use super::fixtures::{column, table};
 use super::*;
 
 fn sample() -> Snapshot {
@@ -20,21 +21,9 @@ fn sample() -> Snapshot {
             labels: vec!["PRIMARY".into(), "ALTERNATE".into()],
         },
     );
-    schema.tables.insert(
-        "entities".into(),
-        Table {
-            columns: vec![Column {
-                name: "id".into(),
-                nullable: false,
-                type_display: "uuid".into(),
-                type_name: "uuid".into(),
-                type_schema: "pg_catalog".into(),
-                ..Column::default()
-            }],
-            kind: RelationKind::Table,
-            ..Table::default()
-        },
-    );
+    schema
+        .tables
+        .insert("entities".into(), table(vec![column("id", "uuid")]));
     s.schemas.insert("public".into(), schema);
     s
 }
@@ -460,6 +449,13 @@ fn leftovers(dir: &Path) -> Vec<String> {
     names
 }
 
+/// `text` written to a new file `name` in `dir`.
+fn written(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
 #[cfg(unix)]
 fn mode(path: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt as _;
@@ -471,8 +467,7 @@ fn mode(path: &Path) -> u32 {
 fn save_keeps_the_mode_of_the_file_it_replaces() {
     use std::os::unix::fs::PermissionsExt as _;
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("schemalock.json");
-    std::fs::write(&path, "old").unwrap();
+    let path = written(dir.path(), "schemalock.json", "old");
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
     sample().save(&path).unwrap();
     assert_eq!(mode(&path), 0o600);
@@ -489,6 +484,14 @@ fn save_keeps_the_mode_of_the_file_it_replaces() {
 }
 
 #[cfg(unix)]
+fn is_link(path: &Path) -> bool {
+    std::fs::symlink_metadata(path)
+        .unwrap()
+        .file_type()
+        .is_symlink()
+}
+
+#[cfg(unix)]
 #[test]
 fn save_through_a_symbolic_link_replaces_its_target() {
     let dir = tempfile::tempdir().unwrap();
@@ -500,12 +503,7 @@ fn save_through_a_symbolic_link_replaces_its_target() {
     std::os::unix::fs::symlink("real/schema.json", &link).unwrap();
 
     sample().save(&link).unwrap();
-    assert!(
-        std::fs::symlink_metadata(&link)
-            .unwrap()
-            .file_type()
-            .is_symlink()
-    );
+    assert!(is_link(&link));
     assert_eq!(
         std::fs::read_link(&link).unwrap(),
         Path::new("real/schema.json")
@@ -519,12 +517,7 @@ fn save_through_a_symbolic_link_replaces_its_target() {
     let dangling = dir.path().join("dangling.json");
     std::os::unix::fs::symlink("real/new.json", &dangling).unwrap();
     sample().save(&dangling).unwrap();
-    assert!(
-        std::fs::symlink_metadata(&dangling)
-            .unwrap()
-            .file_type()
-            .is_symlink()
-    );
+    assert!(is_link(&dangling));
     assert_eq!(
         Snapshot::load(&real_dir.join("new.json")).unwrap(),
         sample()
@@ -535,8 +528,7 @@ fn save_through_a_symbolic_link_replaces_its_target() {
 #[test]
 fn save_never_follows_a_link_planted_in_the_directory() {
     let dir = tempfile::tempdir().unwrap();
-    let victim = dir.path().join("victim");
-    std::fs::write(&victim, "precious").unwrap();
+    let victim = written(dir.path(), "victim", "precious");
     let path = dir.path().join("schemalock.json");
     // The name earlier versions used, and names in the new pattern, all pointing at the victim.
     let pid = std::process::id();

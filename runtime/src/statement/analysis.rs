@@ -3,7 +3,8 @@
 
 use std::ops::Range;
 
-use crate::pgtype::ColumnType;
+use crate::types::ColumnType;
+pub use crate::types::Nullability;
 
 use super::findings::Finding;
 
@@ -24,16 +25,12 @@ impl Default for Options {
 }
 
 /// A type as PostgreSQL describes a value: what the driver decodes (domains resolved to their
-/// base type), plus the domain it came through, for messages.
+/// base type, in the form the type rule takes: [`crate::types::rule::accepts`]), plus how the
+/// type reads and the domain it came through, for messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SqlType {
-    /// The schema of `name`: `pg_catalog` for built-in types, the extension's schema for
-    /// extension types.
-    pub schema: String,
-    /// `pg_type.typname` of the (element) type: `int4`, `varchar`, `entitytype`.
-    pub name: String,
-    pub array: bool,
-    pub is_enum: bool,
+    /// The type a driver decodes: `pg_catalog.int4`, `public.entitytype` (an enum).
+    pub decoded: ColumnType<String>,
     /// How PostgreSQL prints the type as written (the domain's name for a domain):
     /// `integer`, `character varying[]`, `canonlayer`.
     pub display: String,
@@ -43,66 +40,14 @@ pub struct SqlType {
     pub domain: Option<(String, String)>,
 }
 
-impl SqlType {
-    /// The type in the form the derives' type rule takes
-    /// ([`crate::pgtype::accepts`]).
-    pub fn column_type(&self) -> ColumnType<'_> {
-        ColumnType {
-            schema: &self.schema,
-            name: &self.name,
-            array: self.array,
-            is_enum: self.is_enum,
-        }
-    }
-}
-
-/// Whether a result column can be NULL.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Nullability {
-    /// Provably never NULL: a NOT NULL column of a table not on the nullable side of an outer
-    /// join, `count(*)`, a literal, `coalesce(x, <not null>)`, `EXISTS`, `row_number()`, ...
-    NotNull,
-    /// Can be NULL: a nullable column, the nullable side of an outer join, a scalar subquery,
-    /// most aggregates, a parameter, `CASE` without `ELSE`, ...
-    Nullable,
-    /// Not known: a view's column (PostgreSQL does not carry NOT NULL through views), a call
-    /// of a function the engine does not know. Not judged.
-    Unknown,
-}
-
-impl Nullability {
-    /// NULL in gives NULL out: the result of combining values of these nullabilities with a
-    /// strict operator or function.
-    pub(crate) fn strict<I: IntoIterator<Item = Nullability>>(inputs: I) -> Nullability {
-        inputs
-            .into_iter()
-            .fold(Nullability::NotNull, |acc, n| match (acc, n) {
-                (Nullability::Nullable, _) | (_, Nullability::Nullable) => Nullability::Nullable,
-                (Nullability::Unknown, _) | (_, Nullability::Unknown) => Nullability::Unknown,
-                _ => Nullability::NotNull,
-            })
-    }
-
-    /// NULL only if every input is NULL (`coalesce`, `greatest`).
-    pub(crate) fn any_not_null<I: IntoIterator<Item = Nullability>>(inputs: I) -> Nullability {
-        let mut out = Nullability::Nullable;
-        for n in inputs {
-            match n {
-                Nullability::NotNull => return Nullability::NotNull,
-                Nullability::Unknown => out = Nullability::Unknown,
-                Nullability::Nullable => {}
-            }
-        }
-        out
-    }
-}
-
 /// A column of a relation of the snapshot.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ColumnOrigin {
+    /// The relation's schema.
     pub schema: String,
     /// The table, view or materialized view.
     pub table: String,
+    /// The column.
     pub column: String,
 }
 
@@ -113,6 +58,7 @@ pub struct ResultColumn {
     pub name: String,
     /// `None` when the engine cannot infer the type: such a column is not judged.
     pub ty: Option<SqlType>,
+    /// Whether it can be NULL.
     pub nullability: Nullability,
     /// Where the value comes from, when it is a plain column reference.
     pub origin: Option<ColumnOrigin>,
@@ -134,8 +80,11 @@ pub struct Param {
 pub enum StatementKind {
     /// A query: SELECT, a set operation, `TABLE`, or `WITH ... SELECT`.
     Select,
+    /// `INSERT` (also `WITH ... INSERT`).
     Insert,
+    /// `UPDATE`.
     Update,
+    /// `DELETE`.
     Delete,
     /// `VALUES (...)` on its own.
     Values,

@@ -5,7 +5,6 @@ use std::ops::Range;
 
 use sqlparser::ast::Spanned;
 
-use super::analysis::Nullability;
 use super::catalog::CastContext;
 use super::env::Env;
 use super::findings::{self, Finding, FindingKind};
@@ -13,6 +12,7 @@ use super::params::Params;
 use super::scope::{Miss, Origin, Scopes};
 use super::source::Source;
 use super::types::{ArgTy, Base, Ty};
+use crate::types::Nullability;
 
 /// What is known of a value's type.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,6 +134,11 @@ impl<'a> Analyzer<'a> {
         self.findings.push(Finding::new(kind, span, message));
     }
 
+    /// A list of the wrong length: a [`FindingKind::Arity`] finding.
+    pub fn arity(&mut self, span: Range<usize>, message: String) {
+        self.report(FindingKind::Arity, span, message);
+    }
+
     pub fn text(&self, span: &Range<usize>) -> &'a str {
         self.src.text.get(span.clone()).unwrap_or("")
     }
@@ -169,7 +174,7 @@ impl<'a> Analyzer<'a> {
                     FindingKind::InvalidReference,
                     format!(
                         "`{t}` is not in the FROM clause{}",
-                        crate::suggest::did_you_mean(t, candidates.iter().map(String::as_str))
+                        crate::text::did_you_mean(t, candidates.iter().map(String::as_str))
                     ),
                 )
             }
@@ -264,17 +269,14 @@ impl<'a> Analyzer<'a> {
                     return;
                 };
                 for v in values.iter().filter(|v| !labels.contains(v)) {
-                    let hint = crate::suggest::did_you_mean(v, labels.iter().map(String::as_str));
+                    let hint = crate::text::did_you_mean(v, labels.iter().map(String::as_str));
                     let hint = if hint.is_empty() {
                         let all: Vec<&str> = labels.iter().map(String::as_str).collect();
-                        format!("; its labels are {}", crate::suggest::one_of(&all))
+                        format!("; its labels are {}", crate::text::one_of(&all))
                     } else {
                         hint
                     };
-                    let message = format!(
-                        "`{v}` is not a label of enum `{}`{hint}",
-                        super::typename::display_qn(q)
-                    );
+                    let message = format!("`{v}` is not a label of enum `{}`{hint}", q.display());
                     self.report(FindingKind::EnumLabel, span.clone(), message);
                 }
             }

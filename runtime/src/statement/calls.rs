@@ -9,14 +9,14 @@ use sqlparser::ast::{
     FunctionArguments, Query, TrimWhereField, WindowType,
 };
 
-use super::analysis::Nullability;
 use super::analyzer::{Analyzer, TypeState, Typed};
 use super::catalog::{CastContext, FuncKind};
 use super::findings::FindingKind;
 use super::overload::CallShape;
-use super::query::OutCol;
+use super::scope::Col;
 use super::typename::{fold, name_parts};
 use super::types::{ArgTy, Ty};
+use crate::types::Nullability;
 
 /// Built-in functions that can return NULL for non-NULL arguments; every other strict built-in
 /// returns a value for values.
@@ -458,7 +458,7 @@ impl<'a> Analyzer<'a> {
     }
 
     /// Analyses a subquery used in an expression, one query level down; its output columns.
-    pub(super) fn sublink(&mut self, q: &Query) -> Vec<OutCol<'a>> {
+    pub(super) fn sublink(&mut self, q: &Query) -> Vec<Col<'a>> {
         self.scopes.push();
         let cols = self.query(q);
         self.scopes.pop();

@@ -2,13 +2,13 @@
 
 use sqlparser::ast::{SetExpr, SetOperator, Values, With};
 
-use super::analysis::Nullability;
 use super::analyzer::{Analyzer, Typed};
 use super::catalog::CastContext;
 use super::findings::FindingKind;
-use super::query::{Unknowns, col_of, out_col, typed_of};
+use super::query::{Unknowns, out_col, typed_of};
 use super::scope::{Col, CteDef};
 use super::typename::fold;
+use crate::types::Nullability;
 
 impl<'a> Analyzer<'a> {
     pub(super) fn with_clause(&mut self, with: &With) {
@@ -28,20 +28,15 @@ impl<'a> Analyzer<'a> {
                     self.scopes.push();
                     let out = self.query(&cte.query);
                     self.scopes.pop();
-                    out.into_iter().map(col_of).collect()
+                    out
                 }
             };
-            if cte.alias.columns.len() > cols.len() {
+            let (has, named) = (cols.len(), cte.alias.columns.len());
+            if named > has {
                 let span = self.ident_span(&cte.alias.name);
-                self.report(
-                    FindingKind::Arity,
-                    span,
-                    format!(
-                        "WITH query `{name}` has {} columns but its alias names {}",
-                        cols.len(),
-                        cte.alias.columns.len()
-                    ),
-                );
+                let message =
+                    format!("WITH query `{name}` has {has} columns but its alias names {named}");
+                self.arity(span, message);
             }
             for (c, a) in cols.iter_mut().zip(&cte.alias.columns) {
                 c.name = fold(&a.name);
@@ -64,7 +59,7 @@ impl<'a> Analyzer<'a> {
         for t in &mut base_out {
             self.settle_text(t);
         }
-        let mut cols: Vec<Col<'a>> = base_out.iter().cloned().map(out_col).map(col_of).collect();
+        let mut cols: Vec<Col<'a>> = base_out.iter().cloned().map(out_col).collect();
         for (c, a) in cols.iter_mut().zip(&alias.columns) {
             c.name = fold(&a.name);
         }
@@ -77,17 +72,12 @@ impl<'a> Analyzer<'a> {
             });
             let step_out = self.branch(step, Unknowns::Keep);
             self.scopes.top().ctes.pop();
-            if step_out.len() != base_out.len() {
-                let span = self.span_of(step);
-                self.report(
-                    FindingKind::Arity,
-                    span,
-                    format!(
-                        "the recursive term of `{name}` returns {} columns but its base term {}",
-                        step_out.len(),
-                        base_out.len()
-                    ),
+            let (step_n, base_n) = (step_out.len(), base_out.len());
+            if step_n != base_n {
+                let message = format!(
+                    "the recursive term of `{name}` returns {step_n} columns but its base term {base_n}"
                 );
+                self.arity(self.span_of(step), message);
                 return cols;
             }
             let mut changed = false;
@@ -133,17 +123,10 @@ impl<'a> Analyzer<'a> {
             SetExpr::SetOperation { left, right, .. } => {
                 let l = self.branch(left, Unknowns::Keep);
                 let r = self.branch(right, Unknowns::Keep);
-                if l.len() != r.len() {
-                    let span = self.span_of(e);
-                    self.report(
-                        FindingKind::Arity,
-                        span,
-                        format!(
-                            "each side of a set operation must return as many columns: {} and {}",
-                            l.len(),
-                            r.len()
-                        ),
-                    );
+                let (l_n, r_n) = (l.len(), r.len());
+                if l_n != r_n {
+                    let what = "each side of a set operation must return as many columns";
+                    self.arity(self.span_of(e), format!("{what}: {l_n} and {r_n}"));
                     return l;
                 }
                 let mut out = Vec::with_capacity(l.len());

@@ -10,7 +10,7 @@ use super::dml::{Target, Write};
 use super::findings::FindingKind;
 use super::typename::{fold, name_parts};
 use crate::snapshot::Table;
-use crate::suggest;
+use crate::text as suggest;
 
 /// A unique key of a table: its columns, and whether it holds only for some rows.
 struct UniqueKey<'a> {

@@ -19,16 +19,6 @@ use super::typename::{fold, name_parts};
 use super::types::{Qn, Ty};
 use crate::snapshot::{Column, Generated, Identity, Table};
 
-/// The relation a statement writes.
-pub(crate) struct Target<'a> {
-    pub table: Option<&'a Table>,
-    /// Its schema and name in the snapshot.
-    pub qn: Option<Qn<'a>>,
-    /// The name it is known by in the statement (alias or name).
-    pub name: String,
-    pub span: Range<usize>,
-}
-
 /// Whether an INSERT lists its columns (then each row must give them all) or writes the
 /// table's columns in order (then a row may stop early).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,6 +34,18 @@ pub(crate) enum Write {
     /// `INSERT ... OVERRIDING SYSTEM VALUE`: `GENERATED ALWAYS` identities may be written.
     InsertOverridingSystem,
     Update,
+}
+
+/// The relation a statement writes.
+pub(crate) struct Target<'a> {
+    /// The table in the snapshot, when it exists.
+    pub table: Option<&'a Table>,
+    /// Its schema and name in the snapshot.
+    pub qn: Option<Qn<'a>>,
+    /// The name it is known by in the statement (alias or name).
+    pub name: String,
+    /// Where the statement names it.
+    pub span: Range<usize>,
 }
 
 impl<'a> Analyzer<'a> {

@@ -4,11 +4,12 @@
 
 use std::collections::BTreeSet;
 
-use crate::snapshot::{Domain, RelationKind, Snapshot, Table, TypeKind};
+use crate::snapshot::{RelationKind, Snapshot, Table, TypeKind};
 
 use super::analysis::SqlType;
 use super::catalog::{CatRelation, Catalog, SectionId, catalog};
 use super::types::{Base, Qn, Ty};
+use crate::types::ColumnType;
 
 pub(crate) const PG_CATALOG: &str = "pg_catalog";
 
@@ -211,30 +212,19 @@ impl<'s> Env<'s> {
         Base::Other(qn(schema, name))
     }
 
-    pub fn domain(&self, q: Qn<'s>) -> Option<&'s Domain> {
-        self.snap.schemas.get(q.schema)?.domains.get(q.name)
-    }
-
     pub fn enum_labels(&self, q: Qn<'s>) -> Option<&'s [String]> {
         Some(&self.snap.schemas.get(q.schema)?.enums.get(q.name)?.labels)
     }
 
     /// The type with domains removed (PostgreSQL's `getBaseType`). An array of a domain stays.
     pub fn base_type(&self, ty: Ty<'s>) -> Ty<'s> {
-        let mut ty = ty;
-        // Domains over domains are finite; the bound guards a malformed snapshot.
-        for _ in 0..16 {
-            match ty.base {
-                Base::Domain(q) if !ty.array => match self.domain(q) {
-                    Some(d) => {
-                        ty = self.declared_type(&d.type_schema, &d.type_name, d.array);
-                    }
-                    None => return ty,
-                },
-                _ => return ty,
-            }
+        match ty.base {
+            Base::Domain(q) if !ty.array => match self.snap.domain_base(q.schema, q.name) {
+                Some(b) => self.declared_type(b.base.schema, b.base.name, b.base.array),
+                None => ty,
+            },
+            _ => ty,
         }
-        ty
     }
 
     /// `pg_type.typcategory`.
@@ -283,13 +273,7 @@ impl<'s> Env<'s> {
     pub fn display(&self, ty: Ty<'s>) -> String {
         let mut s = match ty.base {
             Base::Cat(id) => self.cat.ty(id).display.clone(),
-            Base::Enum(q) | Base::Composite(q) | Base::Domain(q) | Base::Other(q) => {
-                if q.schema == "public" {
-                    q.name.to_owned()
-                } else {
-                    format!("{}.{}", q.schema, q.name)
-                }
-            }
+            Base::Enum(q) | Base::Composite(q) | Base::Domain(q) | Base::Other(q) => q.display(),
         };
         if ty.array {
             s.push_str("[]");
@@ -306,10 +290,12 @@ impl<'s> Env<'s> {
         };
         let (schema, name, is_enum) = self.ident(decoded.base);
         SqlType {
-            schema: schema.to_owned(),
-            name: name.to_owned(),
-            array: decoded.array,
-            is_enum,
+            decoded: ColumnType {
+                schema: schema.to_owned(),
+                name: name.to_owned(),
+                array: decoded.array,
+                is_enum,
+            },
             display: self.display(ty),
             domain,
         }

@@ -5,13 +5,14 @@ use std::ops::Range;
 
 use sqlparser::ast::{AccessExpr, CastKind, DataType, Expr, Ident, InTarget, Subscript, Value};
 
-use super::analysis::Nullability;
 use super::analyzer::{Analyzer, TypeState, Typed, Unk};
 use super::catalog::CastContext;
 use super::findings::FindingKind;
+use super::ops::Operands;
 use super::scope::Miss;
 use super::typename::{TypeName, fold};
 use super::types::{Base, Ty};
+use crate::types::Nullability;
 
 /// Keywords PostgreSQL reads as functions without parentheses, with their result types.
 const SQL_VALUE_FUNCTIONS: &[(&str, &str)] = &[
@@ -107,7 +108,7 @@ impl<'a> Analyzer<'a> {
                 else_result,
                 ..
             } => self.case(operand.as_deref(), conditions, else_result.as_deref(), span),
-            Expr::BinaryOp { left, op, right } => self.binary(left, op, right, span),
+            Expr::BinaryOp { left, op, right } => self.binary(Operands { left, op, right }, span),
             Expr::UnaryOp { op, expr } => self.unary(op, expr, span),
             Expr::IsDistinctFrom(l, r) | Expr::IsNotDistinctFrom(l, r) => {
                 let (l, r) = (self.expr(l), self.expr(r));
@@ -147,27 +148,28 @@ impl<'a> Analyzer<'a> {
                 pattern,
                 escape_char,
                 ..
-            } => {
-                let op = if *negated { "!~~" } else { "~~" };
-                self.like(op, expr, pattern, escape_char.as_deref(), span)
             }
-            Expr::ILike {
+            | Expr::ILike {
                 negated,
                 expr,
                 pattern,
                 escape_char,
                 ..
-            } => {
-                let op = if *negated { "!~~*" } else { "~~*" };
-                self.like(op, expr, pattern, escape_char.as_deref(), span)
             }
-            Expr::SimilarTo {
+            | Expr::SimilarTo {
                 negated,
                 expr,
                 pattern,
                 escape_char,
             } => {
-                let op = if *negated { "!~" } else { "~" };
+                let op = match (e, *negated) {
+                    (Expr::Like { .. }, false) => "~~",
+                    (Expr::Like { .. }, true) => "!~~",
+                    (Expr::ILike { .. }, false) => "~~*",
+                    (Expr::ILike { .. }, true) => "!~~*",
+                    (_, false) => "~",
+                    (_, true) => "!~",
+                };
                 self.like(op, expr, pattern, escape_char.as_deref(), span)
             }
             Expr::AnyOp {
@@ -180,7 +182,10 @@ impl<'a> Analyzer<'a> {
                 left,
                 compare_op,
                 right,
-            } => self.quantified(left, compare_op, right, span),
+            } => {
+                let op = compare_op;
+                self.quantified(Operands { left, op, right }, span)
+            }
             Expr::AtTimeZone {
                 timestamp,
                 time_zone,
@@ -329,8 +334,7 @@ impl<'a> Analyzer<'a> {
                 named(t, &colname)
             }
             TypeName::Missing { name, candidates } => {
-                let hint =
-                    crate::suggest::did_you_mean(&name, candidates.iter().map(String::as_str));
+                let hint = crate::text::did_you_mean(&name, candidates.iter().map(String::as_str));
                 let at = self.type_span(dt).unwrap_or(span.clone());
                 self.report(
                     FindingKind::UnknownType,

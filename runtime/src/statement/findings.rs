@@ -3,14 +3,16 @@
 
 use std::ops::Range;
 
-use crate::suggest;
+use crate::text as suggest;
 
 /// One problem in a statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
     /// The byte range of the offending text in the statement.
     pub span: Range<usize>,
+    /// The class of the problem.
     pub kind: FindingKind,
+    /// What is wrong, in the project's style.
     pub message: String,
     /// What to do about it, when the message alone does not say.
     pub help: Option<String>,
@@ -23,14 +25,19 @@ pub enum FindingKind {
     /// The text does not parse as PostgreSQL (or uses syntax the engine's parser cannot read:
     /// the message says both).
     Syntax,
+    /// A schema the snapshot does not have.
     UnknownSchema,
+    /// A relation (table, view, CTE, ...) that does not exist or is not visible.
     UnknownRelation,
+    /// A column no relation in scope has.
     UnknownColumn,
+    /// An unqualified column more than one relation in scope has.
     AmbiguousColumn,
     /// A table referenced where it is not visible (hidden by its alias, or not in scope).
     InvalidReference,
     /// Two FROM items with the same name.
     DuplicateAlias,
+    /// A type name (in a cast, say) that does not exist.
     UnknownType,
     /// A string literal that is not a label of the enum it is coerced to.
     EnumLabel,

@@ -9,12 +9,12 @@ use sqlparser::ast::{
     TableAlias, TableFactor, TableWithJoins,
 };
 
-use super::analysis::Nullability;
 use super::analyzer::{Analyzer, Typed};
 use super::findings::FindingKind;
 use super::scope::{Col, Item, ItemKind};
 use super::typename::{fold, name_parts};
 use super::types::Ty;
+use crate::types::Nullability;
 
 /// Which side of a join an outer join can fill with NULLs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +23,23 @@ enum Outer {
     Left,
     Right,
     Full,
+}
+
+/// Whether a function in FROM has `WITH ORDINALITY`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ordinality {
+    With,
+    Without,
+}
+
+impl Ordinality {
+    fn of(with: bool) -> Ordinality {
+        if with {
+            Ordinality::With
+        } else {
+            Ordinality::Without
+        }
+    }
 }
 
 impl<'a> Analyzer<'a> {
@@ -172,7 +189,7 @@ impl<'a> Analyzer<'a> {
                             visible_cols(items).map(|c| c.name.as_str()).collect();
                         format!(
                             "column `{name}` of USING does not exist on the {side} side of the join{}",
-                            crate::suggest::did_you_mean_or_renamed(name, names)
+                            crate::text::did_you_mean_or_renamed(name, names)
                         )
                     } else {
                         format!(
@@ -229,12 +246,8 @@ impl<'a> Analyzer<'a> {
             } => match args {
                 None => vec![self.relation_item(name, alias.as_ref(), span)],
                 Some(a) => {
-                    let mut item = self.function_item(name, &a.args, alias.as_ref(), span);
-                    if *with_ordinality {
-                        self.add_ordinality(&mut item);
-                    }
-                    self.apply_alias(&mut item, alias.as_ref());
-                    vec![item]
+                    let ordinality = Ordinality::of(*with_ordinality);
+                    self.function_table(name, &a.args, alias.as_ref(), ordinality, span)
                 }
             },
             TableFactor::Function {
@@ -244,12 +257,8 @@ impl<'a> Analyzer<'a> {
                 alias,
                 ..
             } => {
-                let mut item = self.function_item(name, args, alias.as_ref(), span);
-                if *with_ordinality {
-                    self.add_ordinality(&mut item);
-                }
-                self.apply_alias(&mut item, alias.as_ref());
-                vec![item]
+                let ordinality = Ordinality::of(*with_ordinality);
+                self.function_table(name, args, alias.as_ref(), ordinality, span)
             }
             TableFactor::Derived {
                 lateral,
@@ -313,20 +322,26 @@ impl<'a> Analyzer<'a> {
         span: Range<usize>,
     ) -> Item<'a> {
         let cols = self.sublink(q);
-        let cols = cols
-            .into_iter()
-            .map(|c| Col {
-                name: c.name,
-                ty: c.ty,
-                null: c.null,
-                origin: c.origin,
-                hidden: false,
-                qualifier: None,
-            })
-            .collect();
         let mut item = Item::new(None, ItemKind::Subquery, cols, span);
         self.apply_alias(&mut item, alias);
         item
+    }
+
+    /// A set-returning function in FROM, with the column `WITH ORDINALITY` adds and its alias.
+    fn function_table(
+        &mut self,
+        name: &ObjectName,
+        args: &[FunctionArg],
+        alias: Option<&TableAlias>,
+        ordinality: Ordinality,
+        span: Range<usize>,
+    ) -> Vec<Item<'a>> {
+        let mut item = self.function_item(name, args, alias, span);
+        if ordinality == Ordinality::With {
+            self.add_ordinality(&mut item);
+        }
+        self.apply_alias(&mut item, alias);
+        vec![item]
     }
 
     /// The column `WITH ORDINALITY` adds (before an alias renames the columns).

@@ -130,36 +130,44 @@ pub(crate) fn array_elements(text: &str) -> Option<Vec<String>> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut quoted = false;
-    let mut was_quoted = false;
+    let mut written = Written::Bare;
     let mut chars = inner.chars();
     while let Some(c) = chars.next() {
         match c {
             '"' => {
                 quoted = !quoted;
-                was_quoted = true;
+                written = Written::Quoted;
             }
             '\\' if quoted => cur.push(chars.next()?),
             '{' | '}' if !quoted => return None,
             ',' if !quoted => {
-                push_element(&mut out, &cur, was_quoted);
+                push_element(&mut out, &cur, written);
                 cur.clear();
-                was_quoted = false;
+                written = Written::Bare;
             }
             c => cur.push(c),
         }
     }
-    push_element(&mut out, &cur, was_quoted);
+    push_element(&mut out, &cur, written);
     Some(out)
 }
 
-fn push_element(out: &mut Vec<String>, raw: &str, quoted: bool) {
-    let v = if quoted {
-        raw.to_owned()
-    } else {
-        raw.trim().to_owned()
+/// How an element of an array literal is written.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Written {
+    /// Between double quotes: taken as it is.
+    Quoted,
+    /// Bare: trimmed, and `NULL` is SQL NULL.
+    Bare,
+}
+
+fn push_element(out: &mut Vec<String>, raw: &str, written: Written) {
+    let v = match written {
+        Written::Quoted => raw.to_owned(),
+        Written::Bare => raw.trim().to_owned(),
     };
     // An unquoted NULL is SQL NULL, which any array may hold.
-    if quoted || !v.eq_ignore_ascii_case("null") {
+    if written == Written::Quoted || !v.eq_ignore_ascii_case("null") {
         out.push(v);
     }
 }

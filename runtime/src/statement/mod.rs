@@ -10,7 +10,7 @@
 //! let analysis = checker.analyze("SELECT 1 AS one, now() AS at");
 //! assert!(analysis.is_ok());
 //! assert_eq!(analysis.columns[0].name, "one");
-//! assert_eq!(analysis.columns[1].ty.as_ref().unwrap().name, "timestamptz");
+//! assert_eq!(analysis.columns[1].ty.as_ref().unwrap().decoded.name, "timestamptz");
 //! ```
 //!
 //! # What is checked
@@ -216,13 +216,14 @@ impl<'s> Checker<'s> {
         let columns = outs
             .into_iter()
             .map(|t| {
-                let o = query::out_col(t);
+                let span = t.span.clone();
+                let c = query::out_col(t);
                 ResultColumn {
-                    name: o.name,
-                    ty: o.ty.map(|ty| env.sql_type(ty)),
-                    nullability: o.null,
-                    origin: o.origin.map(origin),
-                    span: o.span,
+                    name: c.name,
+                    ty: c.ty.map(|ty| env.sql_type(ty)),
+                    nullability: c.null,
+                    origin: c.origin.map(origin),
+                    span,
                 }
             })
             .collect();

@@ -5,12 +5,12 @@ use std::ops::Range;
 
 use sqlparser::ast::{BinaryOperator, Expr, Query, UnaryOperator};
 
-use super::analysis::Nullability;
 use super::analyzer::{Analyzer, TypeState, Typed};
 use super::catalog::CastContext;
 use super::findings::FindingKind;
 use super::overload::NoMatch;
 use super::types::{ArgTy, Ty};
+use crate::types::Nullability;
 
 /// Operators that can yield NULL from non-NULL operands (a missing key or path).
 const MAY_YIELD_NULL: &[&str] = &["->", "->>", "#>", "#>>"];
@@ -83,14 +83,16 @@ fn operator_name(op: &BinaryOperator) -> Option<String> {
     Some(s.to_owned())
 }
 
+/// The operands of a binary operator, `left op right`.
+pub(super) struct Operands<'e> {
+    pub left: &'e Expr,
+    pub op: &'e BinaryOperator,
+    pub right: &'e Expr,
+}
+
 impl<'a> Analyzer<'a> {
-    pub(super) fn binary(
-        &mut self,
-        left: &Expr,
-        op: &BinaryOperator,
-        right: &Expr,
-        span: Range<usize>,
-    ) -> Typed<'a> {
+    pub(super) fn binary(&mut self, operands: Operands<'_>, span: Range<usize>) -> Typed<'a> {
+        let Operands { left, op, right } = operands;
         if matches!(op, BinaryOperator::And | BinaryOperator::Or) {
             let (l, r) = (self.expr(left), self.expr(right));
             self.coerce_bool(&l);
@@ -357,13 +359,8 @@ impl<'a> Analyzer<'a> {
     }
 
     /// `x op ANY (array)`, `x op ALL (array)`, or the same with a subquery.
-    pub(super) fn quantified(
-        &mut self,
-        left: &Expr,
-        op: &BinaryOperator,
-        right: &Expr,
-        span: Range<usize>,
-    ) -> Typed<'a> {
+    pub(super) fn quantified(&mut self, operands: Operands<'_>, span: Range<usize>) -> Typed<'a> {
+        let Operands { left, op, right } = operands;
         let l = self.expr(left);
         if let Expr::Subquery(q) = right {
             let cols = self.sublink(q);

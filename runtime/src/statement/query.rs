@@ -8,23 +8,13 @@ use sqlparser::ast::{
     SelectItemQualifiedWildcardKind, SetExpr, Value,
 };
 
-use super::analysis::Nullability;
 use super::analyzer::{Analyzer, TypeState, Typed};
 use super::catalog::CastContext;
 use super::findings::FindingKind;
-use super::scope::{Col, Origin};
+use super::scope::Col;
 use super::typename::{fold, name_parts};
 use super::types::Ty;
-
-/// An output column of a query.
-#[derive(Debug, Clone)]
-pub(crate) struct OutCol<'a> {
-    pub name: String,
-    pub ty: Option<Ty<'a>>,
-    pub null: Nullability,
-    pub origin: Option<Origin<'a>>,
-    pub span: Range<usize>,
-}
+use crate::types::Nullability;
 
 /// Whether a query resolves its unknown-typed outputs as `text` when it ends. PostgreSQL does,
 /// except in the branches of a set operation and the `SELECT` of `INSERT ... SELECT`, where the
@@ -46,7 +36,7 @@ enum SortScope {
 
 impl<'a> Analyzer<'a> {
     /// A query at the current level, unknown outputs resolved as text.
-    pub fn query(&mut self, q: &Query) -> Vec<OutCol<'a>> {
+    pub fn query(&mut self, q: &Query) -> Vec<Col<'a>> {
         self.query_typed(q, Unknowns::Text)
             .into_iter()
             .map(out_col)
@@ -361,9 +351,9 @@ impl<'a> Analyzer<'a> {
     }
 }
 
-/// The output column of a typed target.
-pub(crate) fn out_col(t: Typed<'_>) -> OutCol<'_> {
-    OutCol {
+/// The output column of a typed target, as the columns of a subquery or CTE read it.
+pub(crate) fn out_col(t: Typed<'_>) -> Col<'_> {
+    Col {
         name: t.name.map_or_else(|| "?column?".to_owned(), |(n, _)| n),
         ty: match t.ty {
             TypeState::Known(ty) => Some(ty),
@@ -371,16 +361,6 @@ pub(crate) fn out_col(t: Typed<'_>) -> OutCol<'_> {
         },
         null: t.null,
         origin: t.origin,
-        span: t.span,
-    }
-}
-
-pub(crate) fn col_of(o: OutCol<'_>) -> Col<'_> {
-    Col {
-        name: o.name,
-        ty: o.ty,
-        null: o.null,
-        origin: o.origin,
         hidden: false,
         qualifier: None,
     }

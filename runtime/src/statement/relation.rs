@@ -5,13 +5,13 @@ use std::ops::Range;
 
 use sqlparser::ast::{ObjectName, TableAlias};
 
-use super::analysis::Nullability;
 use super::analyzer::Analyzer;
 use super::catalog::CTy;
 use super::env::RelRef;
 use super::findings::{self, FindingKind};
 use super::scope::{Col, Item, ItemKind, Origin};
 use super::typename::{fold, name_parts};
+use crate::types::Nullability;
 
 const SEQUENCE_COLUMNS: &[(&str, &str)] = &[
     ("last_value", "int8"),
@@ -83,10 +83,7 @@ impl<'a> Analyzer<'a> {
                     span.clone(),
                     format!(
                         "schema `{s}` does not exist{}",
-                        crate::suggest::did_you_mean(
-                            s,
-                            env.snap.schemas.keys().map(String::as_str)
-                        )
+                        crate::text::did_you_mean(s, env.snap.schemas.keys().map(String::as_str))
                     ),
                 ),
                 Some(s) => {

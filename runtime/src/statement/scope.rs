@@ -4,8 +4,8 @@
 
 use std::ops::Range;
 
-use super::analysis::Nullability;
 use super::types::Ty;
+use crate::types::Nullability;
 
 /// The table column a value reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,7 +21,9 @@ pub(crate) struct Col<'a> {
     pub name: String,
     /// `None` when not inferred.
     pub ty: Option<Ty<'a>>,
+    /// Whether it can be NULL in this FROM item (an outer join makes it nullable).
     pub null: Nullability,
+    /// The table column it is, or reads.
     pub origin: Option<Origin<'a>>,
     /// A system column (`ctid`, `xmin`, ...): found by name, never by `*`.
     pub hidden: bool,
@@ -29,6 +31,7 @@ pub(crate) struct Col<'a> {
     pub qualifier: Option<String>,
 }
 
+/// What a FROM item is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ItemKind {
     /// A table, view, sequence or system relation.

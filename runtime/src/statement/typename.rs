@@ -255,12 +255,3 @@ fn simple_type_name(dt: &DataType) -> Option<&'static str> {
         _ => return None,
     })
 }
-
-/// The name of a relation row type or enum as it reads in a message.
-pub(crate) fn display_qn(q: Qn<'_>) -> String {
-    if q.schema == "public" {
-        q.name.to_owned()
-    } else {
-        format!("{}.{}", q.schema, q.name)
-    }
-}

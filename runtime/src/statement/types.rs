@@ -9,6 +9,13 @@ pub(crate) struct Qn<'s> {
     pub name: &'s str,
 }
 
+impl Qn<'_> {
+    /// The name as it reads in a message and in SQL: qualified outside `public`.
+    pub fn display(self) -> String {
+        crate::ident::qualified(self.schema, self.name)
+    }
+}
+
 /// A non-array type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Base<'s> {

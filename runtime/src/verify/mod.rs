@@ -2,18 +2,23 @@
 //!
 //! The build-time check proves the models match the committed snapshot; this proves, whenever a
 //! service asks (at startup, in a health check), that the database matches the models. It reads
-//! a snapshot of just the schemas the models use, with the catalog queries of
-//! [`crate::introspect`] in one read-only repeatable-read transaction, and runs the same check
-//! engine with the same rules as the derives ([`crate::check`]), now with each field's type known
-//! from its [`ColumnMeta`]. Nothing is cached: every call reads the catalogs again.
+//! a snapshot of just the schemas the models use, with the catalog queries of `introspect` in
+//! one read-only repeatable-read transaction, and runs the model ↔ schema engine with the same
+//! rules as the derives ([`crate::check`]), now with each field's type known from its
+//! [`ColumnMeta`]. Nothing is cached: every call reads the catalogs again.
+//!
+//! The entry points come with the driver features: `postgres` (blocking), `tokio_postgres` and
+//! `sqlx` (async), each in three forms: every derived type linked into the binary
+//! ([`Models::all`]), the given [`Models`] (`*_only`), and the given models with `Options`
+//! (`*_with`). [`Models::check`] checks against a snapshot you already have.
 //!
 //! # Waiting
 //!
-//! The read waits at most [`Options::lock_timeout`] (default 5 s) for a table another session has
+//! The read waits at most `Options::lock_timeout` (default 5 s) for a table another session has
 //! locked, such as a migration running at startup, and fails with an error naming the table, its
-//! holder and for how long; no statement runs longer than [`Options::statement_timeout`]
-//! (default 60 s); a read that objects were dropped under is tried again. The `*_with` functions
-//! take the [`Options`]; the others use the defaults.
+//! holder and for how long; no statement runs longer than `Options::statement_timeout` (default
+//! 60 s); a read that objects were dropped under is tried again. The `*_with` functions take the
+//! `Options`; the others use the defaults.
 //!
 //! # What counts as drift
 //!
@@ -23,18 +28,48 @@
 //! model reads are fine: extra tables and columns (unless the model is `exhaustive`), and extra
 //! enum labels, which are reported as notices (a row holding one would fail to decode, but
 //! adding a label is how enums grow) unless the enum is `#[schemalock(exhaustive)]`, which makes
-//! them drift.
+//! them drift. (The build itself always requires a variant for every label of the committed
+//! snapshot; `exhaustive` carries that rule over to labels added to the database since.)
 
-use std::fmt;
-
-use serde::Serialize;
-
-use crate::check::{self, At, EnumModel, FieldType, Kind, Model};
+use crate::check::{self, At, EnumModel, FieldType, Model};
 use crate::meta::{ColumnMeta, EnumMeta, PgEnum, Table, TableMeta};
 use crate::snapshot::Snapshot;
 
+/// A driver's three entry points: every derived type, the given types, and the given types
+/// with [`Options`], over a connection `$c` that `$verify` reads through.
+#[cfg(any(feature = "postgres", feature = "tokio-postgres", feature = "sqlx"))]
+macro_rules! entry_points {
+    ($(#[$doc:meta])* async fn $all:ident, $only:ident, $with:ident($c:ident: $conn:ty) => $verify:expr) => {
+        entry_points!(@fns [async] [.await] $(#[$doc])* $all, $only, $with($c: $conn) => $verify);
+    };
+    ($(#[$doc:meta])* fn $all:ident, $only:ident, $with:ident($c:ident: $conn:ty) => $verify:expr) => {
+        entry_points!(@fns [] [] $(#[$doc])* $all, $only, $with($c: $conn) => $verify);
+    };
+    (@fns [$($async:tt)?] [$($await:tt)*] $(#[$doc:meta])* $all:ident, $only:ident, $with:ident($c:ident: $conn:ty) => $verify:expr) => {
+        /// Verifies every `#[derive(Table)]` and `#[derive(PgEnum)]` type linked into the binary,
+        /// with the default [`Options`].
+        $(#[$doc])*
+        pub $($async)? fn $all($c: $conn) -> Result<Report, Error> {
+            $only($c, &Models::all())$($await)*
+        }
+
+        /// Verifies the given types only, with the default [`Options`].
+        pub $($async)? fn $only($c: $conn, models: &Models) -> Result<Report, Error> {
+            $with($c, models, &Options::default())$($await)*
+        }
+
+        /// Verifies the given types, waiting for locks and statements as `options` says.
+        pub $($async)? fn $with($c: $conn, models: &Models, options: &Options) -> Result<Report, Error> {
+            ($verify)($c, models, options)$($await)*
+        }
+    };
+}
+
+#[cfg(feature = "introspect")]
+mod error;
 #[cfg(feature = "postgres")]
 mod postgres;
+mod report;
 #[cfg(feature = "sqlx")]
 mod sqlx;
 #[cfg(feature = "tokio-postgres")]
@@ -46,6 +81,13 @@ pub use self::postgres::{postgres, postgres_only, postgres_with};
 pub use self::sqlx::{sqlx, sqlx_connection, sqlx_connection_with, sqlx_only, sqlx_with};
 #[cfg(feature = "tokio-postgres")]
 pub use self::tokio_postgres::{tokio_postgres, tokio_postgres_only, tokio_postgres_with};
+
+pub use crate::check::Kind;
+#[cfg(any(feature = "postgres", feature = "tokio-postgres", feature = "sqlx"))]
+pub use crate::introspect::Options;
+#[cfg(feature = "introspect")]
+pub use error::Error;
+pub use report::{Finding, Report, Severity};
 
 /// Which derived types to verify.
 #[derive(Debug, Clone, Default)]
@@ -70,11 +112,13 @@ impl Models {
         Models::default()
     }
 
+    /// Adds a `#[derive(Table)]` type.
     pub fn table<T: Table>(mut self) -> Self {
         self.tables.push(T::META);
         self
     }
 
+    /// Adds a `#[derive(PgEnum)]` type.
     pub fn pg_enum<E: PgEnum>(mut self) -> Self {
         self.enums.push(E::META);
         self
@@ -92,10 +136,12 @@ impl Models {
         self
     }
 
+    /// The tables to verify.
     pub fn tables(&self) -> &[&'static TableMeta] {
         &self.tables
     }
 
+    /// The enums to verify.
     pub fn enums(&self) -> &[&'static EnumMeta] {
         &self.enums
     }
@@ -216,194 +262,6 @@ fn check_enum(snapshot: &Snapshot, meta: &EnumMeta, out: &mut Vec<Finding>) {
     }
 }
 
-/// Whether a finding means the service will fail on some rows or queries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Severity {
-    /// A model does not fit the database.
-    Drift,
-    /// Worth knowing, not a failure: a label no variant maps, on a non-`exhaustive` enum.
-    Notice,
-}
-
-/// One difference between a model and the database.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Finding {
-    /// The Rust type, with its module path.
-    pub model: String,
-    /// `schema.table` or `schema.enum_type`.
-    pub object: String,
-    /// The field, or for an enum the variant, when the finding is about one.
-    pub field: Option<String>,
-    pub column: Option<String>,
-    pub kind: Kind,
-    pub severity: Severity,
-    /// What the model expects, e.g. `` enum `canonlayer` `` or `NOT NULL`.
-    pub expected: Option<String>,
-    /// What the database has, e.g. `` `character varying(20)` `` or `nullable`.
-    pub found: Option<String>,
-    /// The same sentence the compile-time check would print.
-    pub message: String,
-}
-
-/// The outcome of a verification.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Report {
-    pub findings: Vec<Finding>,
-    pub tables_checked: usize,
-    pub enums_checked: usize,
-}
-
-impl Report {
-    /// True when no finding is drift (notices allowed).
-    pub fn is_clean(&self) -> bool {
-        self.drift().next().is_none()
-    }
-
-    pub fn findings(&self) -> &[Finding] {
-        &self.findings
-    }
-
-    /// The findings that are drift.
-    pub fn drift(&self) -> impl Iterator<Item = &Finding> {
-        self.findings
-            .iter()
-            .filter(|f| f.severity == Severity::Drift)
-    }
-}
-
-impl fmt::Display for Report {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let drift = self.drift().count();
-        let notices = self.findings.len() - drift;
-        let checked = format!(
-            "{} {} and {} {}",
-            self.tables_checked,
-            if self.tables_checked == 1 {
-                "model"
-            } else {
-                "models"
-            },
-            self.enums_checked,
-            if self.enums_checked == 1 {
-                "enum"
-            } else {
-                "enums"
-            },
-        );
-        if drift == 0 {
-            write!(f, "schemalock: the database matches all {checked}")?;
-        } else {
-            write!(
-                f,
-                "schemalock: the database does not match the models: {drift} {} ({checked} checked)",
-                if drift == 1 {
-                    "difference"
-                } else {
-                    "differences"
-                }
-            )?;
-        }
-        if notices > 0 {
-            write!(
-                f,
-                "; {notices} {}",
-                if notices == 1 { "notice" } else { "notices" }
-            )?;
-        }
-        let mut current: Option<(&str, &str)> = None;
-        for finding in &self.findings {
-            if current != Some((&finding.model, &finding.object)) {
-                write!(f, "\n  {} ({})", finding.model, finding.object)?;
-                current = Some((&finding.model, &finding.object));
-            }
-            let label = match finding.severity {
-                Severity::Drift => "",
-                Severity::Notice => "notice: ",
-            };
-            write!(f, "\n    - {label}{}", finding.message)?;
-        }
-        Ok(())
-    }
-}
-
-/// Why verification could not run (as opposed to finding drift).
-#[cfg(feature = "introspect")]
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum Error {
-    /// The catalogs could not be read or understood.
-    Introspect(crate::introspect::Error),
-    /// The `postgres` or `tokio-postgres` driver failed (they share one error type).
-    #[cfg(any(feature = "postgres", feature = "tokio-postgres"))]
-    Postgres(PgError),
-    #[cfg(feature = "sqlx")]
-    Sqlx(::sqlx::Error),
-}
-
-#[cfg(feature = "introspect")]
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("schemalock: could not verify the database: ")?;
-        match self {
-            Error::Introspect(e) => write!(f, "{e}"),
-            #[cfg(any(feature = "postgres", feature = "tokio-postgres"))]
-            Error::Postgres(e) => {
-                use crate::introspect::read::DriverError;
-                write!(f, "{}", e.message())
-            }
-            #[cfg(feature = "sqlx")]
-            Error::Sqlx(e) => write!(f, "{e}"),
-        }
-    }
-}
-
-#[cfg(feature = "introspect")]
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Error::Introspect(e) => Some(e),
-            #[cfg(any(feature = "postgres", feature = "tokio-postgres"))]
-            Error::Postgres(e) => Some(e),
-            #[cfg(feature = "sqlx")]
-            Error::Sqlx(e) => Some(e),
-        }
-    }
-}
-
-/// `postgres::Error` is `tokio_postgres::Error` re-exported.
-#[cfg(feature = "tokio-postgres")]
-type PgError = ::tokio_postgres::Error;
-#[cfg(all(feature = "postgres", not(feature = "tokio-postgres")))]
-type PgError = ::postgres::Error;
-
-#[cfg(any(feature = "postgres", feature = "tokio-postgres"))]
-impl From<PgError> for Error {
-    fn from(e: PgError) -> Self {
-        Error::Postgres(e)
-    }
-}
-
-#[cfg(feature = "introspect")]
-impl From<crate::introspect::Error> for Error {
-    fn from(e: crate::introspect::Error) -> Self {
-        Error::Introspect(e)
-    }
-}
-
-#[cfg(any(feature = "postgres", feature = "tokio-postgres", feature = "sqlx"))]
-pub use crate::introspect::Options;
-
-#[cfg(any(feature = "postgres", feature = "tokio-postgres", feature = "sqlx"))]
-impl<E: Into<Error>> From<crate::introspect::read::Failure<E>> for Error {
-    fn from(f: crate::introspect::read::Failure<E>) -> Self {
-        match f {
-            crate::introspect::read::Failure::Introspect(e) => Error::Introspect(e),
-            crate::introspect::read::Failure::Driver(e) => e.into(),
-        }
-    }
-}
-
 /// Reads the schemas `models` use through any driver, and checks the models against them. Schemas
 /// the database lacks are drift to report, not a failure to run; the migration head is not read.
 #[cfg(any(feature = "postgres", feature = "tokio-postgres", feature = "sqlx"))]
@@ -426,7 +284,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pgtype::PgCompatible;
+    use crate::types::PgCompatible;
 
     fn snapshot() -> Snapshot {
         Snapshot::from_json(
@@ -487,7 +345,7 @@ mod tests {
         insertable: false,
         exhaustive: false,
     };
-    use crate::pgtype::Accepts;
+    use crate::types::Accepts;
 
     #[test]
     fn extra_labels_are_notices_unless_the_enum_is_exhaustive() {

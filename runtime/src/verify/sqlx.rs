@@ -1,4 +1,5 @@
-//! Verification over sqlx.
+//! Verification over sqlx: through a pool (on one connection taken from it for the duration), or
+//! on a connection.
 
 use ::sqlx::{PgConnection, PgPool};
 
@@ -10,26 +11,15 @@ impl From<::sqlx::Error> for Error {
     }
 }
 
-/// Verifies every derived type linked into the binary against the pool's database, on one
-/// connection taken from the pool for the duration, with the default [`Options`].
-pub async fn sqlx(pool: &PgPool) -> Result<Report, Error> {
-    sqlx_only(pool, &Models::all()).await
+entry_points! {
+    /// Against the pool's database, on one connection taken from the pool for the duration.
+    async fn sqlx, sqlx_only, sqlx_with(pool: &PgPool) => sqlx_pool
 }
 
-/// Verifies the given types only.
-pub async fn sqlx_only(pool: &PgPool, models: &Models) -> Result<Report, Error> {
-    sqlx_with(pool, models, &Options::default()).await
-}
-
-/// Verifies the given types, waiting for locks and statements as `options` says.
-pub async fn sqlx_with(pool: &PgPool, models: &Models, options: &Options) -> Result<Report, Error> {
-    let mut conn = pool.acquire().await?;
-    sqlx_connection_with(&mut conn, models, options).await
-}
-
-/// Verifies the given types on a connection (not inside a transaction).
+/// Verifies the given types on a connection (not inside a transaction), with the default
+/// [`Options`].
 pub async fn sqlx_connection(conn: &mut PgConnection, models: &Models) -> Result<Report, Error> {
-    sqlx_connection_with(conn, models, &Options::default()).await
+    verify(conn, models, &Options::default()).await
 }
 
 /// [`sqlx_connection`] with `options`.
@@ -39,4 +29,9 @@ pub async fn sqlx_connection_with(
     options: &Options,
 ) -> Result<Report, Error> {
     verify(conn, models, options).await
+}
+
+async fn sqlx_pool(pool: &PgPool, models: &Models, options: &Options) -> Result<Report, Error> {
+    let mut conn = pool.acquire().await?;
+    verify(&mut *conn, models, options).await
 }

@@ -47,10 +47,22 @@ pub fn comparable(s: &Snapshot) -> Snapshot {
 /// comparison does not compare yet). Empty when they are the same.
 pub fn differences(expected: &Snapshot, found: &Snapshot) -> Vec<String> {
     let (e, f) = (comparable(expected), comparable(found));
+    let sides = schemalock_runtime::diff::Sides {
+        expected: "target".into(),
+        found: "result".into(),
+        article: schemalock_runtime::diff::Article::The,
+        compared: String::new(),
+    };
     let mut out: Vec<String> = diff(&e, &f)
         .differences
         .iter()
-        .map(|d| d.to_string())
+        .map(|d| {
+            let group = schemalock_runtime::diff::render::group(d);
+            format!(
+                "{group}: {}",
+                schemalock_runtime::diff::render::line(d, &sides)
+            )
+        })
         .collect();
     let ev: serde_json::Value = serde_json::from_str(&e.to_json()).unwrap();
     let fv: serde_json::Value = serde_json::from_str(&f.to_json()).unwrap();

@@ -82,6 +82,7 @@ fn short(sql: &str) -> String {
 }
 
 fn engine_ty(t: &SqlType) -> Ty3 {
+    let t = &t.decoded;
     (t.schema.clone(), t.name.clone(), t.array)
 }
 

@@ -1,81 +1,46 @@
 //! One test per class of finding: what is reported, where, and how it reads.
 
-use super::{analyze, at, ok, one};
+use super::{analyze, at, ok, one, reads, saying, starting};
 use crate::statement::{FindingKind as K, Stage};
 
 #[test]
 fn syntax_errors_say_a_literal_skips_the_check() {
     let sql = "SELECT id FROM entities WHERE";
-    let f = one(sql, K::Syntax);
-    assert!(
-        f.message.starts_with("cannot parse the statement: "),
-        "{f:?}"
-    );
+    let f = starting(sql, K::Syntax, "cannot parse the statement: ");
     assert!(
         f.help.as_deref().unwrap().contains("plain string literal"),
         "{f:?}"
     );
-    let f = one("SELECT 1; SELECT 2", K::Syntax);
-    assert!(f.message.contains("several"), "{f:?}");
+    saying("SELECT 1; SELECT 2", K::Syntax, "several");
 }
 
 #[test]
 fn unknown_relations_suggest_a_name_or_the_schema_that_has_it() {
-    let sql = "SELECT id FROM entitys";
-    let f = one(sql, K::UnknownRelation);
-    assert_eq!(at(sql, &f), "entitys");
-    assert_eq!(
-        f.message,
-        "relation `entitys` does not exist; did you mean `entities`?"
-    );
-    let f = one("SELECT id FROM log", K::UnknownRelation);
-    assert_eq!(
-        f.message,
-        "relation `log` is not on the search path; it is in schema `audit`: write `audit.log`"
-    );
-    let f = one("SELECT id FROM audits.log", K::UnknownSchema);
-    assert_eq!(
-        f.message,
-        "schema `audits` does not exist; did you mean `audit`?"
-    );
-    ok("SELECT id FROM audit.log");
+    check! {
+        "SELECT id FROM entitys" => UnknownRelation @ "entitys" = "relation `entitys` does not exist; did you mean `entities`?";
+        "SELECT id FROM log" => UnknownRelation = "relation `log` is not on the search path; it is in schema `audit`: write `audit.log`";
+        "SELECT id FROM audits.log" => UnknownSchema = "schema `audits` does not exist; did you mean `audit`?";
+        ok "SELECT id FROM audit.log";
+    }
 }
 
 #[test]
 fn unknown_columns_suggest_renames_and_typos() {
-    let sql = "SELECT id, type FROM entities";
-    let f = one(sql, K::UnknownColumn);
-    assert_eq!(at(sql, &f), "type");
-    assert_eq!(
-        f.message,
-        "column `type` does not exist; did you mean `entity_type`?"
-    );
-    let sql = "SELECT e.nam FROM entities e";
-    let f = one(sql, K::UnknownColumn);
-    assert_eq!(at(sql, &f), "e.nam");
-    assert_eq!(f.message, "`e` has no column `nam`; did you mean `name`?");
-    let f = one("UPDATE entities SET mention_cuont = 0", K::UnknownColumn);
-    assert_eq!(
-        f.message,
-        "`entities` has no column `mention_cuont`; did you mean `mention_count`?"
-    );
-    let f = one(
-        "INSERT INTO vaults (id, slug, name) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET name = excluded.title",
-        K::UnknownColumn,
-    );
-    assert!(
-        f.message.starts_with("`excluded` has no column `title`"),
-        "{f:?}"
-    );
+    check! {
+        "SELECT id, type FROM entities" => UnknownColumn @ "type" = "column `type` does not exist; did you mean `entity_type`?";
+        "SELECT e.nam FROM entities e" => UnknownColumn @ "e.nam" = "`e` has no column `nam`; did you mean `name`?";
+        "UPDATE entities SET mention_cuont = 0" => UnknownColumn = "`entities` has no column `mention_cuont`; did you mean `mention_count`?";
+        "INSERT INTO vaults (id, slug, name) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET name = excluded.title" => UnknownColumn ^ "`excluded` has no column `title`";
+    }
 }
 
 #[test]
 fn ambiguous_columns_name_each_table() {
     let sql = "SELECT id FROM entities JOIN facts ON facts.subject_id = entities.id";
-    let f = one(sql, K::AmbiguousColumn);
-    assert_eq!(
-        f.message,
-        "column reference `id` is ambiguous: it could be `entities.id` or `facts.id`; qualify it"
+    reads(
+        sql,
+        K::AmbiguousColumn,
+        "column reference `id` is ambiguous: it could be `entities.id` or `facts.id`; qualify it",
     );
     // USING merges the column: no ambiguity.
     ok("SELECT vault_id FROM entities JOIN ledger USING (vault_id)");
@@ -83,41 +48,22 @@ fn ambiguous_columns_name_each_table() {
 
 #[test]
 fn references_that_are_not_visible() {
-    let f = one("SELECT entities.name FROM entities e", K::InvalidReference);
-    assert_eq!(
-        f.message,
-        "`entities` is named `e` in this query; write `e.name`"
-    );
-    let f = one("SELECT f.predicate FROM entities e", K::InvalidReference);
-    assert!(
-        f.message.starts_with("`f` is not in the FROM clause"),
-        "{f:?}"
-    );
-    let f = one(
-        "SELECT * FROM entities e, (SELECT * FROM facts WHERE subject_id = e.id) s",
-        K::InvalidReference,
-    );
-    assert!(f.message.contains("LATERAL"), "{f:?}");
-    ok("SELECT * FROM entities e, LATERAL (SELECT * FROM facts WHERE subject_id = e.id) s");
-    let f = one(
-        "SELECT 1 FROM entities e JOIN facts e ON true",
-        K::DuplicateAlias,
-    );
-    assert!(f.message.contains("`e` is used twice"), "{f:?}");
+    check! {
+        "SELECT entities.name FROM entities e" => InvalidReference = "`entities` is named `e` in this query; write `e.name`";
+        "SELECT f.predicate FROM entities e" => InvalidReference ^ "`f` is not in the FROM clause";
+        "SELECT * FROM entities e, (SELECT * FROM facts WHERE subject_id = e.id) s" => InvalidReference ~ "LATERAL";
+        ok "SELECT * FROM entities e, LATERAL (SELECT * FROM facts WHERE subject_id = e.id) s";
+        "SELECT 1 FROM entities e JOIN facts e ON true" => DuplicateAlias ~ "`e` is used twice";
+    }
 }
 
 #[test]
 fn casts_name_types_that_exist() {
-    let sql = "SELECT $1::entitytyp";
-    let f = one(sql, K::UnknownType);
-    assert_eq!(at(sql, &f), "entitytyp");
-    assert_eq!(
-        f.message,
-        "type `entitytyp` does not exist; did you mean `entitytype`?"
-    );
-    let f = one("SELECT $1::entity_kind", K::UnknownType);
-    assert_eq!(f.message, "type `entity_kind` does not exist");
-    ok("SELECT $1::entitytype, $2::public.canonlayer[], $3::score, $4::money_amount, $5::citext");
+    check! {
+        "SELECT $1::entitytyp" => UnknownType @ "entitytyp" = "type `entitytyp` does not exist; did you mean `entitytype`?";
+        "SELECT $1::entity_kind" => UnknownType = "type `entity_kind` does not exist";
+        ok "SELECT $1::entitytype, $2::public.canonlayer[], $3::score, $4::money_amount, $5::citext";
+    }
 }
 
 #[test]
@@ -142,27 +88,20 @@ fn enum_labels_in_every_position() {
             "{sql}"
         );
     }
-    let f = one("UPDATE entities SET canon_layer = 'nope'", K::EnumLabel);
-    assert_eq!(
-        f.message,
-        "`nope` is not a label of enum `canonlayer`; its labels are `PRIMARY`, `ALTERNATE`, `DRAFT` or `RETCONNED`"
-    );
-    ok("SELECT id FROM entities WHERE entity_type = 'ITEM' AND canon_layer <> 'RETCONNED'");
+    check! {
+        "UPDATE entities SET canon_layer = 'nope'" => EnumLabel = "`nope` is not a label of enum `canonlayer`; its labels are `PRIMARY`, `ALTERNATE`, `DRAFT` or `RETCONNED`";
+        ok "SELECT id FROM entities WHERE entity_type = 'ITEM' AND canon_layer <> 'RETCONNED'";
+    }
 }
 
 #[test]
 fn literals_of_simple_types_must_parse() {
-    let f = one(
-        "SELECT id FROM entities WHERE mention_count = 'many'",
-        K::InvalidLiteral,
-    );
-    assert_eq!(f.message, "`many` is not a valid `integer` value");
-    one(
-        "SELECT id FROM vaults WHERE id = 'not-a-uuid'",
-        K::InvalidLiteral,
-    );
-    ok("SELECT id FROM vaults WHERE id = 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'");
-    ok("SELECT id FROM entities WHERE mention_count = '42' AND importance > '1.5'");
+    check! {
+        "SELECT id FROM entities WHERE mention_count = 'many'" => InvalidLiteral = "`many` is not a valid `integer` value";
+        "SELECT id FROM vaults WHERE id = 'not-a-uuid'" => InvalidLiteral;
+        ok "SELECT id FROM vaults WHERE id = 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'";
+        ok "SELECT id FROM entities WHERE mention_count = '42' AND importance > '1.5'";
+    }
 }
 
 #[test]
@@ -193,24 +132,21 @@ fn lists_of_the_wrong_length() {
 
 #[test]
 fn insert_and_update_targets() {
-    let f = one(
-        "INSERT INTO facts (subject_id, predicat, tag) VALUES ($1, 'x', 'y')",
+    let sql = "INSERT INTO facts (subject_id, predicat, tag) VALUES ($1, 'x', 'y')";
+    reads(
+        sql,
         K::UnknownColumn,
+        "`facts` has no column `predicat`; did you mean `predicate`?",
     );
-    assert_eq!(
-        f.message,
-        "`facts` has no column `predicat`; did you mean `predicate`?"
-    );
-    let f = one(
-        "INSERT INTO facts (subject_id, predicate, predicate, tag) VALUES ($1, 'a', 'b', 'c')",
+    let sql =
+        "INSERT INTO facts (subject_id, predicate, predicate, tag) VALUES ($1, 'a', 'b', 'c')";
+    reads(
+        sql,
         K::DuplicateColumn,
+        "column `predicate` is listed twice",
     );
-    assert_eq!(f.message, "column `predicate` is listed twice");
-    let f = one(
-        "UPDATE entities SET name = 'a', name = 'b'",
-        K::DuplicateColumn,
-    );
-    assert_eq!(f.message, "column `name` is assigned twice");
+    let sql = "UPDATE entities SET name = 'a', name = 'b'";
+    reads(sql, K::DuplicateColumn, "column `name` is assigned twice");
     let sql = "INSERT INTO facts (subject_id, tag) VALUES ($1, 'x')";
     let f = one(sql, K::MissingValue);
     assert_eq!(f.kind.stage(), Stage::Execute);
@@ -219,39 +155,23 @@ fn insert_and_update_targets() {
             .starts_with("column `predicate` is NOT NULL and has no default"),
         "{f:?}"
     );
-    ok("INSERT INTO facts (subject_id, predicate, tag) VALUES ($1, 'x', 'y')");
-    ok("INSERT INTO ledger (vault_id, day) VALUES ($1, current_date)");
+    check! {
+        ok "INSERT INTO facts (subject_id, predicate, tag) VALUES ($1, 'x', 'y')";
+        ok "INSERT INTO ledger (vault_id, day) VALUES ($1, current_date)";
+    }
 }
 
 #[test]
 fn generated_and_identity_columns_are_not_written() {
-    let f = one(
-        "INSERT INTO entities (vault_id, name, entity_type, name_lower) VALUES ($1, 'x', 'ITEM', 'x')",
-        K::NotWritable,
-    );
-    assert!(
-        f.message
-            .starts_with("column `name_lower` is a generated column"),
-        "{f:?}"
-    );
-    let f = one(
-        "INSERT INTO entities (id, vault_id, name, entity_type) VALUES (1, $1, 'x', 'ITEM')",
-        K::NotWritable,
-    );
-    assert!(f.message.contains("OVERRIDING SYSTEM VALUE"), "{f:?}");
-    one("UPDATE entities SET id = 5", K::NotWritable);
-    ok(
-        "INSERT INTO entities (id, vault_id, name, entity_type) OVERRIDING SYSTEM VALUE VALUES (1, $1, 'x', 'ITEM')",
-    );
-    ok(
-        "INSERT INTO entities (id, vault_id, name, entity_type, name_lower) VALUES (DEFAULT, $1, 'x', 'ITEM', DEFAULT)",
-    );
-    ok("INSERT INTO ledger (id, vault_id, day) VALUES (1, $1, current_date)");
-    let f = one(
-        "INSERT INTO fact_counts (subject_id, n) VALUES (1, 2)",
-        K::NotWritable,
-    );
-    assert!(f.message.contains("materialized view"), "{f:?}");
+    check! {
+        "INSERT INTO entities (vault_id, name, entity_type, name_lower) VALUES ($1, 'x', 'ITEM', 'x')" => NotWritable ^ "column `name_lower` is a generated column";
+        "INSERT INTO entities (id, vault_id, name, entity_type) VALUES (1, $1, 'x', 'ITEM')" => NotWritable ~ "OVERRIDING SYSTEM VALUE";
+        "UPDATE entities SET id = 5" => NotWritable;
+        ok "INSERT INTO entities (id, vault_id, name, entity_type) OVERRIDING SYSTEM VALUE VALUES (1, $1, 'x', 'ITEM')";
+        ok "INSERT INTO entities (id, vault_id, name, entity_type, name_lower) VALUES (DEFAULT, $1, 'x', 'ITEM', DEFAULT)";
+        ok "INSERT INTO ledger (id, vault_id, day) VALUES (1, $1, current_date)";
+        "INSERT INTO fact_counts (subject_id, n) VALUES (1, 2)" => NotWritable ~ "materialized view";
+    }
 }
 
 #[test]
@@ -265,31 +185,13 @@ fn on_conflict_targets_must_match_a_unique_key() {
             .contains("its unique keys are `(id)` or `(vault_id, name, entity_type)`"),
         "{f:?}"
     );
-    let f = one(
-        "INSERT INTO facts (subject_id, predicate, tag) VALUES ($1, $2, 't') ON CONFLICT (subject_id, predicate) DO NOTHING",
-        K::OnConflict,
-    );
-    assert!(f.message.contains("is partial"), "{f:?}");
-    ok(
-        "INSERT INTO facts (subject_id, predicate, tag) VALUES ($1, $2, 't') ON CONFLICT (subject_id, predicate) WHERE canon_layer = 'PRIMARY' DO NOTHING",
-    );
-    ok(
-        "INSERT INTO entities (vault_id, name, entity_type) VALUES ($1, $2, 'ITEM') ON CONFLICT (entity_type, name, vault_id) DO NOTHING",
-    );
-    let f = one(
-        "INSERT INTO entities (vault_id, name, entity_type) VALUES ($1, $2, 'ITEM') ON CONFLICT ON CONSTRAINT entities_name_key DO NOTHING",
-        K::OnConflict,
-    );
-    assert!(
-        f.message
-            .starts_with("`entities` has no constraint `entities_name_key`"),
-        "{f:?}"
-    );
-    let f = one(
-        "INSERT INTO vaults (slug, name) VALUES ($1, $2) ON CONFLICT DO UPDATE SET name = excluded.name",
-        K::Syntax,
-    );
-    assert!(f.message.contains("needs a conflict target"), "{f:?}");
+    check! {
+        "INSERT INTO facts (subject_id, predicate, tag) VALUES ($1, $2, 't') ON CONFLICT (subject_id, predicate) DO NOTHING" => OnConflict ~ "is partial";
+        ok "INSERT INTO facts (subject_id, predicate, tag) VALUES ($1, $2, 't') ON CONFLICT (subject_id, predicate) WHERE canon_layer = 'PRIMARY' DO NOTHING";
+        ok "INSERT INTO entities (vault_id, name, entity_type) VALUES ($1, $2, 'ITEM') ON CONFLICT (entity_type, name, vault_id) DO NOTHING";
+        "INSERT INTO entities (vault_id, name, entity_type) VALUES ($1, $2, 'ITEM') ON CONFLICT ON CONSTRAINT entities_name_key DO NOTHING" => OnConflict ^ "`entities` has no constraint `entities_name_key`";
+        "INSERT INTO vaults (slug, name) VALUES ($1, $2) ON CONFLICT DO UPDATE SET name = excluded.name" => Syntax ~ "needs a conflict target";
+    }
 }
 
 #[test]
@@ -313,66 +215,35 @@ fn parameters_are_numbered_without_gaps_and_typed_once() {
 
 #[test]
 fn types_postgresql_cannot_reconcile() {
-    let f = one(
-        "SELECT id FROM entities UNION SELECT name FROM entities",
-        K::TypeMismatch,
-    );
-    assert!(
-        f.message
-            .starts_with("types `bigint` and `text` cannot be matched"),
-        "{f:?}"
-    );
-    let f = one("SELECT name - mention_count FROM entities", K::TypeMismatch);
-    assert!(
-        f.message
-            .starts_with("no operator `-` takes `text` and `integer`"),
-        "{f:?}"
-    );
-    let f = one(
-        "INSERT INTO ledger (vault_id, day) VALUES ($1, true)",
-        K::TypeMismatch,
-    );
-    assert!(
-        f.message
-            .starts_with("column `day` is `date` but the value is `boolean`"),
-        "{f:?}"
-    );
-    let f = one("SELECT (name).first FROM entities", K::TypeMismatch);
-    assert!(f.message.contains("composite"), "{f:?}");
-    let f = one(
-        "SELECT (SELECT id, name FROM entities LIMIT 1)",
-        K::SubqueryColumns,
-    );
-    assert_eq!(
-        f.message,
-        "the subquery returns 2 columns where one is expected"
-    );
+    check! {
+        "SELECT id FROM entities UNION SELECT name FROM entities" => TypeMismatch ^ "types `bigint` and `text` cannot be matched";
+        "SELECT name - mention_count FROM entities" => TypeMismatch ^ "no operator `-` takes `text` and `integer`";
+        "INSERT INTO ledger (vault_id, day) VALUES ($1, true)" => TypeMismatch ^ "column `day` is `date` but the value is `boolean`";
+        "SELECT (name).first FROM entities" => TypeMismatch ~ "composite";
+        "SELECT (SELECT id, name FROM entities LIMIT 1)" => SubqueryColumns = "the subquery returns 2 columns where one is expected";
+    }
 }
 
 #[test]
 fn order_and_group_by_positions_and_names() {
-    let f = one("SELECT id FROM entities ORDER BY 2", K::InvalidReference);
-    assert!(
-        f.message
-            .starts_with("ORDER BY position 2 is not in the select list"),
-        "{f:?}"
-    );
-    one(
-        "SELECT id FROM entities UNION SELECT id FROM facts ORDER BY id + 1",
-        K::InvalidReference,
-    );
-    ok("SELECT name AS n, mention_count * 2 AS doubled FROM entities ORDER BY n, 2 DESC");
-    ok("SELECT date_trunc('day', at) AS bucket, count(*) FROM ledger GROUP BY bucket ORDER BY 1");
-    ok("SELECT id FROM entities UNION SELECT id FROM facts ORDER BY id");
+    check! {
+        "SELECT id FROM entities ORDER BY 2" => InvalidReference ^ "ORDER BY position 2 is not in the select list";
+        "SELECT id FROM entities UNION SELECT id FROM facts ORDER BY id + 1" => InvalidReference;
+        ok "SELECT name AS n, mention_count * 2 AS doubled FROM entities ORDER BY n, 2 DESC";
+        ok "SELECT date_trunc('day', at) AS bucket, count(*) FROM ledger GROUP BY bucket ORDER BY 1";
+        ok "SELECT id FROM entities UNION SELECT id FROM facts ORDER BY id";
+    }
 }
 
 #[test]
 fn utility_statements_check_the_names_they_can() {
     let a = ok("ALTER SEQUENCE facts_id_seq RESTART WITH 1");
     assert_eq!(a.kind, crate::statement::StatementKind::Utility);
-    ok("TRUNCATE audit.log");
-    one("TRUNCATE audit.logs", K::UnknownRelation);
-    one("COPY entities (id, nam) TO STDOUT", K::UnknownColumn);
+    check! {
+        ok "TRUNCATE audit.log";
+        "TRUNCATE audit.logs" => UnknownRelation;
+        "COPY entities (id, nam) TO STDOUT" => UnknownColumn;
+    }
     // DDL is not checked: a CREATE names what does not exist yet.
     ok("CREATE TABLE new_things (id int)");
 }
@@ -406,10 +277,8 @@ fn syntax_the_parser_lacks_is_read_through_the_prepass() {
     let sql = "INSERT INTO entities (vault_id, name, entity_type) VALUES ($1, $2, 'ITEM') ON CONFLICT (vault_id, lower(nam)) WHERE mention_count > 0 DO NOTHING";
     let f = one(sql, K::UnknownColumn);
     assert_eq!(at(sql, &f), "nam");
-    let f = one(
-        "INSERT INTO facts (subject_id, predicate, tag) VALUES ($1, 'x', 'y') ON CONFLICT ((lower(predicate))) DO NOTHING",
-        K::OnConflict,
-    );
+    let sql = "INSERT INTO facts (subject_id, predicate, tag) VALUES ($1, 'x', 'y') ON CONFLICT ((lower(predicate))) DO NOTHING";
+    let f = one(sql, K::OnConflict);
     assert!(
         f.message
             .starts_with("no unique index of `facts` has 1 key with expressions"),

@@ -3,6 +3,30 @@
 //! current and says how to regenerate it). The same statements against a real server are the
 //! differential harness's business; these pin each rule and each message.
 
+/// Statements and what the checker says of each, one a line: `ok "sql";` (nothing), or
+/// `"sql" => Kind` (one finding, of that kind) with, optionally, `@ "text"` (the text it points
+/// at) and one of `= "message"` (its message), `^ "start"` (how the message starts) or
+/// `~ "part"` (a part of the message).
+macro_rules! check {
+    () => {};
+    (ok $sql:literal; $($rest:tt)*) => {
+        super::ok($sql);
+        check!($($rest)*);
+    };
+    (
+        $sql:literal => $kind:ident $(@ $at:literal)?
+        $(= $is:literal)? $(^ $head:literal)? $(~ $part:literal)?;
+        $($rest:tt)*
+    ) => {
+        let _f = super::one($sql, crate::statement::FindingKind::$kind);
+        $(assert_eq!(super::at($sql, &_f), $at, "{}", $sql);)?
+        $(assert_eq!(_f.message, $is, "{}", $sql);)?
+        $(assert!(_f.message.starts_with($head), "{_f:?}");)?
+        $(assert!(_f.message.contains($part), "{_f:?}");)?
+        check!($($rest)*);
+    };
+}
+
 mod findings;
 mod nullability;
 mod types;
@@ -10,7 +34,7 @@ mod types;
 use std::path::Path;
 use std::sync::OnceLock;
 
-use super::{Analysis, Checker, Finding, FindingKind, Nullability, Options};
+use super::{Analysis, Checker, Finding, FindingKind, Nullability, Options, SqlType};
 use crate::snapshot::Snapshot;
 
 fn snapshot() -> &'static Snapshot {
@@ -46,6 +70,27 @@ fn one(sql: &str, kind: FindingKind) -> Finding {
     f
 }
 
+/// The one finding of `sql`, of `kind`, reading `message`.
+fn reads(sql: &str, kind: FindingKind, message: &str) -> Finding {
+    let f = one(sql, kind);
+    assert_eq!(f.message, message);
+    f
+}
+
+/// The one finding of `sql`, of `kind`, with `part` in its message.
+fn saying(sql: &str, kind: FindingKind, part: &str) -> Finding {
+    let f = one(sql, kind);
+    assert!(f.message.contains(part), "{f:?}");
+    f
+}
+
+/// The one finding of `sql`, of `kind`, whose message starts with `head`.
+fn starting(sql: &str, kind: FindingKind, head: &str) -> Finding {
+    let f = one(sql, kind);
+    assert!(f.message.starts_with(head), "{f:?}");
+    f
+}
+
 /// The text a finding points at.
 fn at<'t>(sql: &'t str, f: &Finding) -> &'t str {
     &sql[f.span.clone()]
@@ -55,25 +100,28 @@ fn at<'t>(sql: &'t str, f: &Finding) -> &'t str {
 fn columns(a: &Analysis) -> Vec<String> {
     a.columns
         .iter()
-        .map(|c| {
-            let ty = c.ty.as_ref().map_or("?".to_owned(), |t| {
-                format!("{}{}", t.name, if t.array { "[]" } else { "" })
-            });
-            format!("{}:{ty}", c.name)
-        })
+        .map(|c| format!("{}:{}", c.name, short(c.ty.as_ref())))
         .collect()
 }
 
 /// Each parameter's type (`?` when untyped).
 fn params(a: &Analysis) -> Vec<String> {
-    a.params
-        .iter()
-        .map(|p| {
-            p.ty.as_ref().map_or("?".to_owned(), |t| {
-                format!("{}{}", t.name, if t.array { "[]" } else { "" })
-            })
-        })
-        .collect()
+    a.params.iter().map(|p| short(p.ty.as_ref())).collect()
+}
+
+/// For each `(sql, want)`: `of` the analysis of `sql` is `want`.
+fn each(of: fn(&Analysis) -> Vec<String>, cases: &[(&str, &[&str])]) {
+    for (sql, want) in cases {
+        assert_eq!(of(&ok(sql)), *want, "{sql}");
+    }
+}
+
+/// A type as `typname` with `[]` for an array, `?` when untyped.
+fn short(ty: Option<&SqlType>) -> String {
+    ty.map_or("?".to_owned(), |t| {
+        let t = &t.decoded;
+        format!("{}{}", t.name, if t.array { "[]" } else { "" })
+    })
 }
 
 fn nulls(a: &Analysis) -> Vec<Nullability> {

@@ -1,6 +1,6 @@
 //! Type inference, rule by rule: result columns (names and types) and parameters.
 
-use super::{analyze, columns, ok, params};
+use super::{analyze, columns, each, ok, params};
 
 #[test]
 fn column_references_and_domains() {
@@ -20,7 +20,7 @@ fn column_references_and_domains() {
     let conf = a.columns[4].ty.as_ref().unwrap();
     assert_eq!(conf.domain, Some(("public".into(), "score".into())));
     assert_eq!(conf.display, "score");
-    assert!(a.columns[2].ty.as_ref().unwrap().is_enum);
+    assert!(a.columns[2].ty.as_ref().unwrap().decoded.is_enum);
     assert_eq!(a.columns[0].origin.as_ref().unwrap().column, "id");
 }
 
@@ -61,16 +61,31 @@ fn parameters_take_the_type_of_their_context() {
         params(&a),
         ["int8[]", "entitytype[]", "text", "int8", "int8"]
     );
-    let a = ok("SELECT 1 FROM facts WHERE predicate IN ($1, $2)");
-    assert_eq!(params(&a), ["varchar", "varchar"]);
-    let a = ok("SELECT $1::int, CAST($2 AS varchar(10)), $3");
-    assert_eq!(params(&a), ["int4", "varchar", "text"]);
-    let a = ok("INSERT INTO audit.log (entity, action) SELECT $1, $2");
-    assert_eq!(params(&a), ["int8", "text"]);
-    let a = ok("SELECT make_interval(days => $1), greatest(mention_count, $2) FROM entities");
-    assert_eq!(params(&a), ["int4", "int4"]);
-    let a = ok("UPDATE entities SET canon_layer = $1 WHERE id = $2");
-    assert_eq!(params(&a), ["canonlayer", "int8"]);
+    each(
+        params,
+        &[
+            (
+                "SELECT 1 FROM facts WHERE predicate IN ($1, $2)",
+                &["varchar", "varchar"],
+            ),
+            (
+                "SELECT $1::int, CAST($2 AS varchar(10)), $3",
+                &["int4", "varchar", "text"],
+            ),
+            (
+                "INSERT INTO audit.log (entity, action) SELECT $1, $2",
+                &["int8", "text"],
+            ),
+            (
+                "SELECT make_interval(days => $1), greatest(mention_count, $2) FROM entities",
+                &["int4", "int4"],
+            ),
+            (
+                "UPDATE entities SET canon_layer = $1 WHERE id = $2",
+                &["canonlayer", "int8"],
+            ),
+        ],
+    );
 }
 
 #[test]
@@ -245,40 +260,65 @@ fn casts_and_names() {
 
 #[test]
 fn set_operations_values_and_ctes() {
-    let a = ok("SELECT mention_count FROM entities UNION SELECT id FROM entities");
-    assert_eq!(columns(&a), ["mention_count:int8"]);
-    let a = ok("SELECT entity_type FROM entities UNION SELECT 'ITEM' UNION ALL SELECT NULL");
-    assert_eq!(columns(&a), ["entity_type:entitytype"]);
-    let a = ok("VALUES (1, 'one'), (2.5, NULL)");
-    assert_eq!(columns(&a), ["column1:numeric", "column2:text"]);
-    let a = ok(
-        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10) SELECT i FROM n",
+    each(
+        columns,
+        &[
+            (
+                "SELECT mention_count FROM entities UNION SELECT id FROM entities",
+                &["mention_count:int8"],
+            ),
+            (
+                "SELECT entity_type FROM entities UNION SELECT 'ITEM' UNION ALL SELECT NULL",
+                &["entity_type:entitytype"],
+            ),
+            (
+                "VALUES (1, 'one'), (2.5, NULL)",
+                &["column1:numeric", "column2:text"],
+            ),
+            (
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10) SELECT i FROM n",
+                &["i:int4"],
+            ),
+            (
+                "WITH t(a, b) AS (SELECT id, name FROM entities) SELECT * FROM t",
+                &["a:int8", "b:text"],
+            ),
+        ],
     );
-    assert_eq!(columns(&a), ["i:int4"]);
-    let a = ok("WITH t(a, b) AS (SELECT id, name FROM entities) SELECT * FROM t");
-    assert_eq!(columns(&a), ["a:int8", "b:text"]);
 }
 
 #[test]
 fn from_items_of_every_kind() {
-    let a = ok("SELECT x, n FROM unnest($1::int[]) WITH ORDINALITY AS t(x, n)");
-    assert_eq!(columns(&a), ["x:int4", "n:int8"]);
-    let a = ok(
-        "SELECT g, kv.key, kv.value FROM generate_series(1, 3) AS g, jsonb_each($1::jsonb) AS kv",
+    each(
+        columns,
+        &[
+            (
+                "SELECT x, n FROM unnest($1::int[]) WITH ORDINALITY AS t(x, n)",
+                &["x:int4", "n:int8"],
+            ),
+            (
+                "SELECT g, kv.key, kv.value FROM generate_series(1, 3) AS g, jsonb_each($1::jsonb) AS kv",
+                &["g:int4", "key:text", "value:jsonb"],
+            ),
+            (
+                "SELECT * FROM unnest($1::text[], $2::bool[])",
+                &["unnest:text", "unnest:bool"],
+            ),
+            (
+                "SELECT v.a, v.b FROM (VALUES (1, 'x')) AS v(a, b)",
+                &["a:int4", "b:text"],
+            ),
+            (
+                "SELECT last_value, is_called FROM facts_id_seq",
+                &["last_value:int8", "is_called:bool"],
+            ),
+            (
+                "SELECT c.relname, n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace",
+                &["relname:name", "nspname:name"],
+            ),
+            ("SELECT ctid, xmin FROM entities", &["ctid:tid", "xmin:xid"]),
+        ],
     );
-    assert_eq!(columns(&a), ["g:int4", "key:text", "value:jsonb"]);
-    let a = ok("SELECT * FROM unnest($1::text[], $2::bool[])");
-    assert_eq!(columns(&a), ["unnest:text", "unnest:bool"]);
-    let a = ok("SELECT v.a, v.b FROM (VALUES (1, 'x')) AS v(a, b)");
-    assert_eq!(columns(&a), ["a:int4", "b:text"]);
-    let a = ok("SELECT last_value, is_called FROM facts_id_seq");
-    assert_eq!(columns(&a), ["last_value:int8", "is_called:bool"]);
-    let a = ok(
-        "SELECT c.relname, n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace",
-    );
-    assert_eq!(columns(&a), ["relname:name", "nspname:name"]);
-    let a = ok("SELECT ctid, xmin FROM entities");
-    assert_eq!(columns(&a), ["ctid:tid", "xmin:xid"]);
 }
 
 #[test]
@@ -286,7 +326,7 @@ fn extension_types_and_operators() {
     let a = ok("SELECT slug, slug = 'Main', lower(slug) FROM vaults WHERE slug = $1");
     assert_eq!(columns(&a), ["slug:citext", "?column?:bool", "lower:text"]);
     assert_eq!(params(&a), ["citext"]);
-    assert_eq!(a.columns[0].ty.as_ref().unwrap().schema, "public");
+    assert_eq!(a.columns[0].ty.as_ref().unwrap().decoded.schema, "public");
 }
 
 #[test]

@@ -130,9 +130,10 @@ fn main() {
     assert_eq!(path.pg_type, Some("ltree"));
 
     // Every derived type is registered, with no list to keep.
-    let mut tables: Vec<&str> = schemalock::registered_tables().map(|t| t.rust_name).collect();
+    let all = schemalock::verify::Models::all();
+    let mut tables: Vec<&str> = all.tables().iter().map(|t| t.rust_name).collect();
     tables.sort();
     assert_eq!(tables, ["Entity", "EntityName", "NewAuditEvent", "NewDocument", "Vault"]);
-    let enums: Vec<&str> = schemalock::registered_enums().map(|e| e.type_name).collect();
+    let enums: Vec<&str> = all.enums().iter().map(|e| e.type_name).collect();
     assert_eq!(enums, ["entitytype"]);
 }
