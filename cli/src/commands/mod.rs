@@ -1,6 +1,6 @@
-//! The three commands, each a function from its parsed arguments to an [`Outcome`]: `refresh`
+//! The commands, each a function from its parsed arguments to an [`Outcome`]: `refresh`
 //! (write the snapshot, or with `--check` compare), `check` (the snapshot against a live
-//! database), `diff` (any two schemas). They get their schemas from [`crate::source`], compare
+//! database), `diff` (any two schemas), `plan` (the migration from one schema to another). They get their schemas from [`crate::source`], compare
 //! them with `schemalock_runtime::diff`, and print through [`crate::report`];
 //! [`crate::source::schemas`] says which schemas a comparison covers.
 //!
@@ -8,4 +8,5 @@
 
 pub(crate) mod check;
 pub(crate) mod diff;
+pub(crate) mod plan;
 pub(crate) mod refresh;

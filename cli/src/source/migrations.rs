@@ -18,6 +18,18 @@ pub(crate) fn snapshot(
     schemas: Option<&[String]>,
     ui: &Ui,
 ) -> Result<Snapshot, Error> {
+    snapshot_in_layout(dir, shown, db, schemas, None, ui)
+}
+
+/// [`snapshot`] of a folder in `layout` (detected when `None`).
+pub(crate) fn snapshot_in_layout(
+    dir: &Path,
+    shown: &str,
+    db: Option<&DatabaseUrl>,
+    schemas: Option<&[String]>,
+    layout: Option<shadow::Layout>,
+    ui: &Ui,
+) -> Result<Snapshot, Error> {
     if !dir.is_dir() {
         return Err(Error::new(format!(
             "migrations directory `{shown}` does not exist; pass the directory holding your migrations to `--migrations`"
@@ -69,6 +81,7 @@ pub(crate) fn snapshot(
             database_url: db.map(|d| d.url.as_str()),
             schemas,
             progress: Some(&on_progress),
+            layout,
             ..shadow::Options::default()
         },
     );

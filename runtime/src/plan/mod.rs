@@ -140,8 +140,9 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// A snapshot without the tables migration tools own, and without a migration head.
-fn without_tool_tables(s: &Snapshot) -> Snapshot {
+/// A snapshot without the tables migration tools own, and without a migration head: what a
+/// plan plans (the tools keep their own tables), and what its verification compares.
+pub fn without_tool_tables(s: &Snapshot) -> Snapshot {
     let mut s = s.clone();
     s.migration_head = None;
     for schema in s.schemas.values_mut() {
