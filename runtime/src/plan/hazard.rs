@@ -1,5 +1,5 @@
 //! The hazards a plan names: what a step may do to a live database beyond changing its schema.
-//! Each is refused unless allowed by name (`--allow-hazards NAME,...`); `docs/plan-hazards.md`
+//! Each is refused unless allowed by name (`--allow-hazards NAME,...`); `docs/hazards.md`
 //! lists them with what to do about each.
 
 use std::fmt;

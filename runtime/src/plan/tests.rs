@@ -343,3 +343,18 @@ fn every_hazard_kind_is_reported_refused_and_allowed_by_name() {
     );
     assert_eq!(Allowed::parse("all").unwrap(), Allowed::All);
 }
+
+/// docs/hazards.md lists every kind, with a section of its own, and nothing else.
+#[test]
+fn the_docs_list_every_hazard() {
+    let docs = include_str!("../../../docs/hazards.md");
+    for kind in HazardKind::ALL {
+        assert!(
+            docs.contains(&format!("\n## `{}`\n", kind.name())),
+            "{kind}"
+        );
+        assert!(docs.contains(&format!("| `{}` |", kind.name())), "{kind}");
+    }
+    let sections = docs.matches("\n## `").count();
+    assert_eq!(sections, HazardKind::ALL.len());
+}
