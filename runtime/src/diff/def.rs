@@ -7,7 +7,7 @@ use crate::ident;
 use crate::snapshot::{
     Attribute, Column, Composite, DeclaredType, Domain, EnumType, Extension, ForeignKey, Function,
     Generated, Identity, IdentitySequence, Index, IndexKey, MigrationHead, Partition, Policy,
-    Reference, RowSecurity, Schema, Sequence, Table, TriggerEnabled,
+    Reference, RowSecurity, Schema, Sequence, SequenceOptions, Table, TriggerEnabled,
 };
 use crate::text::count_s;
 
@@ -86,24 +86,12 @@ pub(super) fn columns(columns: &[String]) -> String {
 }
 
 fn key(k: &IndexKey) -> String {
-    let mut s = match (&k.column, &k.expression) {
+    let head = match (&k.column, &k.expression) {
         (Some(c), _) => ident::quote_ident(c).into_owned(),
         (None, Some(e)) => e.clone(),
         (None, None) => "?".to_owned(),
     };
-    if let Some(o) = &k.opclass {
-        s.push(' ');
-        s.push_str(o);
-    }
-    if k.descending {
-        s.push_str(" DESC");
-    }
-    match k.nulls_first {
-        Some(true) => s.push_str(" NULLS FIRST"),
-        Some(false) => s.push_str(" NULLS LAST"),
-        None => {}
-    }
-    s
+    head + &k.ordering()
 }
 
 pub(super) fn keys(keys: &[IndexKey]) -> String {
@@ -287,19 +275,22 @@ pub(super) fn function(f: &Function) -> String {
     s
 }
 
-/// A sequence's type, every option and its owner: `AS bigint INCREMENT BY 1 ... OWNED BY t.id`.
-pub(super) fn sequence(q: &Sequence) -> String {
-    let o = q.options();
-    let mut s = format!(
-        "AS {} INCREMENT BY {} MINVALUE {} MAXVALUE {} START WITH {} CACHE {}{}",
-        q.type_display,
+/// Every option of a sequence: `INCREMENT BY 1 MINVALUE 1 ... CACHE 1`.
+fn sequence_options(o: &SequenceOptions) -> String {
+    format!(
+        "INCREMENT BY {} MINVALUE {} MAXVALUE {} START WITH {} CACHE {}{}",
         o.increment,
         o.min,
         o.max,
         o.start,
         o.cache,
         if o.cycle { " CYCLE" } else { "" }
-    );
+    )
+}
+
+/// A sequence's type, every option and its owner: `AS bigint INCREMENT BY 1 ... OWNED BY t.id`.
+pub(super) fn sequence(q: &Sequence) -> String {
+    let mut s = format!("AS {} {}", q.type_display, sequence_options(&q.options()));
     if let Some(by) = &q.owned_by {
         s.push_str(&format!(
             " OWNED BY {}.{}",
@@ -312,20 +303,11 @@ pub(super) fn sequence(q: &Sequence) -> String {
 
 /// An identity column's sequence: its name, when not the default, and its options.
 pub(super) fn identity_sequence(i: &IdentitySequence, type_display: &str) -> String {
-    let o = i.options(type_display);
-    let mut s = format!(
-        "INCREMENT BY {} MINVALUE {} MAXVALUE {} START WITH {} CACHE {}{}",
-        o.increment,
-        o.min,
-        o.max,
-        o.start,
-        o.cache,
-        if o.cycle { " CYCLE" } else { "" }
-    );
-    if let Some(n) = &i.name {
-        s = format!("SEQUENCE NAME {} {s}", ident::quote_ident(n));
+    let options = sequence_options(&i.options(type_display));
+    match &i.name {
+        Some(n) => format!("SEQUENCE NAME {} {options}", ident::quote_ident(n)),
+        None => options,
     }
-    s
 }
 
 /// A policy as `CREATE POLICY` reads after its name: `AS PERMISSIVE FOR select TO PUBLIC USING (...)`.

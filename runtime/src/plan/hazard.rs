@@ -143,6 +143,11 @@ impl fmt::Display for HazardKind {
     }
 }
 
+/// Kinds as `--allow-hazards` takes them: `rewrites-table,cast-may-fail`.
+pub fn names(kinds: &[HazardKind]) -> String {
+    kinds.iter().map(|k| k.name()).collect::<Vec<_>>().join(",")
+}
+
 /// One hazard of one step: its kind and what exactly it is about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Hazard {

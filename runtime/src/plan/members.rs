@@ -66,24 +66,7 @@ fn alter_sequence(p: &mut Planner<'_>, schema: &str, name: &str, s: &Sequence, t
     if s.type_display != t.type_display {
         parts.push(format!("AS {}", t.type_display));
     }
-    if so.increment != to.increment {
-        parts.push(format!("INCREMENT BY {}", to.increment));
-    }
-    if so.min != to.min {
-        parts.push(format!("MINVALUE {}", to.min));
-    }
-    if so.max != to.max {
-        parts.push(format!("MAXVALUE {}", to.max));
-    }
-    if so.start != to.start {
-        parts.push(format!("START WITH {}", to.start));
-    }
-    if so.cache != to.cache {
-        parts.push(format!("CACHE {}", to.cache));
-    }
-    if so.cycle != to.cycle {
-        parts.push(if to.cycle { "CYCLE" } else { "NO CYCLE" }.to_owned());
-    }
+    parts.extend(so.changes_to(&to));
     if !parts.is_empty() {
         p.push(Step::new(
             Phase::Sequences,
@@ -407,32 +390,11 @@ fn identity_sequence(p: &mut Planner<'_>, schema: &str, table: &str, s: &Column,
             .unwrap_or_default()
             .options(&t.type_display),
     );
-    let mut sets = Vec::new();
-    if so.increment != to.increment {
-        sets.push(format!("SET INCREMENT BY {}", to.increment));
-    }
-    if so.min != to.min {
-        sets.push(format!("SET MINVALUE {}", to.min));
-    }
-    if so.max != to.max {
-        sets.push(format!("SET MAXVALUE {}", to.max));
-    }
-    if so.start != to.start {
-        sets.push(format!("SET START WITH {}", to.start));
-    }
-    if so.cache != to.cache {
-        sets.push(format!("SET CACHE {}", to.cache));
-    }
-    if so.cycle != to.cycle {
-        sets.push(
-            if to.cycle {
-                "SET CYCLE"
-            } else {
-                "SET NO CYCLE"
-            }
-            .to_owned(),
-        );
-    }
+    let sets: Vec<String> = so
+        .changes_to(&to)
+        .into_iter()
+        .map(|c| format!("SET {c}"))
+        .collect();
     let mut statements = Vec::new();
     if !sets.is_empty() {
         statements.push(format!(

@@ -118,6 +118,17 @@ impl Plan {
         kinds.into_iter().collect()
     }
 
+    /// `12 steps; hazards: rewrites-table,cast-may-fail`, or `...; no hazards`.
+    pub fn summary(&self) -> String {
+        let kinds = self.hazard_kinds();
+        let hazards = if kinds.is_empty() {
+            "no hazards".to_owned()
+        } else {
+            format!("hazards: {}", hazard::names(&kinds))
+        };
+        format!("{} steps; {hazards}", self.steps.len())
+    }
+
     /// The hazard kinds the plan runs that `allowed` does not allow.
     pub fn refused(&self, allowed: &Allowed) -> Vec<HazardKind> {
         self.hazard_kinds()

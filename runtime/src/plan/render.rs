@@ -184,24 +184,12 @@ pub(crate) fn create_view(schema: &str, name: &str, t: &Table, materialized: boo
 }
 
 fn key(k: &IndexKey) -> String {
-    let mut s = match (&k.column, &k.expression) {
+    let head = match (&k.column, &k.expression) {
         (Some(c), _) => quote_ident(c).into_owned(),
         (None, Some(e)) => format!("({e})"),
         (None, None) => "()".to_owned(),
     };
-    if let Some(o) = &k.opclass {
-        s.push(' ');
-        s.push_str(o);
-    }
-    if k.descending {
-        s.push_str(" DESC");
-    }
-    match k.nulls_first {
-        Some(true) => s.push_str(" NULLS FIRST"),
-        Some(false) => s.push_str(" NULLS LAST"),
-        None => {}
-    }
-    s
+    head + &k.ordering()
 }
 
 /// Whether to build an index without blocking writes.

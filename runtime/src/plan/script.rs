@@ -125,22 +125,9 @@ impl Plan {
             out.push_str("-- Nothing to do: the schemas are the same.\n");
             return out;
         }
-        let kinds = self.hazard_kinds();
         out.push_str(&format!(
-            "-- {} steps; {}.\n-- Run with: psql -v ON_ERROR_STOP=1 -f <this file>\n",
-            self.steps.len(),
-            if kinds.is_empty() {
-                "no hazards".to_owned()
-            } else {
-                format!(
-                    "hazards: {}",
-                    kinds
-                        .iter()
-                        .map(|k| k.name())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            }
+            "-- {}.\n-- Run with: psql -v ON_ERROR_STOP=1 -f <this file>\n",
+            self.summary()
         ));
         for n in &self.notes {
             let label = match n.kind {

@@ -427,6 +427,27 @@ format_struct! {
     }
 }
 
+impl IndexKey {
+    /// What SQL writes after the key itself: its operator class and ordering,
+    /// ` vector_cosine_ops DESC NULLS LAST`; empty for a plain key.
+    pub fn ordering(&self) -> String {
+        let mut s = String::new();
+        if let Some(o) = &self.opclass {
+            s.push(' ');
+            s.push_str(o);
+        }
+        if self.descending {
+            s.push_str(" DESC");
+        }
+        match self.nulls_first {
+            Some(true) => s.push_str(" NULLS FIRST"),
+            Some(false) => s.push_str(" NULLS LAST"),
+            None => {}
+        }
+        s
+    }
+}
+
 impl Snapshot {
     /// An empty snapshot of the current format.
     pub fn new() -> Self {

@@ -83,6 +83,29 @@ pub struct SequenceOptions {
     pub cycle: bool,
 }
 
+impl SequenceOptions {
+    /// The clauses of `ALTER SEQUENCE` that take these options to `to`, in the order
+    /// PostgreSQL documents them: `INCREMENT BY 5`, `NO CYCLE`.
+    pub fn changes_to(&self, to: &SequenceOptions) -> Vec<String> {
+        let numbers = [
+            ("INCREMENT BY", self.increment, to.increment),
+            ("MINVALUE", self.min, to.min),
+            ("MAXVALUE", self.max, to.max),
+            ("START WITH", self.start, to.start),
+            ("CACHE", self.cache, to.cache),
+        ];
+        let mut out: Vec<String> = numbers
+            .into_iter()
+            .filter(|(_, a, b)| a != b)
+            .map(|(word, _, b)| format!("{word} {b}"))
+            .collect();
+        if self.cycle != to.cycle {
+            out.push(if to.cycle { "CYCLE" } else { "NO CYCLE" }.to_owned());
+        }
+        out
+    }
+}
+
 /// The smallest and largest value of a sequence type (`smallint`, `integer`, `bigint`).
 pub fn type_range(type_display: &str) -> (i64, i64) {
     match type_display {

@@ -8,8 +8,6 @@ mod verify;
 
 use std::path::Path;
 
-use schemalock_runtime::Snapshot;
-use schemalock_runtime::introspect::{Missing, Read};
 use schemalock_runtime::plan::{
     self, Allowed, HazardKind, Options, Plan, Rename, ScriptOptions, Using,
 };
@@ -19,7 +17,7 @@ use crate::args::{Format, PlanArgs};
 use crate::db::database_url::{self, DatabaseUrl};
 use crate::error::{Error, Outcome};
 use crate::report;
-use crate::source::{Source, file, schemas};
+use crate::source::{Source, file, read_pair, schemas};
 use crate::ui::Ui;
 
 /// One side of a plan.
@@ -31,6 +29,14 @@ enum Side {
 }
 
 impl Side {
+    /// The source to read, `None` for nothing.
+    fn source(&self) -> Option<&Source> {
+        match self {
+            Side::Empty => None,
+            Side::Source(s) => Some(s),
+        }
+    }
+
     fn shown(&self, cwd: &Path) -> String {
         match self {
             Side::Empty => "nothing".to_owned(),
@@ -66,7 +72,15 @@ pub(crate) fn run(args: &PlanArgs, ui: &Ui, cwd: &Path) -> Result<Outcome, Error
             cwd,
         )?)),
     };
-    let (source, target) = read_sides(&from, &to, &args.schemas, cwd, ui)?;
+    let pair = read_pair(from.source(), to.source(), &args.schemas, cwd, ui)?;
+    schemas::check_requested(
+        &args.schemas,
+        pair.in_files
+            .iter()
+            .chain(pair.a.snapshot.schemas.keys())
+            .chain(pair.b.snapshot.schemas.keys()),
+    )?;
+    let (source, target) = (pair.a.snapshot, pair.b.snapshot);
     ui.detail(&format!("from {} to {}", from.shown(cwd), to.shown(cwd)));
 
     let plan = plan::plan(&source, &target, &options).map_err(|e| Error::new(e.to_string()))?;
@@ -137,42 +151,6 @@ fn parse_all<T>(
         .collect()
 }
 
-/// Reads both sides: files first (they decide which schemas to read from a database), then
-/// databases with those schemas.
-fn read_sides(
-    from: &Side,
-    to: &Side,
-    wanted: &[String],
-    cwd: &Path,
-    ui: &Ui,
-) -> Result<(Snapshot, Snapshot), Error> {
-    let load = |side: &Side| match side {
-        Side::Source(Source::File(p)) => file::load(p, cwd).map(Some),
-        _ => Ok(None),
-    };
-    let (file_from, file_to) = (load(from)?, load(to)?);
-    let schemas: Option<Vec<String>> = if !wanted.is_empty() {
-        Some(wanted.to_vec())
-    } else {
-        file_to.as_ref().or(file_from.as_ref()).map(schemas::of)
-    };
-    let missing = match schemas {
-        Some(_) => Missing::Omit,
-        None => Missing::Fail,
-    };
-    let read = |side: &Side, loaded: Option<Snapshot>| -> Result<Snapshot, Error> {
-        let read: Read = match (side, loaded) {
-            (Side::Empty, _) => Snapshot::new().into(),
-            (_, Some(s)) => schemas::restrict(s, wanted).into(),
-            (Side::Source(s), None) => s.read(cwd, schemas.as_deref(), missing, ui)?,
-        };
-        Ok(read.snapshot)
-    };
-    let source = read(from, file_from)?;
-    let target = read(to, file_to)?;
-    Ok((source, target))
-}
-
 /// The script to stdout, `--output` or `--migration`.
 fn write_plan(
     args: &PlanArgs,
@@ -213,16 +191,7 @@ fn summarize(plan: &Plan, refused: &[HazardKind], ui: &Ui) {
     for note in &plan.notes {
         ui.info(&format!("note: {}", note.message));
     }
-    let kinds = plan.hazard_kinds();
-    ui.info(&format!(
-        "{} steps; {}",
-        plan.steps.len(),
-        if kinds.is_empty() {
-            "no hazards".to_owned()
-        } else {
-            format!("hazards: {}", names(&kinds))
-        }
-    ));
+    ui.info(&plan.summary());
     if !refused.is_empty() {
         for k in refused {
             let steps: Vec<String> = plan
@@ -240,13 +209,9 @@ fn summarize(plan: &Plan, refused: &[HazardKind], ui: &Ui) {
         }
         ui.warn(&format!(
             "the plan needs hazards that were not allowed; read the steps, then pass `--allow-hazards {}`",
-            names(refused)
+            plan::hazard::names(refused)
         ));
     }
-}
-
-fn names(kinds: &[HazardKind]) -> String {
-    kinds.iter().map(|k| k.name()).collect::<Vec<_>>().join(",")
 }
 
 /// `--format json`.
