@@ -134,13 +134,13 @@ fn named(
             let reversible = existing.iter().any(|m| m.name.ends_with(".up.sql"));
             // Timestamps when the folder uses them (as `sqlx migrate add` does), else numbers.
             let stamp: i64 = now.compact().parse().unwrap_or(0);
-            let mut next = match last {
+            let first = match last {
                 Some(v) if v >= 10_000_000_000_000 => stamp.max(v + 1),
                 Some(v) => v + 1,
                 None => stamp,
             };
             let mut out = Vec::new();
-            for c in chunks {
+            for (next, c) in (first..).zip(chunks) {
                 let marker = if c.transactional {
                     ""
                 } else {
@@ -158,7 +158,6 @@ fn named(
                 } else {
                     out.push((PathBuf::from(format!("{base}.sql")), text));
                 }
-                next += 1;
             }
             out
         }
