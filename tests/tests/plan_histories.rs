@@ -5,15 +5,15 @@
 //! plan's own rename suggestions, as a person reading them would), the plan is applied with
 //! psql, and the result must be the schema of M.
 //!
-//! CI runs a representative set of pairs: every migration on its own (N, N + 1), and longer
-//! spans. The full set is behind `--ignored`:
+//! CI runs a deterministic sample (see `ci_pairs`; each test prints how many pairs it ran):
+//! single migrations (N, N + 1) and longer spans. The full set is behind `--ignored`:
 //!
 //! ```text
 //! cargo test -p schemalock-tests --test plan_histories -- --ignored --nocapture
 //! ```
 //!
 //! Each test prints how many pairs round-trip, and fails on any pair that does not, unless it
-//! is one of the explained limits listed in `LIMITS`.
+//! is an explained limit: only the order of columns differs ([`Outcome::ColumnOrder`]).
 
 mod plan_support;
 
@@ -37,6 +37,22 @@ enum Outcome {
     Failed(String),
     /// It applied, but differences are left.
     Differs(Vec<String>),
+    /// It applied, and the only difference left is the order of some table's columns: an
+    /// explained limit (PostgreSQL cannot move a column; the plan says so in a note). The
+    /// target's history dropped a column and added it again, or added one in the middle.
+    ColumnOrder,
+}
+
+/// The snapshot with every table's columns sorted by name: equal for two schemas that differ
+/// only in column order.
+fn columns_sorted(s: &Snapshot) -> Snapshot {
+    let mut s = s.clone();
+    for schema in s.schemas.values_mut() {
+        for t in schema.tables.values_mut() {
+            t.columns.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+    }
+    s
 }
 
 /// `CREATE DATABASE new TEMPLATE template`, waiting for the sessions that just used the
@@ -133,9 +149,18 @@ fn run(
                             .join(" | "),
                     ),
                     Ok(_) => {
-                        let d = differences(&snapshots[m], &introspect(pg, &work));
+                        let result = introspect(pg, &work);
+                        let d = differences(&snapshots[m], &result);
                         if d.is_empty() {
                             Outcome::RoundTrip
+                        } else if differences(
+                            &columns_sorted(&snapshots[m]),
+                            &columns_sorted(&result),
+                        )
+                        .is_empty()
+                            && plan.notes.iter().any(|n| n.kind == NoteKind::Unplanned)
+                        {
+                            Outcome::ColumnOrder
                         } else {
                             Outcome::Differs(d)
                         }
@@ -159,7 +184,15 @@ fn report(
         .iter()
         .filter(|(_, o)| matches!(o, Outcome::RoundTrip))
         .count();
-    eprintln!("{name}: {ok} of {} pairs round-trip", results.len());
+    let order = results
+        .iter()
+        .filter(|(_, o)| matches!(o, Outcome::ColumnOrder))
+        .count();
+    eprintln!(
+        "{name}: {ok} of {} pairs round-trip; {order} more differ only in column order, which \
+         PostgreSQL cannot change (the plan notes it)",
+        results.len()
+    );
     let mut failed = Vec::new();
     for ((n, m), o) in results {
         let label = |i: usize| {
@@ -170,7 +203,7 @@ fn report(
             }
         };
         match o {
-            Outcome::RoundTrip => continue,
+            Outcome::RoundTrip | Outcome::ColumnOrder => continue,
             Outcome::Failed(e) => {
                 eprintln!("  ({n}, {m}) {} -> {}: failed: {e}", label(*n), label(*m))
             }
@@ -187,9 +220,22 @@ fn report(
     failed
 }
 
-/// The pairs CI runs: every step on its own, and spans of `long` from every `every`-th point.
-fn ci_pairs(len: usize, every: usize, long: &[usize]) -> Vec<(usize, usize)> {
-    let mut pairs: Vec<(usize, usize)> = (0..len).map(|n| (n, n + 1)).collect();
+/// The pairs CI runs, chosen deterministically: every `step`-th migration on its own and every
+/// one of the last `recent` (the newest use the most features), spans of `long` from every
+/// `every`-th point, the whole history, and `hard`: pairs that once failed.
+fn ci_pairs(
+    len: usize,
+    step: usize,
+    recent: usize,
+    every: usize,
+    long: &[usize],
+    hard: &[(usize, usize)],
+) -> Vec<(usize, usize)> {
+    let mut pairs: Vec<(usize, usize)> = (0..len)
+        .filter(|n| n % step == 0 || n + recent >= len)
+        .map(|n| (n, n + 1))
+        .collect();
+    pairs.extend(hard.iter().filter(|(_, m)| *m <= len));
     for n in (0..len).step_by(every) {
         for k in long {
             if n + k <= len {
@@ -246,12 +292,14 @@ fn docs_rs(pairs: impl Fn(usize) -> Vec<(usize, usize)>) {
 
 #[test]
 fn crates_io_representative_pairs() {
-    crates_io(|len| ci_pairs(len, 25, &[10, 50]));
+    // 309 pairs took 16 minutes on 2 shared cores; about 130 here.
+    let hard = [(50, 100), (75, 125), (200, 250), (225, 275), (247, 248)];
+    crates_io(|len| ci_pairs(len, 3, 40, 25, &[10, 50], &hard));
 }
 
 #[test]
 fn docs_rs_representative_pairs() {
-    docs_rs(|len| ci_pairs(len, 4, &[5, 15]));
+    docs_rs(|len| ci_pairs(len, 1, 0, 4, &[5, 15], &[]));
 }
 
 #[test]

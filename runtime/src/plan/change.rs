@@ -1128,6 +1128,17 @@ fn convert(
     not_nulls: &[String],
 ) {
     let rel = qualified(schema, table);
+    // PostgreSQL refuses to change the type of a column a trigger names (`UPDATE OF`, `WHEN`).
+    if let Some(t) = source.table(schema, table) {
+        for tr in &t.triggers {
+            if columns
+                .iter()
+                .any(|(f, _)| deps::names_column(&tr.definition, &f.name))
+            {
+                super::members::release_trigger(p, schema, table, &tr.name);
+            }
+        }
+    }
     let names: Vec<String> = columns
         .iter()
         .map(|(f, t)| format!("`{}` to {}", f.name, t.type_display))

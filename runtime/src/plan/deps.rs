@@ -148,6 +148,14 @@ pub(crate) fn mentions(sql: &str, schema: &str, name: &str) -> bool {
         .any(|parts| mentioned(parts, schema, name))
 }
 
+/// Whether `sql` names column `column` anywhere, bare or as the last part of a dotted name
+/// (`new.updated_at`): a trigger's `UPDATE OF` and `WHEN`.
+pub(crate) fn names_column(sql: &str, column: &str) -> bool {
+    names(sql)
+        .iter()
+        .any(|parts| parts.last().is_some_and(|p| p == column))
+}
+
 /// Whether a dotted name read by [`names`] can be `schema.name`, or a member of it
 /// (`schema.name.column`).
 pub(crate) fn mentioned(parts: &[String], schema: &str, name: &str) -> bool {

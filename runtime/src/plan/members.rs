@@ -1,9 +1,10 @@
-//! The members format version 2 added that the comparison does not report yet (functions,
-//! sequences, triggers, policies and row-level security, view queries, storage parameters,
-//! `UNLOGGED`, partition keys, column collations, identity options and generation
-//! expressions), for the schemas and relations both sides have. Matched by name, the same way
-//! the comparison matches; to be fed by the comparison's report once it compares them (issue 9
-//! moves the comparison into `diff/`, where they go), and then removed.
+//! The members format version 2 added (functions, sequences, triggers, policies and row-level
+//! security, view queries, storage parameters, `UNLOGGED`, partition keys, column collations,
+//! identity options and generation expressions), planned for the schemas and relations both
+//! sides have. The comparison reports them (`diff/compare/members.rs`); what to do for each is
+//! decided here from the two snapshots, matched by name as the comparison matches them, because
+//! recreating one needs its whole definition and what depends on it (`change.rs` skips their
+//! report entries).
 
 use std::collections::BTreeSet;
 
@@ -170,18 +171,29 @@ fn release_function(p: &mut Planner<'_>, source: &Snapshot, schema: &str, key: &
             }
             for tr in &table.triggers {
                 if deps::mentions(&tr.definition, schema, name) {
-                    drop_trigger(p, s, t, &tr.name, Phase::DropTriggers);
-                    if let Some(tt) = p
-                        .target
-                        .table(s, t)
-                        .and_then(|tt| tt.triggers.iter().find(|x| x.name == tr.name))
-                        .cloned()
-                    {
-                        create::trigger(p, s, t, &tt);
-                    }
+                    release_trigger(p, s, t, &tr.name);
                 }
             }
         }
+    }
+}
+
+/// Drops trigger `name` on `schema.table` before the steps that need it gone (a function it
+/// calls recreated, a column it names changing type) and creates the target's after: once per
+/// trigger, which [`triggers`] then leaves alone.
+pub(crate) fn release_trigger(p: &mut Planner<'_>, schema: &str, table: &str, name: &str) {
+    let key = (schema.to_owned(), table.to_owned(), name.to_owned());
+    if !p.released_triggers.insert(key) {
+        return;
+    }
+    drop_trigger(p, schema, table, name, Phase::DropTriggers);
+    let target = p
+        .target
+        .table(schema, table)
+        .and_then(|t| t.triggers.iter().find(|x| x.name == name))
+        .cloned();
+    if let Some(t) = target {
+        create::trigger(p, schema, table, &t);
     }
 }
 
@@ -428,6 +440,10 @@ fn triggers(p: &mut Planner<'_>, schema: &str, table: &str, s: &[Trigger], t: &[
     let rel = qualified(schema, table);
     let names: BTreeSet<&String> = s.iter().chain(t).map(|x| &x.name).collect();
     for n in names {
+        let released = (schema.to_owned(), table.to_owned(), n.clone());
+        if p.released_triggers.contains(&released) {
+            continue;
+        }
         let (a, b) = (
             s.iter().find(|x| &x.name == n),
             t.iter().find(|x| &x.name == n),

@@ -202,6 +202,8 @@ pub(crate) struct Planner<'a> {
     pub(crate) conversions: BTreeMap<(String, String), Vec<(Column, Column)>>,
     /// Columns becoming NOT NULL without a type change, by table.
     pub(crate) not_nulls: BTreeMap<(String, String), Vec<String>>,
+    /// Triggers dropped and created again around other steps, `(schema, table, name)`.
+    pub(crate) released_triggers: BTreeSet<(String, String, String)>,
 }
 
 impl<'a> Planner<'a> {
@@ -214,6 +216,7 @@ impl<'a> Planner<'a> {
             steps: Vec::new(),
             notes: Vec::new(),
             created: BTreeSet::new(),
+            released_triggers: BTreeSet::new(),
             dropped_views: BTreeSet::new(),
             defines: BTreeMap::new(),
             conversions: BTreeMap::new(),

@@ -51,7 +51,7 @@ fn block(
             "DO $preflight$\nDECLARE\n    bad text[] := '{{}}';\n    n bigint := 0;\n{declare}BEGIN\n{body}\n    IF n > 0 THEN\n        RAISE EXCEPTION USING\n            MESSAGE = format({message}, {args}),\n            HINT = {hint};\n    END IF;\nEND\n$preflight$"
         ),
         Mode::Collect => format!(
-            "DO $preflight$\nDECLARE\n    bad text[] := '{{}}';\n    n bigint := 0;\n{declare}BEGIN\n    BEGIN\n{body}\n    EXCEPTION WHEN OTHERS THEN\n        RAISE WARNING 'schemalock pre-flight: could not check that %: %', {what}, SQLERRM;\n        PERFORM set_config('{FAILED}', 'true', true);\n        RETURN;\n    END;\n    IF n > 0 THEN\n        RAISE WARNING USING\n            MESSAGE = format({message}, {args}),\n            HINT = {hint};\n        PERFORM set_config('{FAILED}', 'true', true);\n    END IF;\nEND\n$preflight$",
+            "DO $preflight$\nDECLARE\n    bad text[] := '{{}}';\n    n bigint := 0;\n{declare}BEGIN\n    BEGIN\n{body}\n    EXCEPTION WHEN undefined_function OR undefined_table OR undefined_object THEN\n        RAISE NOTICE 'schemalock pre-flight: cannot check before the plan that % (%): the step checks it itself', {what}, SQLERRM;\n        RETURN;\n    WHEN OTHERS THEN\n        RAISE WARNING 'schemalock pre-flight: could not check that %: %', {what}, SQLERRM;\n        PERFORM set_config('{FAILED}', 'true', true);\n        RETURN;\n    END;\n    IF n > 0 THEN\n        RAISE WARNING USING\n            MESSAGE = format({message}, {args}),\n            HINT = {hint};\n        PERFORM set_config('{FAILED}', 'true', true);\n    END IF;\nEND\n$preflight$",
             what = quote_literal(what)
         ),
     }
