@@ -167,22 +167,7 @@ fn plan_flags_outputs_and_exit_codes() {
 
     // Between two files, as JSON: steps with statements, object, lock and hazards; the refused
     // hazards; the pre-flight queries.
-    let run = expect(
-        1,
-        cli(
-            cwd,
-            &[
-                "plan",
-                "--from",
-                "before.json",
-                "--to",
-                "after.json",
-                "--format",
-                "json",
-                "--no-verify",
-            ],
-        ),
-    );
+    let run = expect(1, between(cwd, &["--format", "json", "--no-verify"]));
     let json = run.json();
     let steps = json["steps"].as_array().unwrap();
     assert!(!steps.is_empty());
@@ -247,6 +232,13 @@ fn plan_flags_outputs_and_exit_codes() {
     assert!(run.stderr.contains("nope"), "{}", run.all());
 }
 
+/// `plan --from before.json --to after.json` and `extra`.
+fn between(cwd: &Path, extra: &[&str]) -> common::Cli {
+    let mut args = vec!["plan", "--from", "before.json", "--to", "after.json"];
+    args.extend_from_slice(extra);
+    cli(cwd, &args)
+}
+
 /// The first migration of a folder in `layout`, and the name of the plan's files it expects.
 fn first_migration(dir: &Path, layout: &str) {
     let (path, extra): (&str, Option<(&str, &str)>) = match layout {
@@ -281,11 +273,6 @@ fn plan_as_the_next_migration_in_each_layout() {
         first_migration(&folder, layout);
         // `001_init.sql` reads as sqlx's too: a plain folder is said.
         let mut args = vec![
-            "plan",
-            "--from",
-            "before.json",
-            "--to",
-            "after.json",
             "--migration",
             layout,
             "--allow-hazards",
@@ -295,7 +282,7 @@ fn plan_as_the_next_migration_in_each_layout() {
         if layout == "plain" {
             args.extend(["--layout", "plain"]);
         }
-        let run = expect(0, cli(cwd, &args));
+        let run = expect(0, between(cwd, &args));
         let written: Vec<&str> = run.stdout.lines().collect();
         assert!(!written.is_empty(), "{}", run.all());
         let text = |name: &str| std::fs::read_to_string(cwd.join(name)).unwrap();
@@ -372,21 +359,6 @@ fn plan_as_the_next_migration_in_each_layout() {
     }
     // An empty folder has no layout to detect: said, with what to pass.
     std::fs::create_dir(cwd.join("new")).unwrap();
-    let run = expect(
-        2,
-        cli(
-            cwd,
-            &[
-                "plan",
-                "--from",
-                "before.json",
-                "--to",
-                "after.json",
-                "--migration",
-                "new",
-                "--no-verify",
-            ],
-        ),
-    );
+    let run = expect(2, between(cwd, &["--migration", "new", "--no-verify"]));
     assert!(run.stderr.contains("pass `--layout sqlx`"), "{}", run.all());
 }

@@ -2,7 +2,7 @@
 //! the renderer's words.
 
 use super::*;
-use crate::snapshot::fixtures::{btree, column as col, table};
+use crate::snapshot::fixtures::{btree, column as col, partition, table};
 use crate::snapshot::{
     Attribute, Check, Composite, Domain, EnumType, Extension, ForeignKey, Generated, Identity,
     IndexKey, KeyConstraint, MigrationHead, Reference, RelationKind, Schema, Table,
@@ -1130,20 +1130,4 @@ fn serializes_for_machines() {
         said(&r.differences[0]),
         "public.posts: column `user_id` nullability: snapshot `NOT NULL`, database `NULL`"
     );
-}
-
-fn partition(name: &str) -> crate::snapshot::Partition {
-    crate::snapshot::Partition {
-        bound: "DEFAULT".into(),
-        checks: vec![],
-        foreign_keys: vec![],
-        indexes: vec![],
-        name: name.into(),
-        of: None,
-        partition_key: None,
-        primary_key: None,
-        schema: None,
-        triggers: vec![],
-        unique_constraints: vec![],
-    }
 }

@@ -211,19 +211,8 @@ fn version_2_members_round_trip() {
     t.row_security = Some(RowSecurity::Enabled);
     t.kind = RelationKind::PartitionedTable;
     t.partition_key = Some("LIST (id)".into());
-    t.partitions.push(Partition {
-        bound: "DEFAULT".into(),
-        checks: vec![],
-        foreign_keys: vec![],
-        indexes: vec![],
-        name: "entities_rest".into(),
-        of: None,
-        partition_key: None,
-        primary_key: None,
-        schema: None,
-        triggers: vec![],
-        unique_constraints: vec![],
-    });
+    t.partitions
+        .push(super::fixtures::partition("entities_rest"));
     t.columns[0].identity_sequence = IdentitySequence::new(
         "bigint",
         "entities_id_seq1",

@@ -303,11 +303,7 @@ pub(crate) fn drop_view(p: &mut Planner<'_>, schema: &str, name: &str, t: &Table
     }
     let rel = qualified(schema, name);
     let materialized = t.kind == RelationKind::MaterializedView;
-    let kind = if materialized {
-        "materialized view"
-    } else {
-        "view"
-    };
+    let kind = t.kind.describe();
     let mut step = Step::new(
         Phase::DropViews,
         object(kind, schema, None, name),

@@ -386,11 +386,7 @@ pub(crate) fn partition(p: &mut Planner<'_>, schema: &str, table: &str, part: &P
 
 pub(crate) fn view(p: &mut Planner<'_>, schema: &str, name: &str, t: &Table) {
     let materialized = t.kind == RelationKind::MaterializedView;
-    let kind = if materialized {
-        "materialized view"
-    } else {
-        "view"
-    };
+    let kind = t.kind.describe();
     let mut step = Step::new(
         Phase::Views,
         object(kind, schema, None, name),
