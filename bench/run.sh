@@ -9,7 +9,8 @@
 # Parts: bench/build-cost.sh (cargo check of plain, schemalock, diesel and sqlx model crates for
 # 100, 500 and 1,000 tables; snapshot load; one derive's fixed cost), bench/introspection.sh
 # (refresh and check against pg_dump --schema-only on 1,000 tables, on PostgreSQL 18 and 16) and
-# bench/verify.sh (startup verification of 100 models). Results: $target/bench/results.txt.
+# bench/verify.sh (startup verification of 100 models) and bench/checked-sql.sh (cargo check of
+# 200 statements: plain, sql!, sqlx query! offline). Results: $target/bench/results.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -55,6 +56,8 @@ if [ "$smoke" = 1 ]; then
     part bench/introspection.sh --smoke
     section verify
     part bench/verify.sh --models 10 --runs 3 --smoke
+    section checked_sql
+    part bench/checked-sql.sh --smoke
     if grep -q '^result exit=' "$results"; then
         echo "run.sh: a part failed" >&2
         exit 1
@@ -72,6 +75,8 @@ for v in 18 16; do
 done
 section verify
 part bench/verify.sh --models 100 --runs 21
+section checked_sql
+part bench/checked-sql.sh --statements 200 --runs 5
 cp "$target_dir/bench/build-cost/build-cost.png" bench/build-cost.png 2>/dev/null || true
 python3 bench/report.py "$results" bench/BENCHMARKS.in.md BENCHMARKS.md
 echo "run.sh: wrote BENCHMARKS.md"

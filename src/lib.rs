@@ -31,8 +31,10 @@
 //!   database.
 #![warn(missing_docs)]
 
-pub use schemalock_macros::{PgEnum, Table};
-pub use schemalock_runtime::meta::{ColumnMeta, EnumMeta, PgEnum, Table, TableMeta};
+pub use schemalock_macros::{PgEnum, Row, Table, sql, sql_as};
+pub use schemalock_runtime::meta::{
+    ColumnMeta, EnumMeta, PgEnum, Row, RowMeta, StatementMeta, Table, TableMeta,
+};
 pub use schemalock_runtime::types::{Accepts, PgCompatible, PgTypeRef, builtin};
 pub use schemalock_runtime::{Snapshot, SnapshotError};
 pub use schemalock_runtime::{diff, ident, verify};

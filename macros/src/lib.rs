@@ -17,6 +17,7 @@ mod check;
 mod ctxt;
 mod expand;
 mod snapshot;
+mod statement;
 
 use proc_macro::TokenStream;
 use syn::{DeriveInput, parse_macro_input};
@@ -146,6 +147,80 @@ pub fn derive_table(input: TokenStream) -> TokenStream {
 #[proc_macro_derive(PgEnum, attributes(schemalock, sqlx, postgres))]
 pub fn derive_pg_enum(input: TokenStream) -> TokenStream {
     run(input, expand::derive_pg_enum)
+}
+
+/// A result struct that is no table's row (a search hit with a computed `rank`): its fields and
+/// their Rust types, for `sql_as!` to check a statement's result columns against.
+///
+/// ```ignore
+/// #[derive(schemalock::Row, sqlx::FromRow)]
+/// struct Hit {
+///     id: uuid::Uuid,
+///     name: String,
+///     rank: Option<f32>,
+/// }
+/// let hits = schemalock::sql_as!(Hit, "SELECT id, name, ts_rank(...) AS rank FROM entities ...");
+/// ```
+///
+/// Nothing is checked until a `sql_as!` names the struct: each field (after renames and skips)
+/// must name a result column of that statement, of a type its Rust type decodes, and a field
+/// that cannot hold NULL must not read a result column that can be NULL. `#[derive(Table)]`
+/// models can be named by `sql_as!` too.
+///
+/// # Attributes
+///
+/// On the struct, `#[schemalock(rename_all = "...", crate = "...")]` (as for
+/// `#[derive(Table)]`); on a field, `#[schemalock(rename, skip, pg_type)]`. Honoured without
+/// repeating them: `#[sqlx(rename_all, default)]` on the struct, `#[sqlx(rename, skip, flatten,
+/// json, default, try_from)]` on a field, `#[postgres(rename_all)]` and `#[postgres(name)]`. A
+/// flattened field's struct derives `Row` or `Table`. A `pg_type` field's type is not judged.
+#[proc_macro_derive(Row, attributes(schemalock, sqlx, postgres))]
+pub fn derive_row(input: TokenStream) -> TokenStream {
+    run(input, expand::derive_row)
+}
+
+/// A SQL statement checked against the schema snapshot at compile time; expands to the same
+/// `&'static str`, so it works with every driver.
+///
+/// ```ignore
+/// client.execute(
+///     schemalock::sql!("UPDATE entities SET mention_count = mention_count + 1 WHERE id = $1"),
+///     &[&id],
+/// )?;
+/// ```
+///
+/// The statement must parse as one PostgreSQL statement, and every relation, column, enum label,
+/// cast type, parameter and `ON CONFLICT` target must fit the snapshot, as the statement engine
+/// `schemalock_runtime::statement` documents (its page lists what is checked and what is not).
+/// Every problem is a compile error on the literal, with the statement's line and a caret.
+/// A statement the checker cannot read, though PostgreSQL can, is schemalock's limitation: a
+/// plain string literal skips the check.
+///
+/// Leading options: `snapshot = "path"` (relative to the crate's manifest directory, as the
+/// derives' attribute), `search_path = "app, public"` (default `public`), `crate = "path"`.
+/// The snapshot is found as the derives find it, and parsed once per compiler process for both.
+///
+/// Each checked statement is registered with its file and line: startup verification
+/// (`schemalock::verify`) prepares it against the live database, without executing it.
+#[proc_macro]
+pub fn sql(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as statement::Sql);
+    statement::sql(input).into()
+}
+
+/// [`sql!`] that also checks the result columns against a row type `T` (a `#[derive(Table)]`
+/// model or a `#[derive(Row)]` struct): `sql_as!(T, "SELECT ...")`.
+///
+/// Each field of `T` (after renames and skips; flattened parts included) must name a result
+/// column; the column's inferred type must be one the field's type decodes (the derives' type
+/// rule); a result column that can be NULL (a nullable column, the outer side of an outer join,
+/// a scalar subquery, most aggregates) needs an `Option` field. A column whose type the engine
+/// cannot infer is not judged. Extra result columns are fine. The errors are evaluated by the
+/// compiler (only it sees `T`'s fields) and land on `T`, every field in one message.
+#[proc_macro]
+pub fn sql_as(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as statement::SqlAs);
+    statement::sql_as(input).into()
 }
 
 fn run(

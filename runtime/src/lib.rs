@@ -36,7 +36,7 @@ pub mod text;
 pub mod types;
 pub mod verify;
 
-pub use meta::{ColumnMeta, EnumMeta, PgEnum, Table, TableMeta};
+pub use meta::{ColumnMeta, EnumMeta, PgEnum, Row, RowMeta, StatementMeta, Table, TableMeta};
 pub use snapshot::{Snapshot, SnapshotError};
 pub use types::{Accepts, PgCompatible, PgTypeRef};
 

@@ -144,6 +144,8 @@ pub enum Registration {
     Table(&'static TableMeta),
     /// A `#[derive(PgEnum)]` enum.
     Enum(&'static EnumMeta),
+    /// A statement checked by `sql!` or `sql_as!`.
+    Statement(&'static StatementMeta),
 }
 
 inventory::collect!(Registration);
@@ -152,7 +154,7 @@ inventory::collect!(Registration);
 pub fn registered_tables() -> impl Iterator<Item = &'static TableMeta> {
     inventory::iter::<Registration>().filter_map(|r| match *r {
         Registration::Table(t) => Some(t),
-        Registration::Enum(_) => None,
+        _ => None,
     })
 }
 
@@ -160,6 +162,58 @@ pub fn registered_tables() -> impl Iterator<Item = &'static TableMeta> {
 pub fn registered_enums() -> impl Iterator<Item = &'static EnumMeta> {
     inventory::iter::<Registration>().filter_map(|r| match *r {
         Registration::Enum(e) => Some(e),
-        Registration::Table(_) => None,
+        _ => None,
+    })
+}
+
+/// The fields a row type reads from a statement's result, by column name: what
+/// `#[derive(Row)]` records, and every `#[derive(Table)]` model too. `sql_as!(T, ...)` compares
+/// it with the statement's result columns at compile time ([`crate::check::row`]).
+#[derive(Debug)]
+pub struct RowMeta {
+    /// The struct's name.
+    pub rust_name: &'static str,
+    /// Fields that read a column, in declaration order (skipped and flattened fields are absent).
+    pub columns: &'static [ColumnMeta],
+    /// Structs flattened into this one with `#[sqlx(flatten)]`; they read the same row.
+    pub flattened: &'static [&'static RowMeta],
+    /// Columns a missing result column is fine for: `#[sqlx(default)]` reads the default.
+    pub defaulted: &'static [&'static str],
+}
+
+/// Implemented by `#[derive(Row)]` and `#[derive(Table)]`: the row's fields, so `sql_as!` can
+/// check a statement's result columns against them.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a row type schemalock can check",
+    label = "`sql_as!` checks the result columns against this type's fields",
+    note = "derive `schemalock::Row` on a result struct, or `schemalock::Table` on a table's model"
+)]
+pub trait Row {
+    /// What the derive recorded about the struct's fields.
+    const ROW: &'static RowMeta;
+}
+
+/// A statement checked by `sql!` or `sql_as!`, and where it is written: startup verification
+/// prepares it against the live database.
+#[derive(Debug)]
+pub struct StatementMeta {
+    /// The statement, as written.
+    pub sql: &'static str,
+    /// `file!()` of the macro call.
+    pub file: &'static str,
+    /// `line!()` of the macro call.
+    pub line: u32,
+    /// `column!()` of the macro call.
+    pub column: u32,
+    /// False for a statement PostgreSQL cannot prepare (DDL, `LOCK`, `COPY`, ...): verification
+    /// skips it.
+    pub preparable: bool,
+}
+
+/// Every statement checked by `sql!` or `sql_as!` linked into this binary.
+pub fn registered_statements() -> impl Iterator<Item = &'static StatementMeta> {
+    inventory::iter::<Registration>().filter_map(|r| match *r {
+        Registration::Statement(s) => Some(s),
+        _ => None,
     })
 }

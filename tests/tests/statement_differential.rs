@@ -165,7 +165,8 @@ fn engine_agrees_with_postgresql() {
         println!(
             "mutation {kind} on {corpus}: {} applied ({} not applicable); statements checked {}: \
              both reject {}, both accept {}, engine rejects what the server accepts {}, engine \
-             accepts what the server rejects {}, type disagreements {}{}",
+             accepts what the server rejects {}, type disagreements {}, every row fails but the \
+             server's run wrote none {}{}",
             m.applied,
             m.not_applicable.len(),
             v.statements,
@@ -174,6 +175,7 @@ fn engine_agrees_with_postgresql() {
             v.false_rejections.len(),
             v.missed.len(),
             v.type_disagreements.len() + v.param_disagreements.len(),
+            v.undecided.len(),
             match *kind {
                 "rename" => format!(
                     "; rejections naming the new column {} of {} (and {} where the name became \
@@ -200,6 +202,7 @@ fn engine_agrees_with_postgresql() {
         for s in m
             .unsuggested
             .iter()
+            .chain(&v.undecided)
             .chain(&v.false_rejections)
             .chain(&v.missed)
             .chain(&v.type_disagreements)

@@ -48,6 +48,23 @@ fn writeros_models() -> Models {
         );
     }
     assert_eq!(all.enums().len(), 4, "the four writeros enums");
+    // Every `sql!`/`sql_as!` statement of the example, registered with its file and line.
+    let files: Vec<String> = all
+        .statements()
+        .iter()
+        .map(|s| format!("{}:{}", s.file, s.line))
+        .collect();
+    assert_eq!(
+        files.len(),
+        writeros::queries::ALL.len(),
+        "the example's statements: {files:?}"
+    );
+    assert!(
+        files
+            .iter()
+            .all(|f| f.starts_with("examples/writeros/src/queries.rs:")),
+        "{files:?}"
+    );
     all
 }
 
@@ -262,6 +279,18 @@ fn the_three_drivers_give_the_same_report() {
         (from_tokio, from_sqlx)
     });
     assert!(!from_postgres.is_clean());
+    // The checked statements were prepared, never run: those naming `entity_type` are refused.
+    let refused: Vec<&str> = from_postgres
+        .findings()
+        .iter()
+        .filter(|f| f.kind == verify::Kind::StatementFails)
+        .map(|f| f.model.as_str())
+        .collect();
+    assert_eq!(refused.len(), 4, "{from_postgres}");
+    assert_eq!(
+        from_postgres.statements_checked,
+        writeros::queries::ALL.len()
+    );
     assert_eq!(from_postgres, from_tokio);
     assert_eq!(from_postgres, from_sqlx);
 }

@@ -30,6 +30,12 @@ fn ui() {
         &project.join("schemalock.json"),
     );
     link(&here.join("snapshots"), &project.join("snapshots"));
+    // The checked-SQL cases name the writeros example's snapshot: a real migrated schema, with
+    // keys, unique indexes, defaults, identity and generated columns.
+    link(
+        &here.join("../examples/writeros/schemalock.json"),
+        &project.join("writeros.json"),
+    );
     assert!(
         std::env::var_os("SCHEMALOCK_SNAPSHOT").is_none(),
         "unset SCHEMALOCK_SNAPSHOT: the ui cases rely on the snapshot found by walking up"

@@ -121,6 +121,16 @@ fn drifted_database_reports_every_difference_in_one_build() {
         1,
         "{err}"
     );
+    // The hand-written SQL (`queries.rs`, through `sql!`/`sql_as!`) names `entity_type` too.
+    assert!(
+        count("column `entity_type` does not exist; did you mean `type`?") >= 3,
+        "{err}"
+    );
+    // `sql_as!` rows: the drifted columns' types, read through the statements.
+    assert!(
+        count("`Entity::canon_layer`: column `entities.canon_layer` is `character varying`") >= 1,
+        "{err}"
+    );
     assert!(!err.contains("panicked at"), "a derive panicked:\n{err}");
 }
 
@@ -137,6 +147,17 @@ fn stale_models_fail_against_the_migrated_schema() {
     );
     assert!(
         err.contains("column `entities.canon_layer` is enum `canonlayer`; `String` maps to"),
+        "{err}"
+    );
+    // The stale hand-written SQL: the incident's column, and a misspelt label.
+    assert!(
+        err.contains("error: column `type` does not exist; did you mean `entity_type`?"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "error: `RETCONED` is not a label of enum `canonlayer`; did you mean `RETCONNED`?"
+        ),
         "{err}"
     );
 }

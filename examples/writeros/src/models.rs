@@ -114,16 +114,25 @@ pub struct Document {
     pub updated_at: DateTime<Utc>,
 }
 
-/// A full-text search hit. `rank` is computed by the query (`ts_rank(...) AS rank`), not a
-/// column, so schemalock skips it while sqlx still reads it from the row.
-#[derive(Debug, schemalock::Table, sqlx::FromRow)]
-#[schemalock(table = "documents")]
+/// A full-text search hit: no table's row, since `rank` is computed by the query
+/// (`ts_rank(...) AS rank`). `sql_as!(DocumentSearchHit, ...)` checks each field against the
+/// statement's result columns; `rank` is an `Option` because `ts_rank` of a nullable column can be
+/// NULL, as far as the types say.
+#[derive(Debug, schemalock::Row, sqlx::FromRow)]
 pub struct DocumentSearchHit {
     pub id: Uuid,
     pub title: String,
     pub word_count: i32,
-    #[schemalock(skip)]
-    pub rank: f32,
+    pub rank: Option<f32>,
+}
+
+/// An entity near a query embedding, with its cosine distance.
+#[derive(Debug, schemalock::Row, sqlx::FromRow)]
+pub struct SimilarEntity {
+    pub id: Uuid,
+    pub name: String,
+    pub entity_type: EntityType,
+    pub distance: Option<f64>,
 }
 
 /// A passage of a document, with its embedding once the embedding worker has seen it.

@@ -66,3 +66,12 @@ pub struct Fact {
     pub source_chunk_id: Option<Uuid>,
     pub created_at: DateTime<Utc>,
 }
+
+/// The incident's query, as the service wrote it before the migration. Through `sql!` it no
+/// longer builds: `column `type` does not exist; did you mean `entity_type`?`, and the enum
+/// labels it compares with are checked too.
+pub const ENTITIES_BY_TYPE: &str = schemalock::sql!(
+    "SELECT id, name, type, canon_layer FROM entities
+      WHERE vault_id = $1 AND type = $2 AND canon_layer = 'RETCONED'
+      ORDER BY importance_score DESC"
+);

@@ -34,6 +34,18 @@ fn startup_verifies_the_database() {
     pg.psql_file("drifted", &example("drifted/drifted.sql"));
     let (code, _, err) = run(&drifted);
     assert_eq!(code, 1, "{err}");
+    // Every checked statement was prepared there: those naming the renamed column are reported
+    // with their file and line.
+    assert!(err.contains("statements checked)"), "{err}");
+    assert!(
+        err.contains("\n  examples/writeros/src/queries.rs:15:36 (SELECT id, vault_id, source_chunk_id, name, entity_type, can...)\n    - the database refuses this statement: column \"entity_type\" does not exist"),
+        "{err}"
+    );
+    assert_eq!(
+        err.matches("the database refuses this statement").count(),
+        4,
+        "{err}"
+    );
     assert!(
         err.starts_with("schemalock: the database does not match the models: "),
         "{err}"
@@ -60,6 +72,11 @@ fn startup_verifies_the_database() {
     assert_eq!(code, 0, "{err}");
     assert!(
         out.starts_with("schemalock: the database matches all "),
+        "{out}"
+    );
+    let statements = writeros::queries::ALL.len();
+    assert!(
+        out.contains(&format!(" and {statements} statements\n")),
         "{out}"
     );
     assert!(out.ends_with("writeros: ready\n"), "{out}");

@@ -8,7 +8,7 @@ use proc_macro2::Span;
 use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields, Ident};
 
-use crate::attr::keys::{OnEnum, OnField, OnTable, OnVariant};
+use crate::attr::keys::{ContainerSetting, ItemKeys, OnEnum, OnField, OnRow, OnTable, OnVariant};
 use crate::attr::{self, Container, Member, Settings};
 use crate::ctxt::Ctxt;
 
@@ -125,7 +125,6 @@ pub struct Variant<'a> {
     pub span: Span,
 }
 
-const NOT_A_STRUCT: &str = "`#[derive(Table)]` expects a struct with named fields; for a PostgreSQL enum use `#[derive(PgEnum)]`";
 const NOT_AN_ENUM: &str =
     "`#[derive(PgEnum)]` expects an enum with unit variants; for a table use `#[derive(Table)]`";
 
@@ -135,65 +134,109 @@ impl<'a> Model<'a> for Table<'a> {
     }
 
     fn parse(cx: &Ctxt, input: &'a DeriveInput) -> syn::Result<Self> {
-        let Data::Struct(data) = &input.data else {
-            return Err(wrong_shape(input, NOT_A_STRUCT));
-        };
-        let Fields::Named(named) = &data.fields else {
-            return Err(syn::Error::new(
-                data.fields.span(),
-                "`#[derive(Table)]` expects named fields, found a tuple or unit struct; name each field after its column",
-            ));
-        };
-        if let Some(param) = input.generics.type_params().next() {
-            return Err(syn::Error::new_spanned(
-                param,
-                "`#[derive(Table)]` does not support generic type parameters; a model's column types must be known when it is checked",
-            ));
-        }
-        if let Some(param) = input.generics.const_params().next() {
-            return Err(syn::Error::new_spanned(
-                param,
-                "`#[derive(Table)]` does not support const parameters",
-            ));
-        }
-        let attrs = Container::parse::<OnTable>(cx, &input.attrs);
-        let item = Item::new(input, attrs, heck::ToSnakeCase::to_snake_case);
-        let mut fields = Vec::new();
-        let mut flattened = Vec::new();
-        for (f, ident) in named
-            .named
-            .iter()
-            .filter_map(|f| Some((f, f.ident.as_ref()?)))
-        {
-            let m = Member::parse::<OnField>(cx, &f.attrs);
-            if m.skip {
-                continue;
-            }
-            if m.flatten {
-                let ty = ty::with_static_lifetimes(&f.ty);
-                flattened.push(Flattened { ident, ty });
-                continue;
-            }
-            let name = ident.to_string().trim_start_matches("r#").to_owned();
-            let (column, column_span) = item.db_name(m.rename.as_ref(), &name, ident);
-            let decoded = m.try_from.as_ref().unwrap_or(&f.ty);
-            fields.push(Field {
-                ident,
-                name,
-                column,
-                column_span,
-                ty: &f.ty,
-                check_ty: ty::with_static_lifetimes(decoded),
-                rust: ty::display(decoded),
-                attrs: m,
-            });
-        }
+        let (item, fields, flattened) = parse_struct::<OnTable>(cx, input, "Table")?;
         Ok(Table {
             item,
             fields,
             flattened,
         })
     }
+}
+
+/// A `#[derive(Row)]` struct: the fields a statement's result columns are read into, no table.
+pub struct Row<'a> {
+    pub item: Item<'a>,
+    /// The fields that read a column, in declaration order.
+    pub fields: Vec<Field<'a>>,
+    /// The `#[sqlx(flatten)]` fields.
+    pub flattened: Vec<Flattened<'a>>,
+}
+
+impl<'a> Model<'a> for Row<'a> {
+    fn item(&self) -> &Item<'a> {
+        &self.item
+    }
+
+    fn parse(cx: &Ctxt, input: &'a DeriveInput) -> syn::Result<Self> {
+        let (item, fields, flattened) = parse_struct::<OnRow>(cx, input, "Row")?;
+        Ok(Row {
+            item,
+            fields,
+            flattened,
+        })
+    }
+}
+
+/// A struct whose named fields read columns, as `#[derive(Table)]` and `#[derive(Row)]` read
+/// it: the container keys of `K`, every field's keys, renames applied.
+fn parse_struct<'a, K: ItemKeys<Setting = ContainerSetting>>(
+    cx: &Ctxt,
+    input: &'a DeriveInput,
+    derive: &str,
+) -> syn::Result<(Item<'a>, Vec<Field<'a>>, Vec<Flattened<'a>>)> {
+    let Data::Struct(data) = &input.data else {
+        return Err(wrong_shape(
+            input,
+            &format!(
+                "`#[derive({derive})]` expects a struct with named fields; for a PostgreSQL enum use `#[derive(PgEnum)]`"
+            ),
+        ));
+    };
+    let Fields::Named(named) = &data.fields else {
+        return Err(syn::Error::new(
+            data.fields.span(),
+            format!(
+                "`#[derive({derive})]` expects named fields, found a tuple or unit struct; name each field after its column"
+            ),
+        ));
+    };
+    if let Some(param) = input.generics.type_params().next() {
+        return Err(syn::Error::new_spanned(
+            param,
+            format!(
+                "`#[derive({derive})]` does not support generic type parameters; a model's column types must be known when it is checked"
+            ),
+        ));
+    }
+    if let Some(param) = input.generics.const_params().next() {
+        return Err(syn::Error::new_spanned(
+            param,
+            format!("`#[derive({derive})]` does not support const parameters"),
+        ));
+    }
+    let attrs = Container::parse::<K>(cx, &input.attrs);
+    let item = Item::new(input, attrs, heck::ToSnakeCase::to_snake_case);
+    let mut fields = Vec::new();
+    let mut flattened = Vec::new();
+    for (f, ident) in named
+        .named
+        .iter()
+        .filter_map(|f| Some((f, f.ident.as_ref()?)))
+    {
+        let m = Member::parse::<OnField>(cx, &f.attrs);
+        if m.skip {
+            continue;
+        }
+        if m.flatten {
+            let ty = ty::with_static_lifetimes(&f.ty);
+            flattened.push(Flattened { ident, ty });
+            continue;
+        }
+        let name = ident.to_string().trim_start_matches("r#").to_owned();
+        let (column, column_span) = item.db_name(m.rename.as_ref(), &name, ident);
+        let decoded = m.try_from.as_ref().unwrap_or(&f.ty);
+        fields.push(Field {
+            ident,
+            name,
+            column,
+            column_span,
+            ty: &f.ty,
+            check_ty: ty::with_static_lifetimes(decoded),
+            rust: ty::display(decoded),
+            attrs: m,
+        });
+    }
+    Ok((item, fields, flattened))
 }
 
 impl<'a> Model<'a> for PgEnum<'a> {

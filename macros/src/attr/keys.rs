@@ -103,6 +103,11 @@ keys! {
         Snapshot = "snapshot" => Snapshot, Insertable = "insertable" => Insertable,
         Exhaustive = "exhaustive" => Exhaustive, Crate = "crate" => Crate,
     }
+    /// `#[schemalock(...)]` on a `#[derive(Row)]` struct: it reads a statement's result, so no
+    /// table, schema or coverage rule.
+    RowKey ("on a `#[derive(Row)]` struct") => ContainerSetting {
+        RenameAll = "rename_all" => RenameAll, Crate = "crate" => Crate,
+    }
     /// `#[schemalock(...)]` on a `#[derive(PgEnum)]` enum.
     EnumKey ("on a `#[derive(PgEnum)]` enum") => ContainerSetting {
         TypeName = "type_name" => Name, Schema = "schema" => Schema,
@@ -170,6 +175,8 @@ macro_rules! items {
 items! {
     /// A `#[derive(Table)]` struct.
     OnTable: ContainerSetting = (TableKey, SqlxTableKey, PostgresTableKey);
+    /// A `#[derive(Row)]` struct.
+    OnRow: ContainerSetting = (RowKey, SqlxTableKey, PostgresTableKey);
     /// A `#[derive(PgEnum)]` enum.
     OnEnum: ContainerSetting = (EnumKey, SqlxEnumKey, PostgresEnumKey);
     /// A field of a `#[derive(Table)]` struct.

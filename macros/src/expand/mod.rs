@@ -3,6 +3,8 @@
 //! `<crate>::__private`.
 
 mod pg_enum;
+mod row;
+pub mod statement;
 mod table;
 
 use proc_macro2::TokenStream;
@@ -19,6 +21,14 @@ pub fn derive_table(input: &DeriveInput) -> syn::Result<TokenStream> {
         let checked = loaded.map(|l| crate::check::table(cx, model, &l.snapshot));
         table::generate(model, checked.as_ref(), track(loaded))
     })
+}
+
+/// `#[derive(Row)]`: parse → generated code. A row reads a statement's result, not a table: no
+/// snapshot; `sql_as!` checks it against each statement.
+pub fn derive_row(input: &DeriveInput) -> syn::Result<TokenStream> {
+    let cx = Ctxt::new();
+    let model = <ast::Row as ast::Model>::parse(&cx, input)?;
+    Ok(cx.finish(row::generate(&model)))
 }
 
 /// `#[derive(PgEnum)]`: parse → check against the snapshot → generated code.

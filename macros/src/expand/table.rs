@@ -32,6 +32,7 @@ pub fn generate(
         quote!(<#ty as __sl::Table>::META)
     });
     let checks = checked.map(|c| checks(model, c)).unwrap_or_default();
+    let row = super::row::row_impl(item, quote!(__M.columns), &model.fields, &model.flattened);
 
     let columns_struct = format_ident!("{}Columns", ident);
     let column_fields = model.fields.iter().map(|f| {
@@ -93,6 +94,8 @@ pub fn generate(
                 pub const COLUMN_LIST: &'static str = #column_list;
             }
 
+            #row
+
             const __M: &__sl::TableMeta = <#static_self as __sl::Table>::META;
             #track
             #checks
@@ -105,7 +108,7 @@ pub fn generate(
 
 /// A field's `ColumnMeta`. The mapping type (the field's, `try_from`'s, or `JsonColumn` for
 /// `#[sqlx(json)]`) is named once, so a type without a mapping is one error.
-fn column_meta(f: &Field<'_>) -> TokenStream {
+pub(super) fn column_meta(f: &Field<'_>) -> TokenStream {
     let (field, column, rust) = (&f.name, &f.column, &f.rust);
     let nullable = ast::ty::is_option(f.ty);
     let ty = &f.check_ty;

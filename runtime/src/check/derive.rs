@@ -9,7 +9,10 @@
 //! with flattened parts are evaluated the same way ([`check_flatten`], [`check_coverage`]).
 
 pub use super::coverage::{Rule, TableColumn, check_coverage, check_flatten};
-pub use crate::meta::{ColumnMeta, EnumMeta, PgEnum, Registration, Table, TableMeta};
+pub use super::row::{Columns, ResultColumn, require_row, result_column};
+pub use crate::meta::{
+    ColumnMeta, EnumMeta, PgEnum, Registration, Row, RowMeta, StatementMeta, Table, TableMeta,
+};
 pub use crate::types::mappings::JsonColumn;
 pub use crate::types::{Accepts, ColumnFacts, PgCompatible};
 pub use inventory;

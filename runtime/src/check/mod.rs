@@ -15,6 +15,7 @@ mod coverage;
 #[doc(hidden)]
 pub mod derive;
 mod pg_enum;
+pub mod row;
 mod table;
 #[cfg(test)]
 mod tests;
@@ -140,6 +141,9 @@ pub enum Kind {
     DuplicateLabel,
     /// The enum type has labels no variant maps.
     UnmappedLabels,
+    /// A statement checked by `sql!` or `sql_as!` that the database cannot prepare (startup
+    /// verification only).
+    StatementFails,
 }
 
 /// One way a model does not fit the schema.

@@ -172,7 +172,7 @@ pub(crate) async fn read<C: Connection>(
 }
 
 /// The statements every transaction of the read starts with.
-fn setup(options: &Options) -> Vec<String> {
+pub(crate) fn setup(options: &Options) -> Vec<String> {
     let mut setup = vec![TRANSACTION_MODE.to_owned()];
     setup.extend(options.statements());
     setup

@@ -72,13 +72,16 @@ impl<'a> Analyzer<'a> {
                     .and_then(|p| p.last().cloned())
                     .unwrap_or_default();
                 if let Some(t) = target.table {
-                    let known: Vec<&str> = t
+                    // A constraint and the index behind it share a name: list it once.
+                    let mut known: Vec<&str> = t
                         .primary_key
                         .iter()
                         .chain(&t.unique_constraints)
                         .map(|k| k.name.as_str())
                         .chain(t.indexes.iter().map(|i| i.name.as_str()))
                         .collect();
+                    known.sort_unstable();
+                    known.dedup();
                     if !known.contains(&wanted.as_str()) {
                         self.report(
                             FindingKind::OnConflict,

@@ -5,12 +5,14 @@
 //!
 //! How a PostgreSQL name is written (quoted, qualified) is [`crate::ident`]'s.
 
+mod excerpt;
 pub mod suggest;
 mod verdict;
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
+pub use excerpt::caret;
 pub use suggest::{closest, did_you_mean, did_you_mean_or_renamed};
 pub use verdict::Verdict;
 

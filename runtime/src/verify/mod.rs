@@ -32,7 +32,7 @@
 //! snapshot; `exhaustive` carries that rule over to labels added to the database since.)
 
 use crate::check::{self, At, EnumModel, FieldType, Model};
-use crate::meta::{ColumnMeta, EnumMeta, PgEnum, Table, TableMeta};
+use crate::meta::{ColumnMeta, EnumMeta, PgEnum, StatementMeta, Table, TableMeta};
 use crate::snapshot::Snapshot;
 
 /// A driver's three entry points: every derived type, the given types, and the given types
@@ -72,6 +72,8 @@ mod postgres;
 mod report;
 #[cfg(feature = "sqlx")]
 mod sqlx;
+#[cfg(any(feature = "postgres", feature = "tokio-postgres", feature = "sqlx"))]
+mod statements;
 #[cfg(feature = "tokio-postgres")]
 mod tokio_postgres;
 
@@ -89,22 +91,41 @@ pub use crate::introspect::Options;
 pub use error::Error;
 pub use report::{Finding, Report, Severity};
 
-/// Which derived types to verify.
+/// Which derived types, and which checked statements, to verify.
 #[derive(Debug, Clone, Default)]
 pub struct Models {
     tables: Vec<&'static TableMeta>,
     enums: Vec<&'static EnumMeta>,
+    statements: Vec<&'static StatementMeta>,
 }
 
 impl Models {
-    /// Every `#[derive(Table)]` and `#[derive(PgEnum)]` type linked into this binary.
+    /// Every `#[derive(Table)]` and `#[derive(PgEnum)]` type, and every statement checked by
+    /// `sql!` or `sql_as!`, linked into this binary.
     pub fn all() -> Self {
         let mut tables: Vec<_> = crate::meta::registered_tables().collect();
         let mut enums: Vec<_> = crate::meta::registered_enums().collect();
+        let mut statements: Vec<_> = crate::meta::registered_statements().collect();
         // Registration order depends on the linker; reports should not.
         tables.sort_by_key(|t| (t.module_path, t.rust_name));
         enums.sort_by_key(|e| (e.module_path, e.rust_name));
-        Models { tables, enums }
+        statements.sort_by_key(|s| (s.file, s.line, s.column));
+        Models {
+            tables,
+            enums,
+            statements,
+        }
+    }
+
+    /// Adds a statement checked by `sql!` or `sql_as!` (as [`Models::all`] finds them).
+    pub fn statement(mut self, meta: &'static StatementMeta) -> Self {
+        self.statements.push(meta);
+        self
+    }
+
+    /// The statements to prepare.
+    pub fn statements(&self) -> &[&'static StatementMeta] {
+        &self.statements
     }
 
     /// No types; add some with [`Models::table`] and [`Models::pg_enum`].
@@ -160,7 +181,8 @@ impl Models {
         schemas
     }
 
-    /// Checks these models against a snapshot (of a live database, usually).
+    /// Checks these models against a snapshot (of a live database, usually). Statements need
+    /// the database itself (they are prepared there): only the drivers' entry points check them.
     pub fn check(&self, snapshot: &Snapshot) -> Report {
         let mut findings = Vec::new();
         for table in &self.tables {
@@ -173,6 +195,7 @@ impl Models {
             findings,
             tables_checked: self.tables.len(),
             enums_checked: self.enums.len(),
+            statements_checked: 0,
         }
     }
 }
@@ -278,7 +301,12 @@ where
         head: Head::Skip,
     };
     let read = read(conn, request, options).await?;
-    Ok(models.check(&read.snapshot))
+    let mut report = models.check(&read.snapshot);
+    report
+        .findings
+        .extend(statements::prepare_all(conn, &models.statements, options).await?);
+    report.statements_checked = models.statements.iter().filter(|s| s.preparable).count();
+    Ok(report)
 }
 
 #[cfg(test)]

@@ -49,6 +49,8 @@ pub struct Report {
     pub tables_checked: usize,
     /// How many `#[derive(PgEnum)]` enums were checked.
     pub enums_checked: usize,
+    /// How many statements checked by `sql!` or `sql_as!` were prepared.
+    pub statements_checked: usize,
 }
 
 impl Report {
@@ -74,11 +76,17 @@ impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let drift = self.drift().count();
         let notices = self.findings.len() - drift;
-        let checked = format!(
-            "{} and {}",
+        let (models, enums) = (
             count(self.tables_checked, "model", "models"),
             count(self.enums_checked, "enum", "enums"),
         );
+        let checked = match self.statements_checked {
+            0 => format!("{models} and {enums}"),
+            n => format!(
+                "{models}, {enums} and {}",
+                count(n, "statement", "statements")
+            ),
+        };
         if drift == 0 {
             write!(f, "schemalock: the database matches all {checked}")?;
         } else {

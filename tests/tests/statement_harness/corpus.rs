@@ -104,13 +104,24 @@ pub fn docs_rs(pg: &Cluster, corpora: &Path) -> Corpus {
     migrated(pg, "docs.rs", "docsrs", statements, &files)
 }
 
-/// The writeros example's statements against its migrations (PostgreSQL 16 with pgvector).
+/// The writeros example's statements against its migrations (PostgreSQL 16 with pgvector), read
+/// from the sources the compiler checks: the example's `sql!`/`sql_as!` calls, its stale SQL
+/// (which must be rejected), and the ui-tests' pass cases, written against the same snapshot.
 pub fn writeros(pg: &Cluster) -> Corpus {
     let root = workspace_root();
-    let text = std::fs::read_to_string(root.join("tests/tests/statements/writeros.sql"))
-        .expect("read writeros.sql");
+    let mut statements = super::rust::statements(&root, "examples/writeros/src/queries.rs", false);
+    statements.extend(super::rust::statements(
+        &root,
+        "examples/writeros/src/stale.rs",
+        true,
+    ));
+    statements.extend(super::rust::statements(
+        &root,
+        "ui-tests/tests/ui/pass/sql.rs",
+        false,
+    ));
     let files = sql_files(&root.join("examples/writeros/migrations"), ".sql");
-    migrated(pg, "writeros", "writeros", blocks(&text), &files)
+    migrated(pg, "writeros", "writeros", statements, &files)
 }
 
 /// The constructs corpus (`statements/corpus.sql` against `statements/schema.sql`).

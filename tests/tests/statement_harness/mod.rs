@@ -4,5 +4,6 @@
 pub mod corpus;
 pub mod mutate;
 pub mod nulls;
+pub mod rust;
 pub mod server;
 pub mod tally;

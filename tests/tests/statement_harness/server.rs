@@ -34,11 +34,16 @@ pub enum Verdict {
         stage: Stage,
         message: String,
     },
+    /// Prepared, planned and run, but the run wrote no row (an `INSERT ... SELECT` over empty
+    /// tables): whether a written row would fail is not shown, so a claim that every row fails
+    /// can be neither confirmed nor refuted.
+    Unwritten,
 }
 
 impl Verdict {
+    /// The server raised no error (including [`Verdict::Unwritten`]).
     pub fn accepted(&self) -> bool {
-        matches!(self, Verdict::Accepted(_))
+        matches!(self, Verdict::Accepted(_) | Verdict::Unwritten)
     }
 }
 
@@ -133,13 +138,26 @@ fn plan_and_run<C: GenericClient>(
         } else {
             format!("({})", samples.join(", "))
         };
-        if let Err(e) = tx.batch_execute(&format!("EXECUTE harness_stmt{args}")) {
-            if e.as_db_error().is_some_and(|d| d.code().code() == "23502") {
+        match tx.simple_query(&format!("EXECUTE harness_stmt{args}")) {
+            Err(e) if e.as_db_error().is_some_and(|d| d.code().code() == "23502") => {
                 return Some(Verdict::Rejected {
                     stage: Stage::Execute,
                     message: error_text(&e),
                 });
             }
+            Ok(messages) => {
+                let written: u64 = messages
+                    .iter()
+                    .map(|m| match m {
+                        postgres::SimpleQueryMessage::CommandComplete(n) => *n,
+                        _ => 0,
+                    })
+                    .sum();
+                if written == 0 {
+                    return Some(Verdict::Unwritten);
+                }
+            }
+            Err(_) => {}
         }
     }
     None

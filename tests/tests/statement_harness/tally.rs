@@ -30,6 +30,8 @@ pub struct Tally {
     pub sqlx_says_nullable: Vec<String>,
     /// Statements marked `reject` that the server accepted: the corpus is wrong.
     pub corpus_errors: Vec<String>,
+    /// The engine says every written row fails; the server's run wrote none, so cannot tell.
+    pub undecided: Vec<String>,
 }
 
 impl Tally {
@@ -49,6 +51,7 @@ impl Tally {
         self.not_null += other.not_null;
         self.sqlx_says_nullable.extend(other.sqlx_says_nullable);
         self.corpus_errors.extend(other.corpus_errors);
+        self.undecided.extend(other.undecided);
     }
 
     pub fn typed_percent(&self) -> f64 {
@@ -96,6 +99,12 @@ pub fn compare(t: &mut Tally, stmt: &Stmt, a: &Analysis, v: &Verdict) {
     }
     match (engine_rejects, v) {
         (true, Verdict::Rejected { .. }) => t.both_reject += 1,
+        (true, Verdict::Unwritten) => {
+            let f: Vec<String> = a.findings.iter().map(|f| f.message.clone()).collect();
+            t.undecided
+                .push(format!("{what}\n      engine: {}", f.join(" | ")));
+        }
+        (false, Verdict::Unwritten) => t.both_accept += 1,
         (true, Verdict::Accepted(_)) => {
             let f: Vec<String> = a.findings.iter().map(|f| f.message.clone()).collect();
             t.false_rejections
@@ -205,7 +214,7 @@ impl fmt::Display for Tally {
             self.not_null,
             self.sqlx_says_nullable.len()
         )?;
-        let lists: [(&str, &Vec<String>); 7] = [
+        let lists: [(&str, &Vec<String>); 8] = [
             ("engine rejects, server accepts", &self.false_rejections),
             ("engine accepts, server rejects", &self.missed),
             ("type disagreement", &self.type_disagreements),
@@ -216,6 +225,10 @@ impl fmt::Display for Tally {
                 &self.sqlx_says_nullable,
             ),
             ("marked reject but the server accepts", &self.corpus_errors),
+            (
+                "every row fails, the server's run wrote no row",
+                &self.undecided,
+            ),
         ];
         for (title, items) in lists {
             for i in items {
