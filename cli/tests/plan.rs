@@ -362,3 +362,67 @@ fn plan_as_the_next_migration_in_each_layout() {
     let run = expect(2, between(cwd, &["--migration", "new", "--no-verify"]));
     assert!(run.stderr.contains("pass `--layout sqlx`"), "{}", run.all());
 }
+
+/// What no statement can make (PostgreSQL cannot move a column) is a note in the plan, and the
+/// verification finds it: the differences are printed and the command exits 1.
+#[test]
+fn verification_reports_what_the_plan_cannot_make() {
+    let Some(pg) = any_cluster() else { return };
+    let dir = workdir();
+    let cwd = dir.path();
+    for (db, sql) in [
+        ("ab", "CREATE TABLE t (a integer, b integer);"),
+        ("ba", "CREATE TABLE t (b integer, a integer);"),
+    ] {
+        pg.create_database(db);
+        pg.psql(db, sql);
+        let snapshot = format!("{db}.json");
+        expect(
+            0,
+            cli(
+                cwd,
+                &[
+                    "refresh",
+                    "--database-url",
+                    &pg.url(db),
+                    "--snapshot",
+                    &snapshot,
+                ],
+            ),
+        );
+    }
+    let bin = pg.bin_dir().to_string_lossy().into_owned();
+    let run = expect(
+        1,
+        cli(cwd, &["plan", "--from", "ab.json", "--to", "ba.json"]).env("PG_BIN", &bin),
+    );
+    assert!(
+        run.stderr.contains("PostgreSQL cannot move columns"),
+        "{}",
+        run.all()
+    );
+    assert!(
+        run.stderr
+            .contains("the plan, applied on a throwaway local cluster, does not give the target"),
+        "{}",
+        run.all()
+    );
+    assert!(run.stderr.contains("column order"), "{}", run.all());
+    // JSON says the same.
+    let run = expect(
+        1,
+        cli(
+            cwd,
+            &[
+                "plan", "--from", "ab.json", "--to", "ba.json", "--format", "json",
+            ],
+        )
+        .env("PG_BIN", &bin),
+    );
+    assert_eq!(
+        run.json()["verified"]["differences"][0]["change"],
+        "order",
+        "{}",
+        run.all()
+    );
+}

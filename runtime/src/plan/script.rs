@@ -121,14 +121,18 @@ impl Plan {
             out.push_str(&comment(line));
             out.push('\n');
         }
-        if self.steps.is_empty() {
+        if self.steps.is_empty() && self.notes.is_empty() {
             out.push_str("-- Nothing to do: the schemas are the same.\n");
             return out;
         }
-        out.push_str(&format!(
-            "-- {}.\n-- Run with: psql -v ON_ERROR_STOP=1 -f <this file>\n",
-            self.summary()
-        ));
+        if self.steps.is_empty() {
+            out.push_str("-- Nothing to do that a statement can do; what differs:\n");
+        } else {
+            out.push_str(&format!(
+                "-- {}.\n-- Run with: psql -v ON_ERROR_STOP=1 -f <this file>\n",
+                self.summary()
+            ));
+        }
         for n in &self.notes {
             let label = match n.kind {
                 NoteKind::RenameSuggestion => "rename?",
@@ -136,6 +140,9 @@ impl Plan {
             };
             out.push_str(&comment(&format!("{label}: {}", n.message)));
             out.push('\n');
+        }
+        if self.steps.is_empty() {
+            return out;
         }
         if !self.preflight.is_empty() {
             out.push_str(&format!(

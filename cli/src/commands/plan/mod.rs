@@ -184,12 +184,16 @@ fn write_plan(
 
 /// What the plan needs and what was refused, on stderr.
 fn summarize(plan: &Plan, refused: &[HazardKind], ui: &Ui) {
-    if plan.is_empty() {
-        ui.info("nothing to do: the schemas are the same");
-        return;
-    }
     for note in &plan.notes {
         ui.info(&format!("note: {}", note.message));
+    }
+    if plan.is_empty() {
+        ui.info(if plan.notes.is_empty() {
+            "nothing to do: the schemas are the same"
+        } else {
+            "nothing to do that a statement can do"
+        });
+        return;
     }
     ui.info(&plan.summary());
     if !refused.is_empty() {
