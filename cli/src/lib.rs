@@ -4,7 +4,7 @@
 //!
 //! Modules and who may touch what:
 //! - `args`: the clap definitions (commands, flags, help text with examples);
-//! - `commands`: `refresh`, `check`, `diff`, `generate`;
+//! - `commands`: `refresh`, `check`, `diff`, `generate`, `plan`;
 //! - `generate`: models from a snapshot (names, types, the text), for `generate`;
 //! - `source`: where a schema comes from, [`Read`] for each: a snapshot file (`source::file`,
 //!   also which file a command means), a live database within the read deadline
@@ -128,5 +128,6 @@ pub(crate) fn run(cli: &Cli, ui: &Ui) -> Result<Outcome, Error> {
         Command::Check { files, compare } => commands::check::run(files, compare, ui, &cwd),
         Command::Diff(a) => commands::diff::run(a, ui, &cwd),
         Command::Generate(a) => commands::generate::run(a, ui, &cwd),
+        Command::Plan(a) => commands::plan::run(a, ui, &cwd),
     }
 }

@@ -51,6 +51,11 @@ impl Ui {
         }
     }
 
+    /// A warning, shown even with `--quiet`: `warning: ...`.
+    pub(crate) fn warn(&self, message: &str) {
+        self.line(&format!("warning: {message}"));
+    }
+
     /// A line only with `--verbose`.
     pub(crate) fn detail(&self, message: &str) {
         if self.verbose {

@@ -165,7 +165,7 @@ fn failures_exit_2_and_never_show_the_password() {
     // Invalid, missing and future snapshot files, with a password in the environment.
     std::fs::write(
         cwd.join("bad.json"),
-        "{ \"format_version\": 1, \"schemas\": ",
+        "{ \"format_version\": 2, \"schemas\": ",
     )
     .unwrap();
     let run = cli(cwd, &["check", "--snapshot", "bad.json"])

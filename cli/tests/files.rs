@@ -61,15 +61,12 @@ fn mkfifo(path: &Path) {
 
 fn column(name: &str) -> Column {
     Column {
-        array: false,
-        default: None,
-        generated: None,
-        identity: None,
         name: name.into(),
         nullable: false,
         type_display: "text".into(),
         type_name: "text".into(),
         type_schema: "pg_catalog".into(),
+        ..Column::default()
     }
 }
 
@@ -82,14 +79,9 @@ fn snapshot(tables: &[&str], name: &str) -> Snapshot {
             sch.tables.insert(
                 (*t).into(),
                 Table {
-                    checks: vec![],
                     columns: vec![column(name)],
-                    foreign_keys: vec![],
-                    indexes: vec![],
                     kind: RelationKind::Table,
-                    partitions: vec![],
-                    primary_key: None,
-                    unique_constraints: vec![],
+                    ..Table::default()
                 },
             );
         }

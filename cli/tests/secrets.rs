@@ -87,7 +87,7 @@ fn run(c: Cli) -> Run {
 
 /// A valid snapshot with nothing in it, for commands that need one before they connect.
 fn empty_snapshot(dir: &Path) {
-    std::fs::write(dir.join("s.json"), r#"{"format_version":1,"schemas":{}}"#).unwrap();
+    std::fs::write(dir.join("s.json"), r#"{"format_version":2,"schemas":{}}"#).unwrap();
 }
 
 #[test]

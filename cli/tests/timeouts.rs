@@ -45,7 +45,7 @@ fn a_server_that_accepts_and_never_answers() {
     let shown = format!("postgres://app:***@127.0.0.1:{port}/app");
     let dir = workdir();
     let cwd = dir.path();
-    std::fs::write(cwd.join("s.json"), r#"{"format_version":1,"schemas":{}}"#).unwrap();
+    std::fs::write(cwd.join("s.json"), r#"{"format_version":2,"schemas":{}}"#).unwrap();
     let migrations = cwd.join("migrations");
     std::fs::create_dir(&migrations).unwrap();
     std::fs::write(migrations.join("1_init.sql"), "CREATE TABLE t (a int);").unwrap();

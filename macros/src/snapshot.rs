@@ -192,7 +192,7 @@ fn track(path: &Path) -> TokenStream {
 mod tests {
     use super::*;
 
-    const EMPTY: &str = "{\"format_version\": 1, \"schemas\": {}}\n";
+    const EMPTY: &str = "{\"format_version\": 2, \"schemas\": {}}\n";
 
     fn set_modified(path: &Path, at: SystemTime) {
         let file = std::fs::File::options().write(true).open(path).unwrap();

@@ -27,6 +27,8 @@ pub mod ident;
 #[cfg(feature = "introspect")]
 pub mod introspect;
 pub mod meta;
+#[cfg(feature = "introspect")]
+pub mod plan;
 pub mod snapshot;
 #[cfg(feature = "sql")]
 pub mod statement;

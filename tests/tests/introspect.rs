@@ -53,15 +53,12 @@ fn snapshot_as(pg: &Cluster, user: &str, schemas: Option<&[String]>) -> Result<S
 
 fn col(name: &str, display: &str, type_name: &str, type_schema: &str, nullable: bool) -> Column {
     Column {
-        array: false,
-        default: None,
-        generated: None,
-        identity: None,
         name: name.into(),
         nullable,
         type_display: display.into(),
         type_name: type_name.into(),
         type_schema: type_schema.into(),
+        ..Column::default()
     }
 }
 
@@ -114,6 +111,7 @@ fn key_constraint(name: &str, columns: &[&str]) -> KeyConstraint {
     KeyConstraint {
         columns: columns.iter().map(|c| c.to_string()).collect(),
         name: name.into(),
+        deferrable: None,
     }
 }
 
@@ -136,6 +134,7 @@ fn fk(
             schema: schema.into(),
             table: table.into(),
         },
+        ..ForeignKey::default()
     }
 }
 
@@ -214,11 +213,11 @@ fn assert_fixture(s: &Snapshot, version: u32, vector: bool) {
             checks: vec![
                 Check {
                     definition: "CHECK (VALUE < 1000000)".into(),
-                    name: "below_million".into()
+                    name: "below_million".into(),
                 },
                 Check {
                     definition: "CHECK (VALUE > 0)".into(),
-                    name: "positive_int_check".into()
+                    name: "positive_int_check".into(),
                 },
             ],
             default: Some("1".into()),
@@ -305,6 +304,7 @@ fn assert_fixture(s: &Snapshot, version: u32, vector: bool) {
         with_default(cat("balance", "numeric(12,2)", "numeric", false), "0"),
         Column {
             generated: Some(Generated::Stored),
+            generation_expression: Some("lower(handle)".into()),
             ..cat("handle_lower", "text", "text", true)
         },
         col("note", "audit.note", "note", "audit", true),
@@ -325,7 +325,7 @@ fn assert_fixture(s: &Snapshot, version: u32, vector: bool) {
         accounts.checks,
         [Check {
             definition: "CHECK (balance >= 0::numeric)".into(),
-            name: "balance_not_negative".into()
+            name: "balance_not_negative".into(),
         }]
     );
     assert!(accounts.foreign_keys.is_empty());
@@ -373,7 +373,7 @@ fn assert_fixture(s: &Snapshot, version: u32, vector: bool) {
         posts.checks,
         [Check {
             definition: "CHECK (title <> ''::text)".into(),
-            name: "title_not_empty".into()
+            name: "title_not_empty".into(),
         }]
     );
     let expected_indexes = vec![
@@ -439,16 +439,65 @@ fn assert_fixture(s: &Snapshot, version: u32, vector: bool) {
     // partitioned GIN index with a non-default opclass.
     let events = &app.tables["events"];
     assert_eq!(events.kind, RelationKind::PartitionedTable);
+    let partitions: Vec<_> = events
+        .partitions
+        .iter()
+        .map(|p| {
+            (
+                p.schema.as_deref(),
+                p.name.as_str(),
+                p.of.as_deref(),
+                p.bound.as_str(),
+                p.partition_key.as_deref(),
+            )
+        })
+        .collect();
     assert_eq!(
-        events.partitions,
+        partitions,
         [
-            "audit.events_old",
-            "events_2025",
-            "events_2026",
-            "events_2026_a",
-            "events_2026_b"
+            (
+                None,
+                "events_2025",
+                None,
+                "FOR VALUES FROM ('2025-01-01 00:00:00+00') TO ('2026-01-01 00:00:00+00')",
+                None
+            ),
+            (
+                None,
+                "events_2026",
+                None,
+                "FOR VALUES FROM ('2026-01-01 00:00:00+00') TO ('2027-01-01 00:00:00+00')",
+                Some("HASH (id)")
+            ),
+            (
+                None,
+                "events_2026_a",
+                Some("events_2026"),
+                "FOR VALUES WITH (modulus 2, remainder 0)",
+                None
+            ),
+            (
+                None,
+                "events_2026_b",
+                Some("events_2026"),
+                "FOR VALUES WITH (modulus 2, remainder 1)",
+                None
+            ),
+            (
+                Some("audit"),
+                "events_old",
+                None,
+                "FOR VALUES FROM (MINVALUE) TO ('2025-01-01 00:00:00+00')",
+                None
+            ),
         ]
     );
+    assert_eq!(events.partition_key.as_deref(), Some("RANGE (at)"));
+    // Their keys, indexes and foreign keys are copies of the parent's: nothing of their own.
+    assert!(events.partitions.iter().all(|p| p.indexes.is_empty()
+        && p.foreign_keys.is_empty()
+        && p.primary_key.is_none()
+        && p.triggers.is_empty()));
     assert_eq!(
         names(&events.columns, |c| &c.name),
         ["id", "account_id", "at", "payload"]
@@ -607,10 +656,12 @@ fn assert_fixture(s: &Snapshot, version: u32, vector: bool) {
                 cat("h", "integer", "int4", false),
                 Column {
                     generated: Some(Generated::Virtual),
+                    generation_expression: Some("w * h".into()),
                     ..cat("area", "integer", "int4", true)
                 },
                 Column {
                     generated: Some(Generated::Stored),
+                    generation_expression: Some("2 * (w + h)".into()),
                     ..cat("perimeter", "integer", "int4", true)
                 },
             ]

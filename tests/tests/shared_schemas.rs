@@ -50,6 +50,13 @@ struct Counts {
     fks: usize,
     checks: usize,
     partitions: usize,
+    /// What a partition declares of its own.
+    partition_fks: usize,
+    partition_indexes: usize,
+    functions: usize,
+    sequences: usize,
+    triggers: usize,
+    view_definitions: usize,
 }
 
 fn counts(s: &Snapshot) -> Counts {
@@ -59,7 +66,16 @@ fn counts(s: &Snapshot) -> Counts {
         c.enum_labels += schema.enums.values().map(|e| e.labels.len()).sum::<usize>();
         c.domains += schema.domains.len();
         c.composites += schema.composites.len();
+        c.functions += schema.functions.len();
+        c.sequences += schema.sequences.len();
         for t in schema.tables.values() {
+            c.triggers += t.triggers.len();
+            c.view_definitions += usize::from(t.definition.is_some());
+            for p in &t.partitions {
+                c.partition_fks += p.foreign_keys.len();
+                c.partition_indexes += p.indexes.len();
+                c.triggers += p.triggers.len();
+            }
             match t.kind {
                 RelationKind::Table | RelationKind::PartitionedTable => {
                     c.tables += 1;
@@ -100,8 +116,16 @@ fn pagila_and_synapse() {
     assert_eq!((c.indexes, c.non_btree), (31, 1), "{c:?}");
     assert_eq!((c.partial, c.expression), (0, 0), "{c:?}");
     // The README's 36 foreign keys include 18 that pagila declares on payment's partitions
-    // (payment itself has none); partitions are folded into their parent by name only.
-    assert_eq!(c.fks, 18, "{c:?}");
+    // (payment itself has none), described under their partition.
+    assert_eq!((c.fks, c.partition_fks), (18, 18), "{c:?}");
+    // The README's 104 indexes with partitions' less those attached to payment's partitioned
+    // primary key: the 18 `idx_fk_payment_p*` indexes the partitions declare.
+    assert_eq!(c.partition_indexes, 18, "{c:?}");
+    assert_eq!(
+        (c.functions, c.sequences, c.triggers, c.view_definitions),
+        (10, 13, 15, 8),
+        "{c:?}"
+    );
     let public = &pagila.schemas["public"];
     assert!(public.tables["payment"].foreign_keys.is_empty());
     assert_eq!(
@@ -140,7 +164,7 @@ fn pagila_and_synapse() {
         payment
             .partitions
             .iter()
-            .all(|p| !public.tables.contains_key(p))
+            .all(|p| !public.tables.contains_key(&p.name))
     );
     let fulltext = public.tables["film"]
         .indexes
@@ -159,6 +183,7 @@ fn pagila_and_synapse() {
     assert_eq!((c.partial, c.unique, c.primary), (12, 133, 28), "{c:?}");
     assert_eq!(c.fks, 14, "{c:?}");
     assert_eq!(c.checks, 5, "{c:?}");
+    assert_eq!((c.functions, c.sequences, c.triggers), (1, 12, 1), "{c:?}");
     assert_eq!(synapse.migration_head, None);
 }
 
@@ -182,6 +207,11 @@ fn crates_io() {
     assert_eq!((c.partial, c.expression), (4, 8), "{c:?}");
     assert_eq!(c.fks, 35, "{c:?}");
     assert_eq!(c.checks, 5, "{c:?}");
+    assert_eq!(
+        (c.functions, c.triggers, c.view_definitions),
+        (31, 25, 1),
+        "{c:?}"
+    );
     assert_eq!(
         s.extensions.keys().map(String::as_str).collect::<Vec<_>>(),
         ["ltree", "pg_trgm", "pgcrypto", "plpgsql"]

@@ -25,7 +25,7 @@ pub struct Entity {
 fn snapshot(column: &str) -> String {
     format!(
         r#"{{
-  "format_version": 1,
+  "format_version": 2,
   "schemas": {{
     "public": {{
       "tables": {{

@@ -2,53 +2,24 @@
 
 use std::path::Path;
 
-use schemalock_runtime::Snapshot;
 use schemalock_runtime::diff::diff;
 use schemalock_runtime::diff::render::{self, Article};
-use schemalock_runtime::introspect::{Missing, Read};
 
 use crate::args::DiffArgs;
 use crate::error::{Error, Outcome};
 use crate::report::{self, Sides};
-use crate::source::{Source, file, schemas};
+use crate::source::{Source, read_pair, schemas};
 use crate::ui::Ui;
 
 pub(crate) fn run(args: &DiffArgs, ui: &Ui, cwd: &Path) -> Result<Outcome, Error> {
     let a = Source::parse(&args.a, cwd)?;
     let b = Source::parse(&args.b, cwd)?;
-    // Files first: they are cheap and decide which schemas to read from a database.
-    let load = |side: &Source| match side {
-        Source::File(p) => file::load(p, cwd).map(Some),
-        _ => Ok(None),
-    };
-    let (file_a, file_b) = (load(&a)?, load(&b)?);
-    // Before restricting: an unknown `--schema` is reported with every schema the files have.
-    let in_files: Vec<String> = [&file_a, &file_b]
-        .into_iter()
-        .flatten()
-        .flat_map(schemas::of)
-        .collect();
-    let wanted: Option<Vec<String>> = if !args.compare.schemas.is_empty() {
-        Some(args.compare.schemas.clone())
-    } else {
-        file_a.as_ref().or(file_b.as_ref()).map(schemas::of)
-    };
-    // Against a file, a schema the database lacks is drift to report, not an error.
-    let missing = match wanted {
-        Some(_) => Missing::Omit,
-        None => Missing::Fail,
-    };
-    let read = |side: &Source, loaded: Option<Snapshot>| -> Result<Read, Error> {
-        match loaded {
-            Some(s) => Ok(schemas::restrict(s, &args.compare.schemas).into()),
-            None => side.read(cwd, wanted.as_deref(), missing, ui),
-        }
-    };
-    let (read_a, read_b) = (read(&a, file_a)?, read(&b, file_b)?);
+    let pair = read_pair(Some(&a), Some(&b), &args.compare.schemas, cwd, ui)?;
+    let (read_a, read_b) = (pair.a, pair.b);
     let (expected, found) = (&read_a.snapshot, &read_b.snapshot);
     schemas::check_requested(
         &args.compare.schemas,
-        in_files
+        pair.in_files
             .iter()
             .chain(expected.schemas.keys())
             .chain(found.schemas.keys()),

@@ -4,28 +4,20 @@ use super::*;
 
 fn column(name: &str, ty: &str, nullable: bool) -> Column {
     Column {
-        array: false,
-        default: None,
-        generated: None,
-        identity: None,
         name: name.into(),
         nullable,
         type_display: ty.into(),
         type_name: ty.into(),
         type_schema: "pg_catalog".into(),
+        ..Column::default()
     }
 }
 
 fn table(kind: RelationKind, columns: Vec<Column>) -> Table {
     Table {
-        checks: vec![],
         columns,
-        foreign_keys: vec![],
-        indexes: vec![],
         kind,
-        partitions: vec![],
-        primary_key: None,
-        unique_constraints: vec![],
+        ..Table::default()
     }
 }
 

@@ -12,7 +12,7 @@ use crate::shadow::{self, Layout};
 use crate::ui::Ui;
 
 /// Applies `dir` to a fresh temporary database (on the server of `db` when given, else on a
-/// throwaway local cluster) and reads `schemas` from it.
+/// throwaway local cluster) in `layout` (detected when `None`) and reads `schemas` from it.
 pub(crate) fn snapshot(
     dir: &Path,
     shown: &str,

@@ -10,6 +10,7 @@ pub(crate) mod schemas;
 
 use std::path::{Path, PathBuf};
 
+use schemalock_runtime::Snapshot;
 use schemalock_runtime::introspect::{Missing, Read};
 
 use crate::db::database_url::{DatabaseUrl, UrlSource};
@@ -108,4 +109,58 @@ impl Source {
             .map(Read::from),
         }
     }
+}
+
+/// Two schemas read for a comparison or a plan (`diff`, `plan`), with every schema name the
+/// files have (to report an unknown `--schema` with all of them).
+pub(crate) struct Pair {
+    /// The first side.
+    pub(crate) a: Read,
+    /// The second side.
+    pub(crate) b: Read,
+    /// The schemas of the sides that are files, before `--schema` restricted them.
+    pub(crate) in_files: Vec<String>,
+}
+
+/// Reads two sides, `None` being an empty schema (`plan --from empty`). Files first: they are
+/// cheap and decide which schemas to read from a database (`requested`, else a file's); against
+/// a file, a schema the database lacks is left out (drift to report), not an error.
+pub(crate) fn read_pair(
+    a: Option<&Source>,
+    b: Option<&Source>,
+    requested: &[String],
+    cwd: &Path,
+    ui: &Ui,
+) -> Result<Pair, Error> {
+    let load = |side: Option<&Source>| match side {
+        Some(Source::File(p)) => file::load(p, cwd).map(Some),
+        _ => Ok(None),
+    };
+    let (file_a, file_b) = (load(a)?, load(b)?);
+    let in_files: Vec<String> = [&file_a, &file_b]
+        .into_iter()
+        .flatten()
+        .flat_map(schemas::of)
+        .collect();
+    let wanted: Option<Vec<String>> = if !requested.is_empty() {
+        Some(requested.to_vec())
+    } else {
+        file_a.as_ref().or(file_b.as_ref()).map(schemas::of)
+    };
+    let missing = match wanted {
+        Some(_) => Missing::Omit,
+        None => Missing::Fail,
+    };
+    let read = |side: Option<&Source>, loaded: Option<Snapshot>| -> Result<Read, Error> {
+        match (side, loaded) {
+            (_, Some(s)) => Ok(schemas::restrict(s, requested).into()),
+            (None, None) => Ok(Snapshot::new().into()),
+            (Some(side), None) => side.read(cwd, wanted.as_deref(), missing, ui),
+        }
+    };
+    Ok(Pair {
+        a: read(a, file_a)?,
+        b: read(b, file_b)?,
+        in_files,
+    })
 }

@@ -6,7 +6,7 @@ use crate::types::PgCompatible;
 
 fn snapshot() -> Snapshot {
     let json = r#"{
-      "format_version": 1,
+      "format_version": 2,
       "schemas": {
         "public": {
           "domains": { "year": { "not_null": true, "type": "integer", "type_name": "int4", "type_schema": "pg_catalog" } },

@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 
 use crate::ident;
 use crate::snapshot::{
-    Attribute, Column, Composite, DeclaredType, Domain, EnumType, Extension, ForeignKey, Generated,
-    Identity, Index, IndexKey, MigrationHead, Reference, Schema, Table,
+    Attribute, Column, Composite, DeclaredType, Domain, EnumType, Extension, ForeignKey, Function,
+    Generated, Identity, IdentitySequence, Index, IndexKey, MigrationHead, Partition, Policy,
+    Reference, RowSecurity, Schema, Sequence, SequenceOptions, Table, TriggerEnabled,
 };
 use crate::text::count_s;
 
@@ -85,24 +86,12 @@ pub(super) fn columns(columns: &[String]) -> String {
 }
 
 fn key(k: &IndexKey) -> String {
-    let mut s = match (&k.column, &k.expression) {
+    let head = match (&k.column, &k.expression) {
         (Some(c), _) => ident::quote_ident(c).into_owned(),
         (None, Some(e)) => e.clone(),
         (None, None) => "?".to_owned(),
     };
-    if let Some(o) = &k.opclass {
-        s.push(' ');
-        s.push_str(o);
-    }
-    if k.descending {
-        s.push_str(" DESC");
-    }
-    match k.nulls_first {
-        Some(true) => s.push_str(" NULLS FIRST"),
-        Some(false) => s.push_str(" NULLS LAST"),
-        None => {}
-    }
-    s
+    head + &k.ordering()
 }
 
 pub(super) fn keys(keys: &[IndexKey]) -> String {
@@ -212,4 +201,195 @@ pub(super) fn schema(s: &Schema) -> String {
     } else {
         format!("schema with {}", parts.join(", "))
     }
+}
+
+/// A function's header, without its body: `FUNCTION (a integer) RETURNS integer LANGUAGE sql
+/// IMMUTABLE STRICT`.
+pub(super) fn function(f: &Function) -> String {
+    let mut s = format!("{} ({})", f.kind.sql_keyword(), f.arguments);
+    if let Some(r) = &f.returns {
+        s.push_str(&format!(" RETURNS {r}"));
+    }
+    s.push_str(&format!(
+        " LANGUAGE {} {}",
+        f.language,
+        f.volatility.sql_keyword()
+    ));
+    let flags = [
+        (f.strict, " STRICT"),
+        (f.security_definer, " SECURITY DEFINER"),
+        (f.leakproof, " LEAKPROOF"),
+    ];
+    for (on, text) in flags {
+        if on {
+            s.push_str(text);
+        }
+    }
+    if let Some(p) = f.parallel {
+        s.push_str(&format!(" PARALLEL {}", p.sql_keyword()));
+    }
+    let extra = [
+        ("COST", &f.cost),
+        ("ROWS", &f.rows),
+        ("SUPPORT", &f.support),
+    ];
+    for (word, value) in extra {
+        if let Some(v) = value {
+            s.push_str(&format!(" {word} {v}"));
+        }
+    }
+    for c in &f.config {
+        s.push_str(&format!(" SET {c}"));
+    }
+    if let Some(l) = &f.library {
+        s.push_str(&format!(" AS '{l}'"));
+    }
+    if let Some(a) = &f.aggregate {
+        s.push_str(&format!(
+            " (SFUNC = {}, STYPE = {}",
+            a.state_function, a.state_type
+        ));
+        let parts = [
+            ("FINALFUNC", &a.final_function),
+            ("COMBINEFUNC", &a.combine_function),
+            ("SERIALFUNC", &a.serial_function),
+            ("DESERIALFUNC", &a.deserial_function),
+            ("INITCOND", &a.initial_condition),
+            ("SORTOP", &a.sort_operator),
+            ("FINALFUNC_MODIFY", &a.final_modify),
+            ("KIND", &a.ordered),
+        ];
+        for (word, value) in parts {
+            if let Some(v) = value {
+                s.push_str(&format!(", {word} = {v}"));
+            }
+        }
+        if a.final_extra {
+            s.push_str(", FINALFUNC_EXTRA");
+        }
+        if let Some(n) = a.state_space {
+            s.push_str(&format!(", SSPACE = {n}"));
+        }
+        s.push(')');
+    }
+    s
+}
+
+/// Every option of a sequence: `INCREMENT BY 1 MINVALUE 1 ... CACHE 1`.
+fn sequence_options(o: &SequenceOptions) -> String {
+    format!(
+        "INCREMENT BY {} MINVALUE {} MAXVALUE {} START WITH {} CACHE {}{}",
+        o.increment,
+        o.min,
+        o.max,
+        o.start,
+        o.cache,
+        if o.cycle { " CYCLE" } else { "" }
+    )
+}
+
+/// A sequence's type, every option and its owner: `AS bigint INCREMENT BY 1 ... OWNED BY t.id`.
+pub(super) fn sequence(q: &Sequence) -> String {
+    let mut s = format!("AS {} {}", q.type_display, sequence_options(&q.options()));
+    if let Some(by) = &q.owned_by {
+        s.push_str(&format!(
+            " OWNED BY {}.{}",
+            ident::schema_qualified(&by.schema, &by.table),
+            ident::quote_ident(&by.column)
+        ));
+    }
+    s
+}
+
+/// An identity column's sequence: its name, when not the default, and its options.
+pub(super) fn identity_sequence(i: &IdentitySequence, type_display: &str) -> String {
+    let options = sequence_options(&i.options(type_display));
+    match &i.name {
+        Some(n) => format!("SEQUENCE NAME {} {options}", ident::quote_ident(n)),
+        None => options,
+    }
+}
+
+/// A policy as `CREATE POLICY` reads after its name: `AS PERMISSIVE FOR select TO PUBLIC USING (...)`.
+pub(super) fn policy(p: &Policy) -> String {
+    let roles = if p.roles.is_empty() {
+        "PUBLIC".to_owned()
+    } else {
+        p.roles.join(", ")
+    };
+    let mut s = format!(
+        "AS {} FOR {} TO {roles}",
+        either(p.restrictive, "RESTRICTIVE", "PERMISSIVE"),
+        p.command.to_uppercase()
+    );
+    if let Some(u) = &p.using {
+        s.push_str(&format!(" USING ({u})"));
+    }
+    if let Some(c) = &p.with_check {
+        s.push_str(&format!(" WITH CHECK ({c})"));
+    }
+    s
+}
+
+/// When a trigger fires.
+pub(super) fn trigger_enabled(e: Option<TriggerEnabled>) -> String {
+    match e {
+        None => "enabled",
+        Some(TriggerEnabled::Disabled) => "disabled",
+        Some(TriggerEnabled::Replica) => "enabled on replicas only",
+        Some(TriggerEnabled::Always) => "always enabled",
+    }
+    .to_owned()
+}
+
+/// A partition: its bound.
+pub(super) fn partition(p: &Partition) -> String {
+    format!("partition {}", p.bound)
+}
+
+/// What a partition declares of its own: where it is, its key, its constraints, indexes and
+/// triggers, by name.
+pub(super) fn partition_own(p: &Partition) -> String {
+    let mut parts = Vec::new();
+    if let Some(s) = &p.schema {
+        parts.push(format!("in schema {s}"));
+    }
+    if let Some(of) = &p.of {
+        parts.push(format!("partition of {of}"));
+    }
+    if let Some(k) = &p.partition_key {
+        parts.push(format!("PARTITION BY {k}"));
+    }
+    if let Some(k) = &p.primary_key {
+        parts.push(format!("PRIMARY KEY {} {}", k.name, columns(&k.columns)));
+    }
+    for k in &p.unique_constraints {
+        parts.push(format!("UNIQUE {} {}", k.name, columns(&k.columns)));
+    }
+    for fk in &p.foreign_keys {
+        parts.push(format!("FOREIGN KEY {} {}", fk.name, foreign_key(fk)));
+    }
+    for c in &p.checks {
+        parts.push(format!("{} {}", c.name, c.definition));
+    }
+    for i in &p.indexes {
+        parts.push(format!("INDEX {} {}", i.name, index(i)));
+    }
+    for t in &p.triggers {
+        parts.push(t.definition.clone());
+    }
+    if parts.is_empty() {
+        "nothing of its own".to_owned()
+    } else {
+        parts.join("; ")
+    }
+}
+
+/// Row-level security on a table.
+pub(super) fn row_security(r: RowSecurity) -> String {
+    match r {
+        RowSecurity::Enabled => "ENABLE ROW LEVEL SECURITY",
+        RowSecurity::Forced => "ENABLE and FORCE ROW LEVEL SECURITY",
+    }
+    .to_owned()
 }

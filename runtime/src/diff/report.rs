@@ -71,6 +71,14 @@ pub enum ObjectKind {
     Index,
     /// A partition of a partitioned table.
     Partition,
+    /// A function, procedure or aggregate, named with its identity arguments.
+    Function,
+    /// A sequence (not an identity column's).
+    Sequence,
+    /// A trigger on a table.
+    Trigger,
+    /// A row-level security policy on a table.
+    Policy,
 }
 
 impl ObjectKind {
@@ -91,6 +99,10 @@ impl ObjectKind {
             ObjectKind::Check => "check constraint",
             ObjectKind::Index => "index",
             ObjectKind::Partition => "partition",
+            ObjectKind::Function => "function",
+            ObjectKind::Sequence => "sequence",
+            ObjectKind::Trigger => "trigger",
+            ObjectKind::Policy => "policy",
         }
     }
 
@@ -157,6 +169,29 @@ pub enum Change {
     Version,
     /// The schema an extension is installed in.
     Schema,
+    /// A function's body, or a view's query.
+    Body,
+    /// A function's or sequence's attributes (language, volatility, options, owner), a trigger's
+    /// or policy's definition.
+    Attributes,
+    /// A partition's bound.
+    Bound,
+    /// A column's collation.
+    Collation,
+    /// A column's identity sequence (its name or options).
+    Sequence,
+    /// Whether and how a key or foreign key is deferrable.
+    Deferrable,
+    /// A foreign key's `MATCH FULL`, and whether it is validated.
+    Validation,
+    /// A table's `UNLOGGED`.
+    Logged,
+    /// A partitioned table's partition key.
+    PartitionKey,
+    /// A table's row-level security.
+    RowSecurity,
+    /// Whether a trigger fires (enabled, disabled, replica, always).
+    Enabled,
 }
 
 impl Change {
@@ -187,6 +222,17 @@ impl Change {
             Change::Options => "options",
             Change::Version => "version",
             Change::Schema => "schema",
+            Change::Body => "body",
+            Change::Attributes => "attributes",
+            Change::Bound => "bound",
+            Change::Collation => "collation",
+            Change::Sequence => "identity sequence",
+            Change::Deferrable => "deferrable",
+            Change::Validation => "validation",
+            Change::Logged => "logging",
+            Change::PartitionKey => "partition key",
+            Change::RowSecurity => "row-level security",
+            Change::Enabled => "firing",
         }
     }
 }

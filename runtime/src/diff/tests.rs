@@ -2,7 +2,7 @@
 //! the renderer's words.
 
 use super::*;
-use crate::snapshot::fixtures::{btree, column as col, table};
+use crate::snapshot::fixtures::{btree, column as col, partition, table};
 use crate::snapshot::{
     Attribute, Check, Composite, Domain, EnumType, Extension, ForeignKey, Generated, Identity,
     IndexKey, KeyConstraint, MigrationHead, Reference, RelationKind, Schema, Table,
@@ -82,10 +82,12 @@ fn base() -> Snapshot {
     users.primary_key = Some(KeyConstraint {
         columns: vec!["id".into()],
         name: "users_pkey".into(),
+        ..KeyConstraint::default()
     });
     users.unique_constraints.push(KeyConstraint {
         columns: vec!["email".into()],
         name: "users_email_key".into(),
+        ..KeyConstraint::default()
     });
     users.indexes.push(btree("users_email_key", "email"));
     let mut pkey = btree("users_pkey", "id");
@@ -117,6 +119,7 @@ fn base() -> Snapshot {
             schema: "public".into(),
             table: "users".into(),
         },
+        ..ForeignKey::default()
     });
     let mut hnsw = btree("posts_embedding_idx", "embedding");
     hnsw.method = "hnsw".into();
@@ -128,7 +131,7 @@ fn base() -> Snapshot {
     public.tables.insert("posts".into(), posts);
     let mut events = table(vec![col("at", "timestamp with time zone")]);
     events.kind = RelationKind::PartitionedTable;
-    events.partitions = vec!["events_2024".into(), "events_2025".into()];
+    events.partitions = vec![partition("events_2024"), partition("events_2025")];
     public.tables.insert("events".into(), events);
     s.schemas.insert("public".into(), public);
     s
@@ -636,6 +639,7 @@ fn primary_keys() {
         tbl(s, "posts").primary_key = Some(KeyConstraint {
             columns: vec!["id".into()],
             name: "posts_pkey".into(),
+            ..KeyConstraint::default()
         })
     });
     assert_eq!(one(&r).4, C::Extra);
@@ -844,8 +848,9 @@ fn indexes_missing_extra_and_every_aspect() {
 
 #[test]
 fn partitions() {
-    let r =
-        changed(|s| tbl(s, "events").partitions = vec!["events_2025".into(), "events_2026".into()]);
+    let r = changed(|s| {
+        tbl(s, "events").partitions = vec![partition("events_2025"), partition("events_2026")]
+    });
     assert_eq!(
         rows(&r),
         [
@@ -854,7 +859,7 @@ fn partitions() {
                 O::Partition,
                 "events_2024",
                 C::Missing,
-                Some("partition of `events`"),
+                Some("partition DEFAULT"),
                 None
             ),
             row(
@@ -863,7 +868,7 @@ fn partitions() {
                 "events_2026",
                 C::Extra,
                 None,
-                Some("partition of `events`")
+                Some("partition DEFAULT")
             ),
         ]
     );

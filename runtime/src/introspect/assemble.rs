@@ -1,14 +1,15 @@
 //! Turning the queries' JSON into a [`Snapshot`].
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use serde::Deserialize;
 
-use super::raw::{RawConstraint, RawIndexes, RawMeta, RawName, RawRelations, RawType};
-use super::{Error, QUERIES, Results};
+use super::partitions::Partitions;
+use super::raw::{RawConstraint, RawIndex, RawIndexes, RawMeta, RawRelations, RawType};
+use super::{Error, QUERIES, Results, details, partitions, routines, sequences, triggers};
 use crate::snapshot::{
-    Attribute, Check, Column, Composite, Domain, EnumType, Extension, ForeignKey, Generated,
-    Identity, Index, IndexKey, KeyConstraint, Reference, RelationKind, Snapshot, Table,
+    Attribute, Check, Column, Composite, Deferrable, Domain, EnumType, Extension, ForeignKey,
+    Generated, Identity, Index, IndexKey, KeyConstraint, Reference, RelationKind, Snapshot, Table,
 };
 
 /// What to do about schemas that were asked for and do not exist.
@@ -91,15 +92,6 @@ fn decode<T: Copy>(table: &[(&str, T)], code: &str, what: &str, place: String) -
     }
 }
 
-/// A partition's name as listed under its parent: bare in the parent's schema, else qualified.
-fn partition_name(parent_schema: &str, p: RawName) -> String {
-    if p.schema == parent_schema {
-        p.name
-    } else {
-        format!("{}.{}", p.schema, p.name)
-    }
-}
-
 /// Builds the snapshot from the results of [`QUERIES`] (in order) and the migration head.
 pub fn assemble(results: &Results) -> Result<Snapshot, Error> {
     assemble_results(results, Missing::Fail)
@@ -115,7 +107,7 @@ pub fn assemble_allowing_missing(results: &Results) -> Result<Snapshot, Error> {
 /// An object that was dropped (or changed) after the transaction's snapshot was taken: the
 /// catalogs list it, but the functions printing it, which read the latest catalog state, found
 /// nothing. Reading again sees the schema without it.
-fn vanished(what: String) -> Error {
+pub(super) fn vanished(what: String) -> Error {
     Error::SchemaChanged {
         attempts: 1,
         detail: format!("{what} was gone when it was printed"),
@@ -123,7 +115,19 @@ fn vanished(what: String) -> Error {
 }
 
 pub(crate) fn assemble_results(results: &Results, missing: Missing) -> Result<Snapshot, Error> {
-    let [meta, relations, constraints, indexes, types] = results.catalog.as_slice() else {
+    let [
+        meta,
+        relations,
+        constraints,
+        indexes,
+        types,
+        details_text,
+        partitions_text,
+        routines_text,
+        sequences_text,
+        triggers_text,
+    ] = results.catalog.as_slice()
+    else {
         return Err(Error::ResultCount {
             expected: QUERIES.len(),
             found: results.catalog.len(),
@@ -131,16 +135,34 @@ pub(crate) fn assemble_results(results: &Results, missing: Missing) -> Result<Sn
     };
     let mut snapshot = database(meta.as_deref(), missing)?;
     snapshot.migration_head = results.migration_head.clone();
-    let column_names = add_relations(&mut snapshot, relations.as_deref())?;
-    add_constraints(&mut snapshot, constraints.as_deref(), &column_names)?;
-    add_indexes(&mut snapshot, indexes.as_deref(), &column_names)?;
+    let (mut column_names, relation_names) = add_relations(&mut snapshot, relations.as_deref())?;
+    details::assemble(&mut snapshot, details_text.as_deref())?;
+    let partitions =
+        partitions::assemble(&mut snapshot, partitions_text.as_deref(), &relation_names)?;
+    column_names.extend(partitions.columns.iter().map(|(k, v)| (*k, v.clone())));
+    add_constraints(
+        &mut snapshot,
+        &partitions,
+        constraints.as_deref(),
+        &column_names,
+    )?;
+    add_indexes(
+        &mut snapshot,
+        &partitions,
+        indexes.as_deref(),
+        &column_names,
+    )?;
     add_types(&mut snapshot, types.as_deref())?;
+    routines::assemble(&mut snapshot, routines_text.as_deref())?;
+    sequences::assemble(&mut snapshot, sequences_text.as_deref())?;
+    triggers::assemble(&mut snapshot, triggers_text.as_deref(), &partitions)?;
     for schema in snapshot.schemas.values_mut() {
         for table in schema.tables.values_mut() {
-            table.checks.sort_by(|a, b| a.name.cmp(&b.name));
-            table.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
-            table.indexes.sort_by(|a, b| a.name.cmp(&b.name));
-            table.unique_constraints.sort_by(|a, b| a.name.cmp(&b.name));
+            Owner::of_table(table).sort();
+            table.policies.sort_by(|a, b| a.name.cmp(&b.name));
+            for p in &mut table.partitions {
+                Owner::of_partition(p).sort();
+            }
         }
     }
     Ok(snapshot)
@@ -180,8 +202,14 @@ fn database(meta: Option<&str>, missing: Missing) -> Result<Snapshot, Error> {
     Ok(snapshot)
 }
 
-/// Tables, views and their columns and partitions, from the `relations` query.
-fn add_relations(snapshot: &mut Snapshot, relations: Option<&str>) -> Result<ColumnNames, Error> {
+/// Relation names by oid: how partitions name their parents.
+type RelationNames = HashMap<i64, (String, String)>;
+
+/// Tables, views and their columns, from the `relations` query.
+fn add_relations(
+    snapshot: &mut Snapshot,
+    relations: Option<&str>,
+) -> Result<(ColumnNames, RelationNames), Error> {
     let relations: RawRelations = parse("relations", relations)?;
     let mut columns_of = relations.columns.unwrap_or_default().by_relation()?;
     // Index keys come as attnums.
@@ -189,7 +217,9 @@ fn add_relations(snapshot: &mut Snapshot, relations: Option<&str>) -> Result<Col
         .iter()
         .flat_map(|(oid, columns)| columns.iter().map(|c| ((*oid, c.attnum), c.name.clone())))
         .collect();
+    let mut relation_names = RelationNames::new();
     for r in relations.relations.unwrap_or_default() {
+        relation_names.insert(r.oid, (r.schema.clone(), r.name.clone()));
         let kind = decode(RELATION_KINDS, &r.kind, "relation kind", String::new())?;
         let mut raw_columns = columns_of.remove(&r.oid).unwrap_or_default();
         raw_columns.sort_by_key(|c| c.attnum);
@@ -206,181 +236,55 @@ fn add_relations(snapshot: &mut Snapshot, relations: Option<&str>) -> Result<Col
                 type_display: c.type_display,
                 type_name: c.type_name,
                 type_schema: c.type_schema,
+                ..Column::default()
             });
         }
-        let mut partitions: Vec<String> = r
-            .partitions
-            .unwrap_or_default()
-            .into_iter()
-            .map(|p| partition_name(&r.schema, p))
-            .collect();
-        partitions.sort();
         snapshot.schemas.entry(r.schema).or_default().tables.insert(
             r.name,
             Table {
-                checks: Vec::new(),
                 columns,
-                foreign_keys: Vec::new(),
-                indexes: Vec::new(),
                 kind,
-                partitions,
-                primary_key: None,
-                unique_constraints: Vec::new(),
+                ..Table::default()
             },
         );
     }
 
-    Ok(column_names)
+    Ok((column_names, relation_names))
 }
 
-/// Primary key, unique, foreign key and check constraints, from the `constraints` query.
+/// Primary key, unique, foreign key and check constraints, from the `constraints` query, each
+/// on its table or partition.
 fn add_constraints(
     snapshot: &mut Snapshot,
+    partitions: &Partitions,
     constraints: Option<&str>,
     column_names: &ColumnNames,
 ) -> Result<(), Error> {
     let constraints: Vec<RawConstraint> = parse("constraints", constraints)?;
     for c in constraints {
-        let Some(table) = snapshot.table_mut(&c.schema, &c.table) else {
+        let Some(owner) = owner_of(snapshot, partitions, c.table_oid, &c.schema, &c.table) else {
             continue;
         };
-        // A check constraint's columns are not described (its definition is).
-        let columns = if c.kind == "c" {
-            Vec::new()
-        } else {
-            c.attnums
-                .unwrap_or_default()
-                .into_iter()
-                .map(|attnum| {
-                    column_names
-                        .get(&(c.table_oid, attnum))
-                        .cloned()
-                        .ok_or_else(|| {
-                            Error::Unexpected(format!(
-                                "constraint {} on {}.{}: no column with attnum {attnum}",
-                                c.name, c.schema, c.table
-                            ))
-                        })
-                })
-                .collect::<Result<Vec<_>, _>>()?
-        };
-        match c.kind.as_str() {
-            "p" => {
-                table.primary_key = Some(KeyConstraint {
-                    columns,
-                    name: c.name,
-                })
-            }
-            "u" => table.unique_constraints.push(KeyConstraint {
-                columns,
-                name: c.name,
-            }),
-            "f" => table.foreign_keys.push(ForeignKey {
-                columns,
-                on_delete: fk_action(&c.on_delete)?,
-                on_update: fk_action(&c.on_update)?,
-                references: Reference {
-                    columns: c.ref_columns.unwrap_or_default(),
-                    schema: c.ref_schema.unwrap_or_default(),
-                    table: c.ref_table.unwrap_or_default(),
-                },
-                name: c.name,
-            }),
-            "c" => {
-                let place = format!("on `{}.{}`", c.schema, c.table);
-                table.checks.push(check(c.name, c.definition, &place)?);
-            }
-            other => return Err(Error::Unexpected(format!("constraint type `{other}`"))),
-        }
+        constraint(owner, c, column_names)?;
     }
-
     Ok(())
 }
 
-/// Indexes, from the `indexes` query.
+/// Indexes, from the `indexes` query, each on its table or partition.
 fn add_indexes(
     snapshot: &mut Snapshot,
+    partitions: &Partitions,
     indexes: Option<&str>,
     column_names: &ColumnNames,
 ) -> Result<(), Error> {
     let indexes: RawIndexes = parse("indexes", indexes)?;
     let opclasses = indexes.opclasses.unwrap_or_default();
-    for mut i in indexes.indexes.unwrap_or_default() {
-        let Some(table) = snapshot.table_mut(&i.schema, &i.table) else {
+    for i in indexes.indexes.unwrap_or_default() {
+        let Some(owner) = owner_of(snapshot, partitions, i.table_oid, &i.schema, &i.table) else {
             continue;
         };
-        let gone = || vanished(format!("index `{}.{}` on `{}`", i.schema, i.name, i.table));
-        if i.partial && i.predicate.is_none() {
-            return Err(gone());
-        }
-        let mut expressions = i.expressions.take().unwrap_or_default().into_iter();
-        let unexpected = |what: &str| {
-            Error::Unexpected(format!(
-                "index {}.{} on {}: {what}",
-                i.schema, i.name, i.table
-            ))
-        };
-        if i.attnums.len() < i.key_count
-            || i.key_options.len() < i.key_count
-            || i.key_opclasses.len() < i.key_count
-        {
-            return Err(unexpected("fewer key entries than keys"));
-        }
-        let column = |attnum: i32| {
-            column_names
-                .get(&(i.table_oid, attnum))
-                .cloned()
-                .ok_or_else(|| unexpected(&format!("no column with attnum {attnum}")))
-        };
-        let mut keys = Vec::with_capacity(i.key_count);
-        for k in 0..i.key_count {
-            let (column, expression) = match i.attnums[k] {
-                0 => (
-                    None,
-                    Some(
-                        expressions
-                            .next()
-                            .ok_or_else(|| unexpected("an expression key without its text"))?
-                            .ok_or_else(gone)?,
-                    ),
-                ),
-                attnum => (Some(column(attnum)?), None),
-            };
-            // INDOPTION_DESC and INDOPTION_NULLS_FIRST; NULLS FIRST is the default for DESC.
-            let option = i.key_options[k];
-            let descending = option & 1 != 0;
-            let nulls_first = option & 2 != 0;
-            keys.push(IndexKey {
-                column,
-                descending,
-                expression,
-                nulls_first: (nulls_first != descending).then_some(nulls_first),
-                opclass: opclasses.get(&i.key_opclasses[k]).cloned(),
-            });
-        }
-        let include = i.attnums[i.key_count..]
-            .iter()
-            .map(|a| column(*a))
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut options = BTreeMap::new();
-        for o in i.options.unwrap_or_default() {
-            match o.split_once('=') {
-                Some((k, v)) => options.insert(k.to_owned(), v.to_owned()),
-                None => options.insert(o, String::new()),
-            };
-        }
-        table.indexes.push(Index {
-            include,
-            keys,
-            method: i.method,
-            name: i.name,
-            options,
-            predicate: i.predicate,
-            primary: i.primary,
-            unique: i.unique,
-        });
+        owner.indexes.push(index(i, column_names, &opclasses)?);
     }
-
     Ok(())
 }
 
@@ -449,4 +353,215 @@ fn add_types(snapshot: &mut Snapshot, types: Option<&str>) -> Result<(), Error> 
     }
 
     Ok(())
+}
+
+/// The lists a table or a partition holds its own constraints, indexes and triggers in.
+struct Owner<'a> {
+    checks: &'a mut Vec<Check>,
+    foreign_keys: &'a mut Vec<ForeignKey>,
+    indexes: &'a mut Vec<Index>,
+    primary_key: &'a mut Option<KeyConstraint>,
+    triggers: &'a mut Vec<crate::snapshot::Trigger>,
+    unique_constraints: &'a mut Vec<KeyConstraint>,
+}
+
+impl<'a> Owner<'a> {
+    fn of_table(t: &'a mut Table) -> Self {
+        Owner {
+            checks: &mut t.checks,
+            foreign_keys: &mut t.foreign_keys,
+            indexes: &mut t.indexes,
+            primary_key: &mut t.primary_key,
+            triggers: &mut t.triggers,
+            unique_constraints: &mut t.unique_constraints,
+        }
+    }
+
+    fn of_partition(p: &'a mut crate::snapshot::Partition) -> Self {
+        Owner {
+            checks: &mut p.checks,
+            foreign_keys: &mut p.foreign_keys,
+            indexes: &mut p.indexes,
+            primary_key: &mut p.primary_key,
+            triggers: &mut p.triggers,
+            unique_constraints: &mut p.unique_constraints,
+        }
+    }
+
+    fn sort(self) {
+        self.checks.sort_by(|a, b| a.name.cmp(&b.name));
+        self.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
+        self.indexes.sort_by(|a, b| a.name.cmp(&b.name));
+        self.triggers.sort_by(|a, b| a.name.cmp(&b.name));
+        self.unique_constraints.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+}
+
+/// Whose object a row of the `constraints` or `indexes` query is: a partition's (by oid), or a
+/// described table's (by name); `None` for a table that is not described.
+fn owner_of<'a>(
+    snapshot: &'a mut Snapshot,
+    partitions: &Partitions,
+    table_oid: i64,
+    schema: &str,
+    table: &str,
+) -> Option<Owner<'a>> {
+    if partitions.slots.contains_key(&table_oid) {
+        return partitions
+            .get_mut(snapshot, table_oid)
+            .map(Owner::of_partition);
+    }
+    snapshot
+        .schemas
+        .get_mut(schema)
+        .and_then(|s| s.tables.get_mut(table))
+        .map(Owner::of_table)
+}
+
+fn deferrable(deferrable: bool, deferred: bool) -> Option<Deferrable> {
+    match (deferrable, deferred) {
+        (false, _) => None,
+        (true, false) => Some(Deferrable::InitiallyImmediate),
+        (true, true) => Some(Deferrable::InitiallyDeferred),
+    }
+}
+
+/// Adds one row of the `constraints` query to its owner.
+fn constraint(owner: Owner<'_>, c: RawConstraint, column_names: &ColumnNames) -> Result<(), Error> {
+    // A check constraint's columns are not described (its definition is).
+    let columns = if c.kind == "c" {
+        Vec::new()
+    } else {
+        c.attnums
+            .unwrap_or_default()
+            .into_iter()
+            .map(|attnum| {
+                column_names
+                    .get(&(c.table_oid, attnum))
+                    .cloned()
+                    .ok_or_else(|| {
+                        Error::Unexpected(format!(
+                            "constraint {} on {}.{}: no column with attnum {attnum}",
+                            c.name, c.schema, c.table
+                        ))
+                    })
+            })
+            .collect::<Result<Vec<_>, _>>()?
+    };
+    let deferrable = deferrable(c.deferrable, c.deferred);
+    match c.kind.as_str() {
+        "p" => {
+            *owner.primary_key = Some(KeyConstraint {
+                columns,
+                deferrable,
+                name: c.name,
+            })
+        }
+        "u" => owner.unique_constraints.push(KeyConstraint {
+            columns,
+            deferrable,
+            name: c.name,
+        }),
+        "f" => owner.foreign_keys.push(ForeignKey {
+            columns,
+            deferrable,
+            match_full: match c.match_type.as_str() {
+                "s" => false,
+                "f" => true,
+                other => {
+                    return Err(Error::Unexpected(format!(
+                        "foreign key {} on {}.{}: match type `{other}`",
+                        c.name, c.schema, c.table
+                    )));
+                }
+            },
+            not_valid: !c.validated,
+            on_delete: fk_action(&c.on_delete)?,
+            on_update: fk_action(&c.on_update)?,
+            references: Reference {
+                columns: c.ref_columns.unwrap_or_default(),
+                schema: c.ref_schema.unwrap_or_default(),
+                table: c.ref_table.unwrap_or_default(),
+            },
+            name: c.name,
+        }),
+        // The definition says `NO INHERIT` and `NOT VALID` itself.
+        "c" => {
+            let place = format!("on `{}.{}`", c.schema, c.table);
+            owner.checks.push(check(c.name, c.definition, &place)?);
+        }
+        other => return Err(Error::Unexpected(format!("constraint type `{other}`"))),
+    }
+    Ok(())
+}
+
+/// One row of the `indexes` query, its keys resolved.
+fn index(
+    mut i: RawIndex,
+    column_names: &ColumnNames,
+    opclasses: &HashMap<i64, String>,
+) -> Result<Index, Error> {
+    let gone = || vanished(format!("index `{}.{}` on `{}`", i.schema, i.name, i.table));
+    if i.partial && i.predicate.is_none() {
+        return Err(gone());
+    }
+    let mut expressions = i.expressions.take().unwrap_or_default().into_iter();
+    let unexpected = |what: &str| {
+        Error::Unexpected(format!(
+            "index {}.{} on {}: {what}",
+            i.schema, i.name, i.table
+        ))
+    };
+    if i.attnums.len() < i.key_count
+        || i.key_options.len() < i.key_count
+        || i.key_opclasses.len() < i.key_count
+    {
+        return Err(unexpected("fewer key entries than keys"));
+    }
+    let column = |attnum: i32| {
+        column_names
+            .get(&(i.table_oid, attnum))
+            .cloned()
+            .ok_or_else(|| unexpected(&format!("no column with attnum {attnum}")))
+    };
+    let mut keys = Vec::with_capacity(i.key_count);
+    for k in 0..i.key_count {
+        let (column, expression) = match i.attnums[k] {
+            0 => (
+                None,
+                Some(
+                    expressions
+                        .next()
+                        .ok_or_else(|| unexpected("an expression key without its text"))?
+                        .ok_or_else(gone)?,
+                ),
+            ),
+            attnum => (Some(column(attnum)?), None),
+        };
+        // INDOPTION_DESC and INDOPTION_NULLS_FIRST; NULLS FIRST is the default for DESC.
+        let option = i.key_options[k];
+        let descending = option & 1 != 0;
+        let nulls_first = option & 2 != 0;
+        keys.push(IndexKey {
+            column,
+            descending,
+            expression,
+            nulls_first: (nulls_first != descending).then_some(nulls_first),
+            opclass: opclasses.get(&i.key_opclasses[k]).cloned(),
+        });
+    }
+    let include = i.attnums[i.key_count..]
+        .iter()
+        .map(|a| column(*a))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Index {
+        include,
+        keys,
+        method: i.method,
+        name: i.name,
+        options: details::options_map(i.options),
+        predicate: i.predicate,
+        primary: i.primary,
+        unique: i.unique,
+    })
 }

@@ -52,11 +52,16 @@
 //! # What is described
 //!
 //! Tables, partitioned tables (with their partitions folded under them, never as tables of their
-//! own: every partition below the table, sub-partitions included, by name, `schema.name` when in
-//! another schema; what is declared on a partition alone, such as its own foreign keys, is not
-//! described), views and materialized views with their columns; enums, domains and standalone
-//! composite types; primary key, unique, foreign key and check constraints; indexes; extensions
-//! (all of them, `plpgsql` included, with version and schema); the migration head. Objects
+//! own: every partition below the table, sub-partitions included, with its bound and what is
+//! declared on it alone: indexes, keys, foreign keys, checks, triggers), views and materialized
+//! views with their columns and queries; storage parameters, partition keys, `UNLOGGED`,
+//! row-level security and its policies; column collations, generation expressions and identity
+//! sequences; enums, domains and standalone composite types; primary key, unique, foreign key
+//! and check constraints (deferrability, `MATCH FULL`, `NOT VALID`); indexes; triggers;
+//! functions, procedures and aggregates; sequences with their owner columns; extensions (all of
+//! them, `plpgsql` included, with version and schema); the migration head. Not described:
+//! exclusion constraints (their index is), comments, privileges and owners, statistics
+//! objects, rules, casts, operators, range types, text search configurations. Objects
 //! owned by an extension (`pg_depend.deptype = 'e'`) are left out. Types and expressions are
 //! printed as a session whose `search_path` is `public` prints them: objects in `pg_catalog` and
 //! `public` by bare name, others qualified with their schema. (PostgreSQL leaves a schema the role
@@ -65,6 +70,7 @@
 //! always gives the same snapshot.
 
 mod assemble;
+mod details;
 #[cfg(any(
     feature = "postgres",
     feature = "tokio-postgres",
@@ -75,6 +81,7 @@ pub(crate) mod driver;
 mod error;
 mod migration;
 mod options;
+mod partitions;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 mod raw;
@@ -85,6 +92,8 @@ mod raw;
     feature = "sqlx-0_8"
 ))]
 pub(crate) mod read;
+mod routines;
+mod sequences;
 mod sql;
 #[cfg(feature = "sqlx")]
 pub(crate) mod sqlx;
@@ -94,6 +103,7 @@ pub(crate) mod sqlx_0_8;
 mod tests;
 #[cfg(feature = "tokio-postgres")]
 pub(crate) mod tokio_postgres;
+mod triggers;
 
 pub use self::assemble::{Missing, assemble, assemble_allowing_missing, numeric_version};
 pub use self::error::{Error, LockedRelation};
@@ -134,7 +144,7 @@ pub struct Query {
 }
 
 /// The catalog queries, in the order their results are given to [`assemble`].
-pub const QUERIES: [Query; 5] = [
+pub const QUERIES: [Query; 10] = [
     Query {
         name: "meta",
         sql: sql::META,
@@ -154,6 +164,26 @@ pub const QUERIES: [Query; 5] = [
     Query {
         name: "types",
         sql: sql::TYPES,
+    },
+    Query {
+        name: "details",
+        sql: details::DETAILS,
+    },
+    Query {
+        name: "partitions",
+        sql: partitions::PARTITIONS,
+    },
+    Query {
+        name: "routines",
+        sql: routines::ROUTINES,
+    },
+    Query {
+        name: "sequences",
+        sql: sequences::SEQUENCES,
+    },
+    Query {
+        name: "triggers",
+        sql: triggers::TRIGGERS,
     },
 ];
 

@@ -38,7 +38,6 @@ pub(super) struct RawRelation {
     pub schema: String,
     pub name: String,
     pub kind: String,
-    pub partitions: Option<Vec<RawName>>,
 }
 
 /// Entry `i` of every array describes one column of relation `relation[i]`. Every array is NULL
@@ -109,12 +108,6 @@ impl RawColumns {
     }
 }
 
-#[derive(Debug, Deserialize)]
-pub(super) struct RawName {
-    pub schema: String,
-    pub name: String,
-}
-
 #[derive(Debug)]
 pub(super) struct RawColumn {
     pub attnum: i32,
@@ -144,6 +137,12 @@ pub(super) struct RawConstraint {
     pub ref_columns: Option<Vec<String>>,
     pub on_update: String,
     pub on_delete: String,
+    /// `confmatchtype`: `s` simple, `f` full, `p` partial.
+    #[serde(rename = "match")]
+    pub match_type: String,
+    pub deferrable: bool,
+    pub deferred: bool,
+    pub validated: bool,
     pub definition: Option<String>,
 }
 

@@ -25,9 +25,12 @@ fn queries_take_the_schema_list_as_a_parameter() {
     assert_eq!(migration_head_query("users"), None);
 }
 
-fn results(catalog: [Option<&str>; 5]) -> Results {
+/// The results of the first queries of [`QUERIES`]; the rest are NULL.
+fn results(catalog: &[Option<&str>]) -> Results {
+    let mut catalog: Vec<Option<String>> = catalog.iter().map(|t| t.map(str::to_owned)).collect();
+    catalog.resize(QUERIES.len(), None);
     Results {
-        catalog: catalog.iter().map(|t| t.map(str::to_owned)).collect(),
+        catalog,
         migration_head: None,
     }
 }
@@ -37,10 +40,8 @@ fn assembles_sorted_lists_from_unsorted_rows() {
     let meta = r#"{"server_version": "16.4", "schemas": ["public", "empty"], "missing": null,
         "extensions": [{"name": "vector", "version": "0.8.0", "schema": "public"}]}"#;
     let rels = r#"{"relations": [
-          {"oid": 16400, "schema": "public", "name": "t", "kind": "p", "partitions": [
-            {"schema": "public", "name": "t_2"}, {"schema": "other", "name": "t_1"}]},
-          {"oid": 16500, "schema": "public", "name": "no_columns", "kind": "v",
-           "partitions": null}],
+          {"oid": 16400, "schema": "public", "name": "t", "kind": "p"},
+          {"oid": 16500, "schema": "public", "name": "no_columns", "kind": "v"}],
         "columns": {"relation": [16400, 16400], "attnum": [2, 1], "name": ["b", "a"],
           "type": ["integer[]", "bigint"], "type_name": ["int4", "int8"],
           "type_schema": ["pg_catalog", "pg_catalog"], "array": [true, false],
@@ -50,30 +51,63 @@ fn assembles_sorted_lists_from_unsorted_rows() {
         {"schema": "public", "table": "t", "name": "z_fk", "type": "f", "table_oid": 16400,
          "attnums": [1],
          "ref_schema": "public", "ref_table": "u", "ref_columns": ["id"],
-         "on_update": "a", "on_delete": "c", "definition": null},
+         "on_update": "a", "on_delete": "c", "match": "s", "deferrable": false,
+         "deferred": false, "validated": true, "definition": null},
         {"schema": "public", "table": "t", "name": "a_fk", "type": "f", "table_oid": 16400,
          "attnums": [1],
          "ref_schema": "public", "ref_table": "u", "ref_columns": ["id"],
-         "on_update": "r", "on_delete": "n", "definition": null}]"#;
+         "on_update": "r", "on_delete": "n", "match": "f", "deferrable": true,
+         "deferred": true, "validated": false, "definition": null}]"#;
+    let parts = r#"[
+        {"oid": 16402, "schema": "public", "name": "t_2", "top": 16400, "parent": 16400,
+         "bound": "DEFAULT", "partition_key": null, "attnums": [1, 2], "names": ["a", "b"]},
+        {"oid": 16401, "schema": "other", "name": "t_1", "top": 16400, "parent": 16400,
+         "bound": "FOR VALUES IN (1)", "partition_key": null, "attnums": [1, 3],
+         "names": ["a", "b"]}]"#;
     let idx = r#"{"indexes": [{"schema": "public", "table": "t", "table_oid": 16400,
         "name": "t_b", "method": "btree", "unique": false, "primary": false,
         "attnums": [1, 0, 1, 2], "key_count": 3, "key_options": [3, 2, 1],
         "key_opclasses": [3124, 4000, 3124], "expressions": ["lower(x)"],
-        "partial": true, "predicate": "a > 0", "options": ["fillfactor=70"]}],
+        "partial": true, "predicate": "a > 0", "options": ["fillfactor=70"]},
+        {"schema": "other", "table": "t_1", "table_oid": 16401,
+        "name": "t_1_b", "method": "btree", "unique": false, "primary": false,
+        "attnums": [3], "key_count": 1, "key_options": [0],
+        "key_opclasses": [3124], "expressions": null,
+        "partial": false, "predicate": null, "options": null}],
         "opclasses": {"4000": "text_pattern_ops"}}"#;
-    let s = assemble(&results([
+    let s = assemble(&results(&[
         Some(meta),
         Some(rels),
         Some(cons),
         Some(idx),
         None,
+        None,
+        Some(parts),
     ]))
     .unwrap();
     assert_eq!(s.server_version.as_deref(), Some("16.4"));
     assert!(s.schemas["empty"].tables.is_empty());
     let t = s.table("public", "t").unwrap();
     assert_eq!(t.kind, RelationKind::PartitionedTable);
-    assert_eq!(t.partitions, ["other.t_1", "t_2"]);
+    let parts: Vec<_> = t
+        .partitions
+        .iter()
+        .map(|p| (p.schema.as_deref(), p.name.as_str(), p.bound.as_str()))
+        .collect();
+    assert_eq!(
+        parts,
+        [
+            (Some("other"), "t_1", "FOR VALUES IN (1)"),
+            (None, "t_2", "DEFAULT")
+        ]
+    );
+    // The partition's own index, its key resolved against the partition's columns.
+    assert_eq!(t.indexes.len(), 1);
+    assert_eq!(t.partitions[0].indexes[0].name, "t_1_b");
+    assert_eq!(
+        t.partitions[0].indexes[0].keys[0].column.as_deref(),
+        Some("b")
+    );
     assert!(s.table("public", "no_columns").unwrap().columns.is_empty());
     assert_eq!(t.columns[0].name, "a");
     assert_eq!(t.columns[0].identity, Some(Identity::Always));
@@ -91,6 +125,23 @@ fn assembles_sorted_lists_from_unsorted_rows() {
             ("a_fk", "set null", "restrict"),
             ("z_fk", "cascade", "no action")
         ]
+    );
+    let a_fk = &t.foreign_keys[0];
+    assert_eq!(
+        (a_fk.match_full, a_fk.not_valid, a_fk.deferrable),
+        (
+            true,
+            true,
+            Some(crate::snapshot::Deferrable::InitiallyDeferred)
+        )
+    );
+    assert_eq!(
+        (
+            t.foreign_keys[1].match_full,
+            t.foreign_keys[1].not_valid,
+            t.foreign_keys[1].deferrable
+        ),
+        (false, false, None)
     );
     let keys = &t.indexes[0].keys;
     // ASC NULLS LAST is the default: nothing to say.
@@ -113,7 +164,7 @@ fn assembles_sorted_lists_from_unsorted_rows() {
 
     // An index key naming a column the relations query did not return is an error.
     let bad = idx.replace("[1, 0, 1, 2]", "[7, 0, 1, 2]");
-    let err = assemble(&results([
+    let err = assemble(&results(&[
         Some(meta),
         Some(rels),
         Some(cons),
@@ -128,7 +179,7 @@ fn assembles_sorted_lists_from_unsorted_rows() {
 fn missing_schemas_and_bad_results_are_errors() {
     let meta = r#"{"server_version": "15.1", "schemas": null, "missing": ["b", "a"],
                    "extensions": null}"#;
-    let err = assemble(&results([Some(meta), None, None, None, None])).unwrap_err();
+    let err = assemble(&results(&[Some(meta)])).unwrap_err();
     assert_eq!(
         err.to_string(),
         "schemas `a`, `b` not found in the database"
@@ -137,16 +188,16 @@ fn missing_schemas_and_bad_results_are_errors() {
     assert!(matches!(
         err,
         Error::ResultCount {
-            expected: 5,
+            expected: 10,
             found: 0
         }
     ));
     let meta =
         r#"{"server_version": "15.1", "schemas": null, "missing": null, "extensions": null}"#;
-    let err = assemble(&results([Some(meta), Some("{"), None, None, None])).unwrap_err();
+    let err = assemble(&results(&[Some(meta), Some("{")])).unwrap_err();
     assert!(err.to_string().contains("`relations`"), "{err}");
     let ragged = r#"{"relations": null, "columns": {"relation": [1, 2], "attnum": [1]}}"#;
-    let err = assemble(&results([Some(meta), Some(ragged), None, None, None])).unwrap_err();
+    let err = assemble(&results(&[Some(meta), Some(ragged)])).unwrap_err();
     assert!(
         err.to_string().contains("`attnum` has 1 entries for 2"),
         "{err}"
@@ -159,8 +210,7 @@ fn missing_schemas_and_bad_results_are_errors() {
 fn objects_gone_when_printed_mean_the_schema_changed() {
     let meta =
         r#"{"server_version": "16.4", "schemas": ["public"], "missing": null, "extensions": null}"#;
-    let rels = r#"{"relations": [{"oid": 1, "schema": "public", "name": "t", "kind": "r",
-        "partitions": null}],
+    let rels = r#"{"relations": [{"oid": 1, "schema": "public", "name": "t", "kind": "r"}],
         "columns": {"relation": [1], "attnum": [1], "name": ["a"], "type": ["integer"],
           "type_name": ["int4"], "type_schema": ["pg_catalog"], "array": [false],
           "not_null": [false], "default": [null], "identity": [""], "generated": [""]}}"#;
@@ -177,11 +227,12 @@ fn objects_gone_when_printed_mean_the_schema_changed() {
         format!(
             r#"[{{"schema": "public", "table": "t", "name": "c", "type": "c", "table_oid": 1,
               "attnums": [1], "ref_schema": null, "ref_table": null, "ref_columns": null,
-              "on_update": " ", "on_delete": " ", "definition": {definition}}}]"#
+              "on_update": " ", "on_delete": " ", "match": "s", "deferrable": false,
+              "deferred": false, "validated": true, "definition": {definition}}}]"#
         )
     };
     let read = |cons: &str, idx: &str| {
-        assemble(&results([
+        assemble(&results(&[
             Some(meta),
             Some(rels),
             Some(cons),

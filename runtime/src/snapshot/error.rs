@@ -189,6 +189,14 @@ impl fmt::Display for SnapshotError {
                  `cargo schemalock refresh` against the merged migrations rather than merging it by hand",
                 path.display()
             ),
+            SnapshotError::Version { path, found } if *found < FORMAT_VERSION => write!(
+                f,
+                "snapshot `{}` has format version {found}, written by an older schemalock; this \
+                 schemalock reads version {FORMAT_VERSION}, which also describes views, functions, \
+                 triggers and sequences: refresh the snapshot with `cargo schemalock refresh` \
+                 and commit it",
+                path.display()
+            ),
             SnapshotError::Version { path, found } => write!(
                 f,
                 "snapshot `{}` has format version {found}, but this schemalock reads version {FORMAT_VERSION}; \

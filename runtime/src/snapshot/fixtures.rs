@@ -2,34 +2,26 @@
 
 use std::collections::BTreeMap;
 
-use super::{Column, Index, IndexKey, RelationKind, Table};
+use super::{Column, Index, IndexKey, Partition, RelationKind, Table};
 
 /// A NOT NULL column of the built-in type `ty`, without default.
 pub(crate) fn column(name: &str, ty: &str) -> Column {
     Column {
-        array: false,
-        default: None,
-        generated: None,
-        identity: None,
         name: name.into(),
         nullable: false,
         type_display: ty.into(),
         type_name: ty.into(),
         type_schema: "pg_catalog".into(),
+        ..Column::default()
     }
 }
 
 /// A plain table with these columns and nothing else.
 pub(crate) fn table(columns: Vec<Column>) -> Table {
     Table {
-        checks: vec![],
         columns,
-        foreign_keys: vec![],
-        indexes: vec![],
         kind: RelationKind::Table,
-        partitions: vec![],
-        primary_key: None,
-        unique_constraints: vec![],
+        ..Table::default()
     }
 }
 
@@ -50,5 +42,22 @@ pub(crate) fn btree(name: &str, column: &str) -> Index {
         predicate: None,
         primary: false,
         unique: false,
+    }
+}
+
+/// A `DEFAULT` partition with nothing of its own.
+pub(crate) fn partition(name: &str) -> Partition {
+    Partition {
+        bound: "DEFAULT".into(),
+        checks: vec![],
+        foreign_keys: vec![],
+        indexes: vec![],
+        name: name.into(),
+        of: None,
+        partition_key: None,
+        primary_key: None,
+        schema: None,
+        triggers: vec![],
+        unique_constraints: vec![],
     }
 }

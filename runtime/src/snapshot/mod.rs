@@ -5,40 +5,6 @@
 //! depending on `serde_json`'s map implementation (which another crate could switch to insertion
 //! order through feature unification).
 
-mod error;
-mod file;
-#[cfg(test)]
-pub(crate) mod fixtures;
-mod lazy;
-mod pretty;
-#[cfg(test)]
-mod tests;
-mod types;
-
-use std::collections::BTreeMap;
-use std::path::Path;
-
-use serde::{Deserialize, Serialize};
-
-pub use error::{Encoding, SnapshotError};
-pub use file::{SnapshotLocation, locate, read_text, remove_stale_temp_files};
-pub use lazy::LazySnapshot;
-pub use types::{DeclaredType, DomainBase, TypeKind};
-
-/// The format version this crate reads and writes. Bump it on any change an older reader would
-/// misread; readers refuse other versions with a clear error rather than guessing.
-pub const FORMAT_VERSION: u32 = 1;
-
-/// The default file name, found by walking up from the crate's manifest directory.
-pub const DEFAULT_FILE_NAME: &str = "schemalock.json";
-
-/// Environment variable that overrides the snapshot location.
-pub const SNAPSHOT_ENV: &str = "SCHEMALOCK_SNAPSHOT";
-
-fn is_false(b: &bool) -> bool {
-    !*b
-}
-
 /// Declares a struct of the format: serialized and deserialized, refusing unknown fields, every
 /// field public. A field marked `= "path"` may be absent (it reads as its default) and is left
 /// out when `path` (`Option::is_none`, `Vec::is_empty`, `BTreeMap::is_empty`, `is_false`) says
@@ -61,6 +27,46 @@ macro_rules! format_struct {
             )*
         }
     };
+}
+
+mod error;
+mod file;
+#[cfg(test)]
+pub(crate) mod fixtures;
+mod lazy;
+mod pretty;
+mod relation_parts;
+mod routines;
+mod sequences;
+#[cfg(test)]
+mod tests;
+mod types;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+pub use error::{Encoding, SnapshotError};
+pub use file::{SnapshotLocation, locate, read_text, remove_stale_temp_files};
+pub use lazy::LazySnapshot;
+pub use relation_parts::{Deferrable, Partition, Policy, RowSecurity, Trigger, TriggerEnabled};
+pub use routines::{Aggregate, Function, FunctionKind, Parallel, Volatility};
+pub use sequences::{IdentitySequence, Sequence, SequenceOptions, SequenceOwner, type_range};
+pub use types::{DeclaredType, DomainBase, TypeKind};
+
+/// The format version this crate reads and writes. Bump it on any change an older reader would
+/// misread; readers refuse other versions with a clear error rather than guessing.
+pub const FORMAT_VERSION: u32 = 2;
+
+/// The default file name, found by walking up from the crate's manifest directory.
+pub const DEFAULT_FILE_NAME: &str = "schemalock.json";
+
+/// Environment variable that overrides the snapshot location.
+pub const SNAPSHOT_ENV: &str = "SCHEMALOCK_SNAPSHOT";
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 format_struct! {
@@ -111,6 +117,10 @@ format_struct! {
         domains: BTreeMap<String, Domain> = "BTreeMap::is_empty",
         /// Enum types, by name.
         enums: BTreeMap<String, EnumType> = "BTreeMap::is_empty",
+        /// Functions, procedures and aggregates, by name and identity arguments (see [`Function`]).
+        functions: BTreeMap<String, Function> = "BTreeMap::is_empty",
+        /// Sequences other than identity columns', by name.
+        sequences: BTreeMap<String, Sequence> = "BTreeMap::is_empty",
         /// Tables, partitioned tables, views and materialized views, by name.
         #[serde(default)]
         tables: BTreeMap<String, Table>,
@@ -118,10 +128,11 @@ format_struct! {
 }
 
 /// What kind of relation a [`Table`] is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RelationKind {
     /// `CREATE TABLE`.
+    #[default]
     Table,
     /// A table partitioned into others (`PARTITION BY`).
     PartitionedTable,
@@ -146,27 +157,48 @@ impl RelationKind {
     pub fn tracks_nullability(self) -> bool {
         matches!(self, RelationKind::Table | RelationKind::PartitionedTable)
     }
+
+    /// Views and materialized views: a query, with a [`Table::definition`].
+    pub fn is_view(self) -> bool {
+        matches!(self, RelationKind::View | RelationKind::MaterializedView)
+    }
 }
 
 format_struct! {
     /// A table, partitioned table, view or materialized view.
+    #[derive(Default)]
     pub struct Table {
         /// Check constraints.
         checks: Vec<Check> = "Vec::is_empty",
         /// Columns in their table order.
         columns: Vec<Column>,
+        /// The query of a view or materialized view, as `pg_get_viewdef(oid, true)` prints it.
+        definition: Option<String> = "Option::is_none",
         /// Foreign key constraints.
         foreign_keys: Vec<ForeignKey> = "Vec::is_empty",
         /// Indexes, those behind constraints included.
         indexes: Vec<Index> = "Vec::is_empty",
         /// What kind of relation it is.
         kind: RelationKind,
-        /// Partitions of a partitioned table, folded under their parent.
-        partitions: Vec<String> = "Vec::is_empty",
+        /// Storage parameters (`WITH (fillfactor=70)`), and a view's `check_option` and
+        /// `security_barrier`.
+        options: BTreeMap<String, String> = "BTreeMap::is_empty",
+        /// A partitioned table's key as `pg_get_partkeydef` prints it: `RANGE (payment_date)`.
+        partition_key: Option<String> = "Option::is_none",
+        /// Partitions of a partitioned table at every depth, folded under it, sorted by name.
+        partitions: Vec<Partition> = "Vec::is_empty",
+        /// Row-level security policies, by name.
+        policies: Vec<Policy> = "Vec::is_empty",
         /// The primary key constraint.
         primary_key: Option<KeyConstraint> = "Option::is_none",
+        /// Row-level security, when enabled.
+        row_security: Option<RowSecurity> = "Option::is_none",
+        /// Triggers, by name.
+        triggers: Vec<Trigger> = "Vec::is_empty",
         /// Unique constraints.
         unique_constraints: Vec<KeyConstraint> = "Vec::is_empty",
+        /// `UNLOGGED`.
+        unlogged: bool = "is_false",
     }
 }
 
@@ -179,15 +211,22 @@ impl Table {
 
 format_struct! {
     /// A column of a [`Table`].
+    #[derive(Default)]
     pub struct Column {
         /// True when the type is an array of `type_schema.type_name`.
         array: bool = "is_false",
+        /// The collation, when not the type's default, as SQL writes it: `"C"`, `public.german`.
+        collation: Option<String> = "Option::is_none",
         /// The default expression, as `pg_get_expr` prints it.
         default: Option<String> = "Option::is_none",
         /// How a generated column is stored.
         generated: Option<Generated> = "Option::is_none",
+        /// The expression of a generated column, as PostgreSQL prints it.
+        generation_expression: Option<String> = "Option::is_none",
         /// An identity column's kind.
         identity: Option<Identity> = "Option::is_none",
+        /// An identity column's sequence, when its name or an option is not the default.
+        identity_sequence: Option<IdentitySequence> = "Option::is_none",
         /// The column's name.
         name: String,
         /// True when the column can hold NULL (no `NOT NULL`).
@@ -237,8 +276,10 @@ pub enum Generated {
 
 format_struct! {
     /// A check constraint.
+    #[derive(Default)]
     pub struct Check {
-        /// As `pg_get_constraintdef` prints it: `CHECK (length(title) < 200)`.
+        /// As `pg_get_constraintdef` prints it: `CHECK (...)`, with `NO INHERIT` and `NOT VALID`
+        /// when so.
         definition: String,
         /// The constraint's name.
         name: String,
@@ -247,9 +288,12 @@ format_struct! {
 
 format_struct! {
     /// A primary key or unique constraint.
+    #[derive(Default)]
     pub struct KeyConstraint {
         /// The key's columns, in order.
         columns: Vec<String>,
+        /// `DEFERRABLE`, when so.
+        deferrable: Option<Deferrable> = "Option::is_none",
         /// The constraint's name.
         name: String,
     }
@@ -257,11 +301,18 @@ format_struct! {
 
 format_struct! {
     /// A foreign key constraint.
+    #[derive(Default)]
     pub struct ForeignKey {
         /// The referencing columns, in order.
         columns: Vec<String>,
+        /// `DEFERRABLE`, when so.
+        deferrable: Option<Deferrable> = "Option::is_none",
+        /// `MATCH FULL`; left out for the default, `MATCH SIMPLE`.
+        match_full: bool = "is_false",
         /// The constraint's name.
         name: String,
+        /// Added `NOT VALID` and never validated: rows from before may not satisfy it.
+        not_valid: bool = "is_false",
         /// `no action`, `restrict`, `cascade`, `set null` or `set default`.
         on_delete: String,
         /// Like `on_delete`.
@@ -273,6 +324,7 @@ format_struct! {
 
 format_struct! {
     /// The table and columns a foreign key references.
+    #[derive(Default)]
     pub struct Reference {
         /// The referenced columns, in order.
         columns: Vec<String>,
@@ -285,6 +337,7 @@ format_struct! {
 
 format_struct! {
     /// An index.
+    #[derive(Default)]
     pub struct Index {
         /// Non-key columns of `INCLUDE (...)`.
         include: Vec<String> = "Vec::is_empty",
@@ -307,6 +360,7 @@ format_struct! {
 
 format_struct! {
     /// One key of an [`Index`]: a column or an expression.
+    #[derive(Default)]
     pub struct IndexKey {
         /// A plain column key.
         column: Option<String> = "Option::is_none",
@@ -372,6 +426,27 @@ format_struct! {
         type_name: String,
         /// The schema of `type_name`.
         type_schema: String,
+    }
+}
+
+impl IndexKey {
+    /// What SQL writes after the key itself: its operator class and ordering,
+    /// ` vector_cosine_ops DESC NULLS LAST`; empty for a plain key.
+    pub fn ordering(&self) -> String {
+        let mut s = String::new();
+        if let Some(o) = &self.opclass {
+            s.push(' ');
+            s.push_str(o);
+        }
+        if self.descending {
+            s.push_str(" DESC");
+        }
+        match self.nulls_first {
+            Some(true) => s.push_str(" NULLS FIRST"),
+            Some(false) => s.push_str(" NULLS LAST"),
+            None => {}
+        }
+        s
     }
 }
 

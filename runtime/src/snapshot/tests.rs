@@ -82,7 +82,7 @@ fn canonical_text_is_sorted_pretty_and_stable() {
     let s = sample();
     let text = s.to_json();
     assert!(text.ends_with("}\n"));
-    assert!(text.contains("\n  \"format_version\": 1,"));
+    assert!(text.contains("\n  \"format_version\": 2,"));
     // Key order as written, read back through a parser that keeps insertion order.
     let order: Vec<&str> = text
         .lines()
@@ -145,6 +145,143 @@ fn other_format_version_is_named_even_if_the_shape_differs() {
     .unwrap_err();
     assert!(matches!(err, SnapshotError::Version { found: 9, .. }));
     assert!(err.to_string().contains("format version 9"));
+}
+
+#[test]
+fn version_1_is_refused_with_refresh_the_snapshot() {
+    // A version-1 file as `refresh` wrote them: valid JSON, and every member still known.
+    let err = Snapshot::from_json(
+        r#"{"format_version": 1, "schemas": {"public": {"tables": {}}}}"#,
+        Path::new("schemalock.json"),
+    )
+    .unwrap_err();
+    assert!(matches!(err, SnapshotError::Version { found: 1, .. }));
+    assert_eq!(
+        err.to_string(),
+        "snapshot `schemalock.json` has format version 1, written by an older schemalock; this \
+         schemalock reads version 2, which also describes views, functions, triggers and \
+         sequences: refresh the snapshot with `cargo schemalock refresh` and commit it"
+    );
+}
+
+/// Every member format version 2 added survives a write and a read, and is left out when empty.
+#[test]
+fn version_2_members_round_trip() {
+    let mut s = sample();
+    let public = s.schemas.get_mut("public").unwrap();
+    public.functions.insert(
+        "last_day(timestamp with time zone)".into(),
+        Function {
+            aggregate: None,
+            arguments: "timestamp with time zone".into(),
+            body: Some("SELECT 1".into()),
+            config: vec!["search_path=public, pg_temp".into()],
+            cost: Some("5".into()),
+            kind: FunctionKind::Function,
+            language: "sql".into(),
+            leakproof: false,
+            library: None,
+            parallel: Some(Parallel::Safe),
+            returns: Some("date".into()),
+            rows: None,
+            security_definer: true,
+            sql_body: None,
+            strict: true,
+            support: None,
+            volatility: Volatility::Immutable,
+        },
+    );
+    let mut seq = Sequence::new(
+        "integer".into(),
+        SequenceOptions {
+            start: 10,
+            increment: 5,
+            min: 1,
+            max: i32::MAX.into(),
+            cache: 1,
+            cycle: false,
+        },
+    );
+    assert_eq!(
+        (seq.start, seq.increment, seq.min, seq.max),
+        (Some(10), Some(5), None, None)
+    );
+    assert_eq!(seq.options().start, 10);
+    seq.owned_by = Some(SequenceOwner {
+        column: "id".into(),
+        schema: "public".into(),
+        table: "entities".into(),
+    });
+    public.sequences.insert("entities_id_seq".into(), seq);
+    let t = public.tables.get_mut("entities").unwrap();
+    t.triggers.push(Trigger {
+        definition: "CREATE TRIGGER t BEFORE UPDATE ON entities FOR EACH ROW EXECUTE FUNCTION f()"
+            .into(),
+        enabled: Some(TriggerEnabled::Disabled),
+        name: "t".into(),
+    });
+    t.policies.push(Policy {
+        command: "select".into(),
+        name: "own".into(),
+        restrictive: false,
+        roles: vec![],
+        using: Some("true".into()),
+        with_check: None,
+    });
+    t.row_security = Some(RowSecurity::Enabled);
+    t.kind = RelationKind::PartitionedTable;
+    t.partition_key = Some("LIST (id)".into());
+    t.partitions
+        .push(super::fixtures::partition("entities_rest"));
+    t.columns[0].identity_sequence = IdentitySequence::new(
+        "bigint",
+        "entities_id_seq1",
+        "entities_id_seq",
+        SequenceOptions::defaults("bigint", 1),
+    );
+    assert_eq!(
+        t.columns[0]
+            .identity_sequence
+            .as_ref()
+            .unwrap()
+            .name
+            .as_deref(),
+        Some("entities_id_seq1")
+    );
+    assert_eq!(
+        IdentitySequence::new(
+            "bigint",
+            "entities_id_seq",
+            "entities_id_seq",
+            SequenceOptions::defaults("bigint", -1)
+        )
+        .map(|i| i.increment),
+        Some(Some(-1))
+    );
+    let text = s.to_json();
+    let back = Snapshot::from_json(&text, Path::new("s.json")).unwrap();
+    assert_eq!(back, s);
+    assert_eq!(back.to_json(), text);
+    // The sample has none of them: nothing is written for them.
+    let plain = sample().to_json();
+    for member in [
+        "functions",
+        "sequences",
+        "triggers",
+        "policies",
+        "partition_key",
+        "definition",
+        "collation",
+        "deferrable",
+    ] {
+        assert!(!plain.contains(member), "{member} in {plain}");
+        assert!(text.contains("functions"));
+    }
+    assert_eq!(
+        Function::split_key("last_day(timestamp with time zone)"),
+        ("last_day", "timestamp with time zone")
+    );
+    assert_eq!(Function::split_key("f()"), ("f", ""));
 }
 
 #[test]
@@ -218,7 +355,7 @@ fn other_encodings_are_named() {
 
     std::fs::write(
         &path,
-        b"{\n  \"format_version\": 1,\n  \"x\": \"caf\xe9\"\n}\n",
+        b"{\n  \"format_version\": 2,\n  \"x\": \"caf\xe9\"\n}\n",
     )
     .unwrap();
     let err = Snapshot::load(&path).unwrap_err();

@@ -79,12 +79,13 @@ mod tests {
         let at = sql.find("nope").unwrap();
         let out = caret(&sql, at..at + 4);
         let lines: Vec<&str> = out.lines().collect();
+        // The excerpt is the line, then the caret under it.
         assert!(
-            lines[1].starts_with("1 | ...") && lines[1].contains("nope"),
+            lines[0].starts_with("1 | ...") && lines[0].contains("nope"),
             "{out}"
         );
-        let col = lines[2].find('^').unwrap();
-        assert_eq!(&lines[1][col..col + 4], "nope", "{out}");
+        let col = lines[1].find('^').unwrap();
+        assert_eq!(&lines[0][col..col + 4], "nope", "{out}");
     }
 
     #[test]

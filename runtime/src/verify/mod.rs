@@ -334,7 +334,7 @@ mod tests {
     fn snapshot() -> Snapshot {
         Snapshot::from_json(
             r#"{
-              "format_version": 1,
+              "format_version": 2,
               "schemas": { "public": {
                 "enums": { "mood": { "labels": ["happy", "sad", "meh"] } },
                 "tables": { "people": { "kind": "table", "columns": [

@@ -19,6 +19,7 @@ macro_rules! objects {
     )+};
 }
 
+mod members;
 mod table;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -239,6 +240,8 @@ fn schema(d: &mut Differ, p: Pair<'_, Schema>) {
     d.by_name(index(&e.enums), index(&f.enums));
     d.by_name(index(&e.domains), index(&f.domains));
     d.by_name(index(&e.composites), index(&f.composites));
+    d.by_name(index(&e.sequences), index(&f.sequences));
+    d.by_name(index(&e.functions), index(&f.functions));
     d.by_name(index(&e.tables), index(&f.tables));
 }
 
@@ -311,10 +314,13 @@ keyed_by_name!(
     crate::snapshot::Column,
     crate::snapshot::KeyConstraint,
     crate::snapshot::ForeignKey,
-    crate::snapshot::Index
+    crate::snapshot::Index,
+    crate::snapshot::Partition,
+    crate::snapshot::Policy,
+    crate::snapshot::Trigger
 );
 
-/// A label, or a partition: the text is the name.
+/// A label: the text is the name.
 impl Keyed for String {
     fn key(&self) -> &str {
         self

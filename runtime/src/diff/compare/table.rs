@@ -6,7 +6,10 @@ use std::collections::BTreeMap;
 use super::{Differ, Matched, Object, Pair, listed, pair};
 use crate::diff::def;
 use crate::diff::report::{Change, ObjectKind as O};
-use crate::snapshot::{Check, Column, ForeignKey, Index, KeyConstraint, Table};
+use crate::snapshot::{
+    Check, Column, Deferrable, ForeignKey, IdentitySequence, Index, KeyConstraint, RowSecurity,
+    Table,
+};
 
 /// Whether a column's nullability means something: only when both sides are tables, since views
 /// report every column as nullable.
@@ -22,7 +25,6 @@ objects! {
     ForeignKey => ForeignKey, |x, _| def::foreign_key(x), foreign_key;
     Check => Check, |c: &Check, _| c.definition.clone(), check;
     Index => Index, |x, _| def::index(x), index;
-    String => Partition, partition_def, |_, _| {};
 }
 
 fn table(d: &mut Differ, p: Pair<'_, Table>) {
@@ -33,6 +35,14 @@ fn table(d: &mut Differ, p: Pair<'_, Table>) {
         |t| &t.kind,
         |k| Some(k.describe().to_owned()),
     );
+    d.compare(&p, Change::Body, |t| &t.definition, Clone::clone);
+    let options = |o: &BTreeMap<String, String>| (!o.is_empty()).then(|| def::options(o));
+    d.compare(&p, Change::Options, |t| &t.options, options);
+    let logged = |u: &bool| Some(def::either(*u, "UNLOGGED", "LOGGED"));
+    d.compare(&p, Change::Logged, |t| &t.unlogged, logged);
+    d.compare(&p, Change::PartitionKey, |t| &t.partition_key, Clone::clone);
+    let security = |r: &Option<RowSecurity>| r.map(def::row_security);
+    d.compare(&p, Change::RowSecurity, |t| &t.row_security, security);
     let matched = Matched::new(&e.columns, &f.columns);
     d.order(O::Table, p.name, &matched);
     let nullability = if e.kind.tracks_nullability() && f.kind.tracks_nullability() {
@@ -77,6 +87,8 @@ fn table(d: &mut Differ, p: Pair<'_, Table>) {
     d.by_name(listed(&e.checks), listed(&f.checks));
     d.by_name(listed(&e.indexes), listed(&f.indexes));
     d.by_name(listed(&e.partitions), listed(&f.partitions));
+    d.by_name(listed(&e.triggers), listed(&f.triggers));
+    d.by_name(listed(&e.policies), listed(&f.policies));
 }
 
 fn column(d: &mut Differ, p: Pair<'_, Column>, nullability: Nullability) {
@@ -107,11 +119,30 @@ fn column(d: &mut Differ, p: Pair<'_, Column>, nullability: Nullability) {
         |c| &c.generated,
         |g| g.map(def::generated),
     );
+    d.compare(
+        &p,
+        Change::Generated,
+        |c| &c.generation_expression,
+        Clone::clone,
+    );
+    d.compare(&p, Change::Collation, |c| &c.collation, Clone::clone);
+    let ty = p.found.type_display.clone();
+    let sequence = move |i: &Option<IdentitySequence>| {
+        Some(def::identity_sequence(&i.clone().unwrap_or_default(), &ty))
+    };
+    if p.expected.identity.is_some() && p.found.identity.is_some() {
+        d.compare(&p, Change::Sequence, |c| &c.identity_sequence, sequence);
+    }
 }
 
-/// The columns of a primary key or unique constraint.
+/// The columns of a primary key or unique constraint, and whether it is deferrable.
 fn key_columns(d: &mut Differ, p: Pair<'_, KeyConstraint>) {
     d.compare(&p, Change::Columns, |k| &k.columns[..], columns);
+    d.compare(&p, Change::Deferrable, |k| &k.deferrable, deferrable);
+}
+
+fn deferrable(k: &Option<Deferrable>) -> Option<String> {
+    Some(k.map_or("NOT DEFERRABLE", Deferrable::sql).to_owned())
 }
 
 fn foreign_key(d: &mut Differ, p: Pair<'_, ForeignKey>) {
@@ -124,6 +155,11 @@ fn foreign_key(d: &mut Differ, p: Pair<'_, ForeignKey>) {
     );
     d.text(&p, Change::OnDelete, |k| &k.on_delete);
     d.text(&p, Change::OnUpdate, |k| &k.on_update);
+    d.compare(&p, Change::Deferrable, |k| &k.deferrable, deferrable);
+    let matching = |m: &bool| Some(def::either(*m, "MATCH FULL", "MATCH SIMPLE"));
+    d.compare(&p, Change::Validation, |k| &k.match_full, matching);
+    let valid = |n: &bool| Some(def::either(*n, "NOT VALID", "validated"));
+    d.compare(&p, Change::Validation, |k| &k.not_valid, valid);
 }
 
 fn check(d: &mut Differ, p: Pair<'_, Check>) {
@@ -147,9 +183,4 @@ fn index(d: &mut Differ, p: Pair<'_, Index>) {
 /// Key columns, as a difference shows them.
 fn columns(c: &[String]) -> Option<String> {
     Some(def::columns(c))
-}
-
-/// A partition reads as the table it belongs to.
-fn partition_def(_: &String, d: &Differ) -> String {
-    format!("partition of `{}`", d.table.as_deref().unwrap_or_default())
 }

@@ -1,5 +1,5 @@
 #[derive(schemalock::PgEnum)]
-#[schemalock(type_name = "mood", snapshot = "snapshots/version-2.json")]
+#[schemalock(type_name = "mood", snapshot = "snapshots/version-3.json")]
 enum Mood {
     Happy,
 }
