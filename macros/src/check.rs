@@ -39,9 +39,12 @@ pub fn table<'s>(cx: &Ctxt, model: &ast::Table<'_>, snapshot: &'s Snapshot) -> T
                         nullable: ast::ty::is_option(f.ty),
                         rust: &f.rust,
                     },
-                    (None, Decided::Known {
-                        accepts, nullable, ..
-                    }) => FieldType::Mapped {
+                    (
+                        None,
+                        Decided::Known {
+                            accepts, nullable, ..
+                        },
+                    ) => FieldType::Mapped {
                         accepts,
                         nullable: *nullable,
                         rust: &f.rust,

@@ -64,7 +64,10 @@ fn the_rule_agrees_with_what_the_drivers_decode() {
         assert!(row.try_get::<_, i64>(column).is_err(), "{column}");
     }
     assert!(!accepts::<String>(&snapshot, "doc"));
-    assert!(row.try_get::<_, String>("doc").is_err(), "postgres decodes xml");
+    assert!(
+        row.try_get::<_, String>("doc").is_err(),
+        "postgres decodes xml"
+    );
     // `citext` reads into `String` in both drivers.
     assert!(accepts::<String>(&snapshot, "name"));
     assert_eq!(row.try_get::<_, String>("name").unwrap(), "Ab");

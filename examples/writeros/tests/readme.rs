@@ -4,7 +4,10 @@
 
 /// The lines of `text`, each trimmed, blank ones left out: indentation and wrapping may differ.
 fn lines(text: &str) -> Vec<&str> {
-    text.lines().map(str::trim).filter(|l| !l.is_empty()).collect()
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect()
 }
 
 #[test]

@@ -32,7 +32,12 @@ pub fn decide(ty: &syn::Type) -> Decided {
         syn::Type::Reference(r) => decide(&r.elem),
         syn::Type::Slice(s) => array(&s.elem),
         syn::Type::Path(p) if p.qself.is_none() => {
-            let segments: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+            let segments: Vec<String> = p
+                .path
+                .segments
+                .iter()
+                .map(|s| s.ident.to_string())
+                .collect();
             let path = segments.join("::");
             let last = p.path.segments.last();
             let arg = || {
@@ -45,19 +50,27 @@ pub fn decide(ty: &syn::Type) -> Decided {
                 })
             };
             match path.as_str() {
-                "Option" | "std::option::Option" | "core::option::Option" => match arg().map(decide) {
-                    Some(Decided::Known { accepts, tokens, .. }) => Decided::Known {
-                        accepts,
-                        nullable: true,
-                        tokens,
-                    },
-                    Some(other) => other,
-                    None => Decided::Compiler,
-                },
-                "Vec" | "std::vec::Vec" | "alloc::vec::Vec" => arg().map_or(Decided::Compiler, array),
+                "Option" | "std::option::Option" | "core::option::Option" => {
+                    match arg().map(decide) {
+                        Some(Decided::Known {
+                            accepts, tokens, ..
+                        }) => Decided::Known {
+                            accepts,
+                            nullable: true,
+                            tokens,
+                        },
+                        Some(other) => other,
+                        None => Decided::Compiler,
+                    }
+                }
+                "Vec" | "std::vec::Vec" | "alloc::vec::Vec" => {
+                    arg().map_or(Decided::Compiler, array)
+                }
                 "Box" | "std::boxed::Box" | "alloc::boxed::Box" | "Arc" | "std::sync::Arc"
                 | "alloc::sync::Arc" | "Rc" | "std::rc::Rc" | "alloc::rc::Rc" | "Cow"
-                | "std::borrow::Cow" | "alloc::borrow::Cow" => arg().map_or(Decided::Compiler, decide),
+                | "std::borrow::Cow" | "alloc::borrow::Cow" => {
+                    arg().map_or(Decided::Compiler, decide)
+                }
                 _ => {
                     if let Some(k) = known::by_path(&path) {
                         let konst = format_ident!("{}", k.konst);
@@ -92,7 +105,9 @@ fn array(elem: &syn::Type) -> Decided {
             nullable: false,
             tokens: quote!(__sl::known::BYTES),
         },
-        Decided::Known { accepts, tokens, .. } => Decided::Known {
+        Decided::Known {
+            accepts, tokens, ..
+        } => Decided::Known {
             // A proc-macro's process is short-lived and an array type is a few bytes.
             accepts: Box::leak(Box::new(Accepts::Array(accepts))),
             nullable: false,
@@ -205,9 +220,16 @@ mod tests {
             decided(parse_quote!(::chrono::DateTime<chrono::Utc>)),
             Some((known::TIMESTAMPTZ, false))
         );
-        assert_eq!(decided(parse_quote!(sqlx::types::Uuid)), Some((known::UUID, false)));
+        assert_eq!(
+            decided(parse_quote!(sqlx::types::Uuid)),
+            Some((known::UUID, false))
+        );
         // Imported under a short name, aliased or user-defined: the compiler decides.
-        for ty in [parse_quote!(Uuid), parse_quote!(Status), parse_quote!(Option<DateTime<Utc>>)] {
+        for ty in [
+            parse_quote!(Uuid),
+            parse_quote!(Status),
+            parse_quote!(Option<DateTime<Utc>>),
+        ] {
             assert!(matches!(decide(&ty), Decided::Compiler));
         }
         assert!(matches!(

@@ -44,11 +44,15 @@ pub fn generate(
         );
         quote!(#[doc = #doc] pub #id: &'static str)
     });
-    let column_values: Vec<TokenStream> = model.fields.iter().map(|f| {
-        let id = f.ident;
-        let column = ident::quote_ident(&f.column);
-        quote!(#id: #column)
-    }).collect();
+    let column_values: Vec<TokenStream> = model
+        .fields
+        .iter()
+        .map(|f| {
+            let id = f.ident;
+            let column = ident::quote_ident(&f.column);
+            quote!(#id: #column)
+        })
+        .collect();
     let column_list = model
         .fields
         .iter()
@@ -124,7 +128,10 @@ fn column_meta(f: &Field<'_>) -> TokenStream {
         } => quote!(&__sl::Mapping { accepts: #tokens, nullable: #nullable }),
         // Reported by the derive; the build fails on that error alone.
         Decided::Unmappable { .. } => {
-            quote!(&__sl::Mapping { accepts: __sl::Accepts::Types(&[]), nullable: false })
+            quote!(&__sl::Mapping {
+                accepts: __sl::Accepts::Types(&[]),
+                nullable: false
+            })
         }
         Decided::Compiler => quote!(&<#ty as __sl::PgCompatible>::MAPPING),
     };
@@ -144,9 +151,8 @@ fn checks(model: &ast::Table<'_>, checked: &TableCheck<'_>) -> TokenStream {
     let Some(relation) = &checked.relation else {
         return TokenStream::new();
     };
-    let mut facts = Vec::new();
     let mut out = TokenStream::new();
-    for (i, (field, column)) in model.fields.iter().zip(&checked.columns).enumerate() {
+    for (field, column) in model.fields.iter().zip(&checked.columns) {
         // A missing column was reported; the engine checked `pg_type` and decided types.
         let Some(f) = column.as_ref().filter(|_| {
             field.attrs.pg_type.is_none() && matches!(field.decided, Decided::Compiler)
@@ -155,8 +161,13 @@ fn checks(model: &ast::Table<'_>, checked: &TableCheck<'_>) -> TokenStream {
         };
         let flags = fact_flags(&f.ty, f.nullability);
         let (q, d, ts, tn) = (&f.qualified, &f.display, &f.ty.schema, &f.ty.name);
-        let j = facts.len();
-        facts.push(quote!(__sl::facts(#q, #d, #ts, #tn, #flags)));
+        // The type's mapping and the column's facts alone: the condition never evaluates the
+        // model's metadata, so each check is one small constant.
+        let mapping = {
+            let ty = &field.check_ty;
+            quote!(&<#ty as __sl::PgCompatible>::MAPPING)
+        };
+        let facts = quote!(&__sl::facts(#q, #d, #ts, #tn, #flags));
         let span = field.ident.span();
         let view = f.as_ref();
         let (message, label, note) = rule::deferred_type_message(&view, &field.rust);
@@ -165,7 +176,7 @@ fn checks(model: &ast::Table<'_>, checked: &TableCheck<'_>) -> TokenStream {
             span,
             format_ident!("{name}_column_type_fits"),
             (&message, &label, &note),
-            quote!(__sl::type_fits(&__M.columns[#i], &__F[#j])),
+            quote!(__sl::type_fits(#mapping, #facts)),
         ));
         if view.nullability == Nullability::Nullable && !ast::ty::is_option(field.ty) {
             let message = rule::nullability_message(&f.qualified, &field.rust);
@@ -178,14 +189,9 @@ fn checks(model: &ast::Table<'_>, checked: &TableCheck<'_>) -> TokenStream {
                 span,
                 format_ident!("{name}_column_nullability_fits"),
                 (&message, &label, &note),
-                quote!(__sl::null_fits(&__M.columns[#i], &__F[#j])),
+                quote!(__sl::null_fits(#mapping, #facts)),
             ));
         }
-    }
-    if !facts.is_empty() {
-        out.extend(quote! {
-            const __F: &[__sl::Facts] = &[#(#facts),*];
-        });
     }
 
     let item = &model.item;
@@ -221,11 +227,24 @@ fn checks(model: &ast::Table<'_>, checked: &TableCheck<'_>) -> TokenStream {
     let columns = quote!(&[#(#columns),*]);
     let own: Vec<&str> = model.fields.iter().map(|f| f.column.as_str()).collect();
     let parts: Vec<&syn::Type> = model.flattened.iter().map(|p| &p.ty).collect();
-    let part_names: Vec<String> = parts.iter().map(|p| format!("`{}`", ast::ty::display(p))).collect();
+    let part_names: Vec<String> = parts
+        .iter()
+        .map(|p| format!("`{}`", ast::ty::display(p)))
+        .collect();
     let rust_name = item.rust_name();
     for (enabled, rule, name, needs) in [
-        (item.attrs.insertable, quote!(Insertable), "insertable", "every NOT NULL column without a default"),
-        (item.attrs.exhaustive, quote!(Exhaustive), "exhaustive", "every column"),
+        (
+            item.attrs.insertable,
+            quote!(Insertable),
+            "insertable",
+            "every NOT NULL column without a default",
+        ),
+        (
+            item.attrs.exhaustive,
+            quote!(Exhaustive),
+            "exhaustive",
+            "every column",
+        ),
     ] {
         if !enabled {
             continue;

@@ -164,7 +164,10 @@ fn column_missing(
     if hint.is_empty() {
         hint = match free.as_slice() {
             [] => "; every column of it is read by another field".to_owned(),
-            free => format!("; the columns no other field reads: {}", quoted_list(free.iter().copied())),
+            free => format!(
+                "; the columns no other field reads: {}",
+                quoted_list(free.iter().copied())
+            ),
         };
     }
     Finding::new(

@@ -100,7 +100,9 @@ fn claimed_columns_are_never_suggested() {
     );
     assert_eq!(
         messages(&f),
-        ["no column `entity_id` in table `entities`; the columns no other field reads: `entity_type`, `canon_layer`, `mention_count`, `born`, `search`"]
+        [
+            "no column `entity_id` in table `entities`; the columns no other field reads: `entity_type`, `canon_layer`, `mention_count`, `born`, `search`"
+        ]
     );
 }
 

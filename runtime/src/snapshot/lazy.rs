@@ -146,7 +146,8 @@ fn index(text: &str) -> Option<(String, Ranges)> {
             }
             let name_line = rest.strip_prefix(TABLE)?;
             let name_end = name_line.find("\": {\n")? + 1;
-            let name: String = serde_json::from_str(&format!("\"{}", &name_line[..name_end])).ok()?;
+            let name: String =
+                serde_json::from_str(&format!("\"{}", &name_line[..name_end])).ok()?;
             let open = line + TABLE.len() + name_end + 2;
             let close = table_end(text, open)?;
             if tables.insert(name, open..close).is_some() {

@@ -473,10 +473,11 @@ impl Default for Snapshot {
 /// The line (from 1) of the first git conflict marker (`<<<<<<< `, `=======`, `>>>>>>> ` at
 /// the start of a line), if any.
 fn conflict_marker(text: &str) -> Option<usize> {
-    text.lines().position(|l| {
-        l.starts_with("<<<<<<<") || l.starts_with(">>>>>>>") || l.trim_end() == "======="
-    })
-    .map(|i| i + 1)
+    text.lines()
+        .position(|l| {
+            l.starts_with("<<<<<<<") || l.starts_with(">>>>>>>") || l.trim_end() == "======="
+        })
+        .map(|i| i + 1)
 }
 
 /// serde_json appends " at line L column C"; we print the position ourselves.

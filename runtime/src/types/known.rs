@@ -29,7 +29,8 @@ pub const F32: Accepts = Accepts::Types(&[pg::FLOAT4]);
 pub const F64: Accepts = Accepts::Types(&[pg::FLOAT8]);
 /// The text types. postgres-types also takes ltree, lquery and ltxtquery into `String`; sqlx does
 /// not, so neither do we.
-pub const TEXT: Accepts = Accepts::Types(&[pg::TEXT, pg::VARCHAR, pg::BPCHAR, pg::NAME, pg::CITEXT]);
+pub const TEXT: Accepts =
+    Accepts::Types(&[pg::TEXT, pg::VARCHAR, pg::BPCHAR, pg::NAME, pg::CITEXT]);
 /// `u8`, only meaningful as the element of `Vec<u8>` (`bytea`).
 pub const BYTE: Accepts = Accepts::Byte;
 /// `bytea`.
@@ -178,7 +179,10 @@ pub const UNMAPPABLE: &[(&str, &str)] = &[
     ("u128", "PostgreSQL has no unsigned integers"),
     ("usize", "PostgreSQL has no unsigned integers"),
     ("i128", "PostgreSQL has no 128-bit integer"),
-    ("isize", "its size depends on the platform; PostgreSQL's integers do not"),
+    (
+        "isize",
+        "its size depends on the platform; PostgreSQL's integers do not",
+    ),
     ("char", "PostgreSQL has no type of one Unicode scalar value"),
 ];
 

@@ -98,10 +98,17 @@ pub fn check_type(
                 "{head} (it reads {}); migrate the column to {}, or {}",
                 describe(a),
                 describe(a),
-                use_instead(facts, nullable, "read it into a type that fits its current type")
+                use_instead(
+                    facts,
+                    nullable,
+                    "read it into a type that fits its current type"
+                )
             )
         }
-        _ => format!("{head}; {}", use_instead(facts, nullable, "migrate the column")),
+        _ => format!(
+            "{head}; {}",
+            use_instead(facts, nullable, "migrate the column")
+        ),
     })
 }
 
@@ -156,7 +163,10 @@ pub fn deferred_type_message(facts: &ColumnFacts<&str>, rust: &str) -> (String, 
         "column `{}` is {}; `{rust}` cannot hold it",
         facts.qualified, facts.display
     );
-    let label = format!("`{rust}`'s `PgCompatible` impl does not accept {}", facts.display);
+    let label = format!(
+        "`{rust}`'s `PgCompatible` impl does not accept {}",
+        facts.display
+    );
     let nullable = matches!(facts.nullability, Nullability::Nullable);
     let note = if facts.ty.is_enum {
         format!(

@@ -94,6 +94,10 @@ entry_points! {
     async fn sqlx, sqlx_only, sqlx_with(pool: &impl SqlxPool) => sqlx_pool
 }
 
-async fn sqlx_pool(pool: &impl SqlxPool, models: &Models, options: &Options) -> Result<Report, Error> {
+async fn sqlx_pool(
+    pool: &impl SqlxPool,
+    models: &Models,
+    options: &Options,
+) -> Result<Report, Error> {
     pool.verify_on_one(models, options).await
 }
