@@ -12,6 +12,7 @@
 #       --base DIR --cli PATH                  # also the same crates against another checkout
 #                                              # of schemalock (DIR), side by side; PATH: a
 #                                              # cargo-schemalock already built
+#   --reuse-snapshots                          # keep the snapshots of an earlier run
 #
 # Results go to $target/bench/build-cost/ (build-cost.json, build-cost.png when matplotlib can
 # be installed). Last lines: `result build_cost n=... b_over_a=... b_over_c=... b_over_d=...`,
@@ -29,6 +30,7 @@ kinds="plain,schemalock,diesel,sqlx"
 one_sizes=""
 base=""
 cli=""
+reuse=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --sizes) sizes="$2"; shift 2 ;;
@@ -36,6 +38,7 @@ while [ $# -gt 0 ]; do
         --one-sizes) one_sizes="$2"; shift 2 ;;
         --base) base="$(cd "$2" && pwd)"; shift 2 ;;
         --cli) cli="$2"; shift 2 ;;
+        --reuse-snapshots) reuse=1; shift ;;
         --runs) runs="$2"; shift 2 ;;
         --smoke) sizes=10; runs=1; smoke=1; shift ;;
         --pg-bin) pg_bin="$2"; shift 2 ;;
@@ -55,6 +58,11 @@ mkdir -p "$out"
 bench_cluster_start
 largest=0
 for n in $(echo "${sizes//,/ } ${one_sizes//,/ }" | tr ' ' '\n' | sort -nu); do
+    if [ "$reuse" = 1 ] && [ -f "$out/snapshot-$n.json" ]; then
+        bench_log "schema of $n tables: reusing $out/snapshot-$n.json"
+        if [ "$n" -gt "$largest" ]; then largest="$n"; fi
+        continue
+    fi
     bench_log "schema of $n tables: generate, load, refresh"
     "${psql[@]}" -d postgres -c "CREATE DATABASE b$n" >/dev/null
     python3 bench/gen.py schema "$n" >"$work/schema-$n.sql"

@@ -257,7 +257,10 @@ fn renames_and_views_in_the_report() {
         run.all()
     );
     assert!(
-        run.stdout.contains("4 differences in 1 table and 1 view\n"),
+        // The view's query changed too (format 2 records view queries): the fifth difference.
+        run.stdout
+            .contains("public.author_bios\n  ~ body: snapshot ` SELECT id,\\n    bio\\n")
+            && run.stdout.contains("5 differences in 1 table and 1 view\n"),
         "{}",
         run.all()
     );

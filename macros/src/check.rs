@@ -10,8 +10,8 @@ use syn::LitStr;
 
 use crate::ast::ty::Decided;
 use crate::ast::{self, Item};
-use crate::case::RULES;
 use crate::ctxt::Ctxt;
+use schemalock_runtime::text::case::RULES;
 
 /// Checks a struct against its table; the findings go to `cx`.
 pub fn table<'s>(cx: &Ctxt, model: &ast::Table<'_>, snapshot: &'s Snapshot) -> TableCheck<'s> {

@@ -12,7 +12,7 @@
 
 mod ast;
 mod attr;
-mod case;
+
 mod check;
 mod ctxt;
 mod expand;

@@ -119,7 +119,9 @@ fn editing_the_snapshot_reruns_the_checks() {
     let (ok, err) = p.check(None);
     assert!(!ok, "the edited snapshot must be re-read");
     assert!(
-        err.contains("no column `entity_type` in table `entities`; it has `id` or `kind`"),
+        err.contains(
+            "no column `entity_type` in table `entities`; the columns no other field reads: `kind`"
+        ),
         "{err}"
     );
 

@@ -11,9 +11,9 @@ use syn::meta::ParseNestedMeta;
 use syn::spanned::Spanned;
 use syn::{Attribute, Expr, Lit, LitStr, Token};
 
-use crate::case::RenameRule;
 use crate::ctxt::Ctxt;
 use keys::{ContainerSetting, ItemKeys, Key, MemberSetting, Sets};
+use schemalock_runtime::text::case::RenameRule;
 
 /// The attribute a setting came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

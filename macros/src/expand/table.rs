@@ -154,9 +154,8 @@ fn checks(model: &ast::Table<'_>, checked: &TableCheck<'_>) -> TokenStream {
     let Some(relation) = &checked.relation else {
         return TokenStream::new();
     };
-    let mut facts = Vec::new();
     let mut out = TokenStream::new();
-    for (i, (field, column)) in model.fields.iter().zip(&checked.columns).enumerate() {
+    for (field, column) in model.fields.iter().zip(&checked.columns) {
         // A missing column was reported; the engine checked `pg_type` and decided types.
         let Some(f) = column.as_ref().filter(|_| {
             field.attrs.pg_type.is_none() && matches!(field.decided, Decided::Compiler)
@@ -165,8 +164,13 @@ fn checks(model: &ast::Table<'_>, checked: &TableCheck<'_>) -> TokenStream {
         };
         let flags = fact_flags(&f.ty, f.nullability);
         let (q, d, ts, tn) = (&f.qualified, &f.display, &f.ty.schema, &f.ty.name);
-        let j = facts.len();
-        facts.push(quote!(__sl::facts(#q, #d, #ts, #tn, #flags)));
+        // The type's mapping and the column's facts alone: the condition never evaluates the
+        // model's metadata, so each check is one small constant.
+        let mapping = {
+            let ty = &field.check_ty;
+            quote!(&<#ty as __sl::PgCompatible>::MAPPING)
+        };
+        let facts = quote!(&__sl::facts(#q, #d, #ts, #tn, #flags));
         let span = field.ident.span();
         let view = f.as_ref();
         let (message, label, note) = rule::deferred_type_message(&view, &field.rust);
@@ -175,7 +179,7 @@ fn checks(model: &ast::Table<'_>, checked: &TableCheck<'_>) -> TokenStream {
             span,
             format_ident!("{name}_column_type_fits"),
             (&message, &label, &note),
-            quote!(__sl::type_fits(&__M.columns[#i], &__F[#j])),
+            quote!(__sl::type_fits(#mapping, #facts)),
         ));
         if view.nullability == Nullability::Nullable && !ast::ty::is_option(field.ty) {
             let message = rule::nullability_message(&f.qualified, &field.rust);
@@ -188,14 +192,9 @@ fn checks(model: &ast::Table<'_>, checked: &TableCheck<'_>) -> TokenStream {
                 span,
                 format_ident!("{name}_column_nullability_fits"),
                 (&message, &label, &note),
-                quote!(__sl::null_fits(&__M.columns[#i], &__F[#j])),
+                quote!(__sl::null_fits(#mapping, #facts)),
             ));
         }
-    }
-    if !facts.is_empty() {
-        out.extend(quote! {
-            const __F: &[__sl::Facts] = &[#(#facts),*];
-        });
     }
 
     let item = &model.item;

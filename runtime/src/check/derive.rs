@@ -82,15 +82,13 @@ pub const fn facts(
 pub struct Fits<const OK: bool>;
 
 /// The type rule for a field whose type only the compiler knows: does its `PgCompatible` impl
-/// accept the column's type?
-pub const fn type_fits(meta: &ColumnMeta, facts: &ColumnFacts<&str>) -> bool {
-    match meta.accepts {
-        Some(accepts) => rule::accepts(accepts, &facts.ty),
-        None => true,
-    }
+/// (`mapping` is its `MAPPING`) accept the column's type? Takes the mapping rather than the
+/// model's metadata, so the compiler evaluates one small constant per check, not the model's.
+pub const fn type_fits(mapping: &Mapping, facts: &ColumnFacts<&str>) -> bool {
+    rule::accepts(&mapping.accepts, &facts.ty)
 }
 
 /// The nullability rule for a field whose type only the compiler knows.
-pub const fn null_fits(meta: &ColumnMeta, facts: &ColumnFacts<&str>) -> bool {
-    rule::fits_nullability(meta.nullable, facts.nullability)
+pub const fn null_fits(mapping: &Mapping, facts: &ColumnFacts<&str>) -> bool {
+    rule::fits_nullability(mapping.nullable, facts.nullability)
 }

@@ -245,7 +245,9 @@ mod tests {
         let lines: Vec<&str> = v.as_str().lines().collect();
         assert_eq!(lines.len(), 2, "{}", v.as_str());
         assert!(
-            lines[0].starts_with("`Hit::id`: column `t.id` is `text`; `i32` maps to `integer`"),
+            lines[0].starts_with(
+                "`Hit::id`: column `t.id` is `text`; `i32` cannot hold it (it reads `integer`)"
+            ),
             "{}",
             lines[0]
         );

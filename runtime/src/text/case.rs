@@ -48,6 +48,21 @@ pub const RULES: &[(&str, RenameRule)] = &[
 ];
 
 impl RenameRule {
+    /// Parses a rule name, or says which names exist.
+    pub fn parse(name: &str) -> Result<Self, String> {
+        RULES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, r)| *r)
+            .ok_or_else(|| {
+                let valid: Vec<String> = RULES.iter().map(|(n, _)| format!("`{n}`")).collect();
+                format!(
+                    "unknown rename rule `{name}`; expected one of {}",
+                    valid.join(", ")
+                )
+            })
+    }
+
     /// The name `rename_all` takes for this rule.
     pub fn name(self) -> &'static str {
         RULES
@@ -145,5 +160,33 @@ mod tests {
             default_table_name(&type_name_of("film__actor")),
             "film__actor"
         );
+    }
+
+    #[test]
+    fn field_names_under_every_rule() {
+        assert_eq!(
+            all("mention_count"),
+            [
+                "mention_count",
+                "MENTION_COUNT",
+                "mention_count",
+                "MENTION_COUNT",
+                "mention-count",
+                "MENTION-COUNT",
+                "mentionCount",
+                "MentionCount",
+                "Mention-Count"
+            ]
+        );
+    }
+
+    #[test]
+    fn unknown_rule_lists_the_table() {
+        let err = RenameRule::parse("Snake_Case").unwrap_err();
+        assert!(err.starts_with(
+            "unknown rename rule `Snake_Case`; expected one of `lowercase`, `UPPERCASE`, `snake_case`"
+        ));
+        assert!(err.ends_with("`Train-Case`"));
+        assert_eq!(RenameRule::parse("kebab-case"), Ok(Kebab));
     }
 }

@@ -1,5 +1,5 @@
 //! The Rust types schemalock maps, as data: what each accepts (one `const` per mapping, which
-//! the [`PgCompatible`](super::PgCompatible) impls of [`super::mappings`] also use, so the two
+//! the [`PgCompatible`](super::PgCompatible) impls (in `types/mappings.rs`) also use, so the two
 //! cannot disagree), the paths that name it, the feature that brings its impl, and how a
 //! suggestion writes it.
 //!
