@@ -168,7 +168,7 @@ mod tests {
             r#"snapshot = "db.json", search_path = "app, public", Hit, "SELECT 1","#,
         )
         .unwrap();
-        assert_eq!(a.options.snapshot.unwrap().value(), "db.json");
+        assert_eq!(a.options.snapshot.as_ref().unwrap().value(), "db.json");
         assert_eq!(a.options.search_path(), ["app", "public"]);
         assert_eq!(a.sql.value(), "SELECT 1");
         let s: Sql = syn::parse_str(r#""SELECT 1""#).unwrap();
