@@ -8,6 +8,10 @@
 #   bench/build-cost.sh                        # N = 100, 500, 1000; 3 runs each, medians
 #   bench/build-cost.sh --sizes 100,500 --runs 5
 #   bench/build-cost.sh --smoke                # N = 10, 1 run, no goals: what CI runs
+#   bench/build-cost.sh --sizes 500 --kinds plain,schemalock,sqlx,both --one-sizes 10,5000 \
+#       --base DIR --cli PATH                  # also the same crates against another checkout
+#                                              # of schemalock (DIR), side by side; PATH: a
+#                                              # cargo-schemalock already built
 #
 # Results go to $target/bench/build-cost/ (build-cost.json, build-cost.png when matplotlib can
 # be installed). Last lines: `result build_cost n=... b_over_a=... b_over_c=... b_over_d=...`,
@@ -21,20 +25,28 @@ runs=3
 smoke=0
 keep=0
 pg_bin=""
+kinds="plain,schemalock,diesel,sqlx"
+one_sizes=""
+base=""
+cli=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --sizes) sizes="$2"; shift 2 ;;
+        --kinds) kinds="$2"; shift 2 ;;
+        --one-sizes) one_sizes="$2"; shift 2 ;;
+        --base) base="$(cd "$2" && pwd)"; shift 2 ;;
+        --cli) cli="$2"; shift 2 ;;
         --runs) runs="$2"; shift 2 ;;
         --smoke) sizes=10; runs=1; smoke=1; shift ;;
         --pg-bin) pg_bin="$2"; shift 2 ;;
         --keep) keep=1; shift ;;
-        -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "build-cost.sh: unknown argument $1 (try --help)" >&2; exit 2 ;;
     esac
 done
 
 bench_pg_bin
-bench_cli
+if [ -z "$cli" ]; then bench_cli; else bench_target_dir; fi
 bench_log "cargo build --release --example load_snapshot"
 cargo build --release --quiet -p schemalock-runtime --example load_snapshot
 out="$target_dir/bench/build-cost"
@@ -42,7 +54,7 @@ mkdir -p "$out"
 
 bench_cluster_start
 largest=0
-for n in ${sizes//,/ }; do
+for n in $(echo "${sizes//,/ } ${one_sizes//,/ }" | tr ' ' '\n' | sort -nu); do
     bench_log "schema of $n tables: generate, load, refresh"
     "${psql[@]}" -d postgres -c "CREATE DATABASE b$n" >/dev/null
     python3 bench/gen.py schema "$n" >"$work/schema-$n.sql"
@@ -52,37 +64,61 @@ for n in ${sizes//,/ }; do
     if [ "$n" -gt "$largest" ]; then largest="$n"; fi
 done
 
-python3 bench/build_cost.py --snapshots "$out" --sizes "$sizes" --runs "$runs" --out "$out"
+python3 bench/build_cost.py --snapshots "$out" --sizes "$sizes" --runs "$runs" --out "$out" \
+    --kinds "$kinds" ${base:+--base "$base"}
 
-# The loader, in release, on the largest snapshot (each compiler process pays it once).
-"$target_dir/release/examples/load_snapshot" "$out/snapshot-$largest.json" 21 | sed 's/^/result /'
+# The loader, in release, on the 1,000-table snapshot when there is one, else the largest (each
+# compiler process pays it once); with --base, the other checkout's loader alternates with ours.
+load_n="$largest"
+if [ -f "$out/snapshot-1000.json" ]; then load_n=1000; fi
+if [ -n "$base" ]; then
+    bench_log "cargo build --release --example load_snapshot (base)"
+    (cd "$base" && cargo build --release --quiet -p schemalock-runtime --example load_snapshot \
+        --target-dir "$out/base-target")
+fi
+for i in 1 2 3; do
+    "$target_dir/release/examples/load_snapshot" "$out/snapshot-$load_n.json" 21 | sed 's/^/result /'
+    if [ -n "$base" ]; then
+        "$out/base-target/release/examples/load_snapshot" "$out/snapshot-$load_n.json" 21 | sed 's/^load /result load_base /'
+    fi
+done
 
-# The fixed cost a crate pays for using the derive at all: one model against the largest
-# snapshot (the proc-macro loads and parses it, in the dev profile users build it with), next to
-# the same struct without the derive.
-for kind in plain schemalock; do
-    python3 - "$kind" "$largest" "$out/one-$kind" "$out/snapshot-$largest.json" "$PWD" <<'PY'
+# The fixed cost a crate pays for using the derive at all: one model against a snapshot (the
+# proc-macro loads and parses it, in the dev profile users build it with), next to the same
+# struct without the derive. With --one-sizes, against snapshots of each of those sizes (how much
+# the snapshot's size costs a crate that reads one table of it), and with --base against the
+# other checkout too; every crate is timed in turn within each run.
+one_sizes="${one_sizes:-$largest}"
+one_crates=()
+make_one() { # kind n name path
+    python3 - "$1" "$2" "$out/one-$3" "$out/snapshot-$2.json" "$4" "$3" <<'PY'
 import sys
 sys.path.insert(0, "bench")
 import gen
-kind, n, out, snapshot, root = sys.argv[1:]
-gen.write_crate(kind, 1, out, snapshot if kind == "schemalock" else None, root)
+kind, n, out, snapshot, root, name = sys.argv[1:]
+gen.write_crate(kind, 1, out, snapshot if kind == "schemalock" else None, root, name=name)
 PY
-    (cd "$out/one-$kind" && CARGO_TARGET_DIR="$out/target" cargo check --quiet)
-done
-one() { # median ms of 5 touched `cargo check`s of $1
-    local i s e
-    for i in 1 2 3 4 5; do
-        touch "$out/one-$1/src/lib.rs"
-        s="$(date +%s%N)"
-        (cd "$out/one-$1" && CARGO_TARGET_DIR="$out/target" cargo check --quiet)
-        e="$(date +%s%N)"
-        awk -v a="$s" -v b="$e" 'BEGIN { printf "%.1f\n", (b - a) / 1e6 }'
-    done | bench_median
+    (cd "$out/one-$3" && CARGO_TARGET_DIR="$out/target" cargo check --quiet)
+    one_crates+=("$3")
 }
-plain_one="$(one plain)"
-schemalock_one="$(one schemalock)"
-echo "result one_model tables=$largest plain_ms=$plain_one schemalock_ms=$schemalock_one"
+make_one plain "$largest" plain "$PWD"
+for n in ${one_sizes//,/ }; do
+    make_one schemalock "$n" "schemalock-$n" "$PWD"
+    if [ -n "$base" ]; then make_one schemalock "$n" "schemalock-base-$n" "$base"; fi
+done
+declare -A one_times
+for i in 1 2 3 4 5 6 7; do
+    for c in "${one_crates[@]}"; do
+        touch "$out/one-$c/src/lib.rs"
+        s="$(date +%s%N)"
+        (cd "$out/one-$c" && CARGO_TARGET_DIR="$out/target" cargo check --quiet)
+        e="$(date +%s%N)"
+        one_times[$c]+="$(awk -v a="$s" -v b="$e" 'BEGIN { printf "%.1f", (b - a) / 1e6 }') "
+    done
+done
+for c in "${one_crates[@]}"; do
+    echo "result one_model crate=$c median_ms=$(echo "${one_times[$c]}" | tr ' ' '\n' | grep . | bench_median)"
+done
 
 if [ "$smoke" = 0 ]; then
     python3 bench/plot.py "$out/build-cost.json" "$out/build-cost.png" || bench_log "no plot (matplotlib unavailable)"

@@ -9,6 +9,11 @@ their dependencies built by one untimed `cargo check` each, then each run touche
 src/lib.rs and times `cargo check` of each, in an order that rotates every run, so no crate always
 runs first or last. All crates share one target directory. Medians are reported.
 
+Kinds (`--kinds`): plain, schemalock, diesel, sqlx, both (schemalock's and sqlx's derives on the
+same structs); with `--base DIR` (another checkout of schemalock, say of main), also
+schemalock-base and both-base, the same crates built against DIR, to show a change before and
+after in one run.
+
 Writes OUT/build-cost.json and prints one `result build_cost ...` line per N.
 """
 
@@ -55,6 +60,7 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--out", required=True)
     ap.add_argument("--kinds", default=",".join(KINDS))
+    ap.add_argument("--base", help="another schemalock checkout, for the *-base kinds")
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     kinds = args.kinds.split(",")
@@ -69,7 +75,13 @@ def main():
         crates = {}
         for kind in kinds:
             crate = os.path.join(args.out, f"n{n}", kind)
-            gen.write_crate(kind, n, crate, snapshot if kind == "schemalock" else None, ROOT)
+            base = kind.endswith("-base")
+            if base and not args.base:
+                sys.exit(f"build_cost: kind {kind} needs --base")
+            gen_kind = kind[: -len("-base")] if base else kind
+            path = os.path.abspath(args.base) if base else ROOT
+            uses = gen_kind in ("schemalock", "both")
+            gen.write_crate(gen_kind, n, crate, snapshot if uses else None, path, name=kind)
             crates[kind] = crate
         for kind in kinds:
             print(f"build_cost: n={n} {kind}: building dependencies", file=sys.stderr, flush=True)
@@ -86,13 +98,20 @@ def main():
         medians = {k: statistics.median(v) for k, v in times.items()}
         results["ms"][str(n)] = {"median": medians, "all": times}
         ratios = []
-        if "schemalock" in medians:
-            for other, name in (("plain", "b_over_a"), ("diesel", "b_over_c"), ("sqlx", "b_over_d")):
-                if other in medians:
-                    ratios.append(f"{name}={medians['schemalock'] / medians[other]:.2f}")
+        pairs = (
+            ("schemalock", "plain", "b_over_a"),
+            ("schemalock", "diesel", "b_over_c"),
+            ("schemalock", "sqlx", "b_over_d"),
+            ("both", "sqlx", "both_over_d"),
+            ("schemalock-base", "plain", "base_over_a"),
+            ("both-base", "sqlx", "both_base_over_d"),
+        )
+        for this, other, name in pairs:
+            if this in medians and other in medians:
+                ratios.append(f"{name}={medians[this] / medians[other]:.2f}")
         print(
             f"result build_cost n={n} runs={args.runs} "
-            + " ".join(f"{k}_ms={medians[k]:.0f}" for k in kinds)
+            + " ".join(f"{k.replace('-', '_')}_ms={medians[k]:.0f}" for k in kinds)
             + (" " + " ".join(ratios) if ratios else ""),
             flush=True,
         )

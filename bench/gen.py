@@ -12,6 +12,8 @@ KIND is one of:
     diesel      diesel table! declarations, #[derive(Selectable, Queryable)] structs with
                 #[diesel(check_for_backend(diesel::pg::Pg))], and a diesel-derive-enum enum
     sqlx        #[derive(sqlx::FromRow)] structs and a #[derive(sqlx::Type)] enum (no check)
+    both        schemalock's derives and sqlx's on the same structs and enum, as a service that
+                reads rows with sqlx and checks them with schemalock writes them
 
 Every table t_NNNN has the same 20 columns, of types all four stacks map; one enum type `status`
 is used by every table; each table has a foreign key to the previous one and a two-column index.
@@ -84,7 +86,7 @@ def rust_type(col):
     return rust if not_null or name == "id" else f"Option<{rust}>"
 
 
-def manifest(kind, schemalock_path, verify):
+def manifest(kind, schemalock_path, verify, name=None):
     deps = {
         "plain": [
             'chrono = { version = "0.4", default-features = false }',
@@ -113,10 +115,17 @@ def manifest(kind, schemalock_path, verify):
             'uuid = { version = "1", default-features = false }',
             'serde_json = "1"',
         ],
+        "both": [
+            f'schemalock = {{ path = "{schemalock_path}", features = ["chrono", "uuid", "serde_json"] }}',
+            'sqlx = { version = "0.9", default-features = false, features = ["postgres", "derive", "chrono", "uuid", "json"] }',
+            'chrono = { version = "0.4", default-features = false }',
+            'uuid = { version = "1", default-features = false }',
+            'serde_json = "1"',
+        ],
     }[kind]
     return (
         "[package]\n"
-        f'name = "bench-models-{kind}"\n'
+        f'name = "bench-models-{name or kind}"\n'
         'version = "0.0.0"\n'
         'edition = "2024"\n'
         "publish = false\n\n"
@@ -131,6 +140,7 @@ def enum_def(kind):
         "schemalock": '#[derive(Debug, schemalock::PgEnum)]\n#[schemalock(type_name = "status", rename_all = "lowercase")]',
         "diesel": '#[derive(Debug, diesel_derive_enum::DbEnum)]\n#[ExistingTypePath = "crate::schema::sql_types::StatusSql"]\n#[DbValueStyle = "snake_case"]',
         "sqlx": '#[derive(Debug, sqlx::Type)]\n#[sqlx(type_name = "status", rename_all = "lowercase")]',
+        "both": '#[derive(Debug, schemalock::PgEnum, sqlx::Type)]\n#[sqlx(type_name = "status", rename_all = "lowercase")]',
     }[kind]
     return f"{derive}\npub enum Status {{\n{variants}}}\n"
 
@@ -148,6 +158,7 @@ def models(kind, n):
             f"#[diesel(table_name = crate::schema::{t})]\n"
             "#[diesel(check_for_backend(diesel::pg::Pg))]",
             "sqlx": "#[derive(Debug, sqlx::FromRow)]",
+            "both": f'#[derive(Debug, schemalock::Table, sqlx::FromRow)]\n#[schemalock(table = "{t}")]',
         }[kind]
         fields = []
         for col in COLUMNS:
@@ -213,13 +224,15 @@ fn main() {
 '''
 
 
-def write_crate(kind, n, out_dir, snapshot=None, schemalock_path=None, verify=False):
+def write_crate(kind, n, out_dir, snapshot=None, schemalock_path=None, verify=False, name=None):
+    """`name`: the package's name suffix when two crates of one kind are compared (two versions of
+    schemalock side by side)."""
     os.makedirs(os.path.join(out_dir, "src"), exist_ok=True)
-    if kind == "schemalock":
+    if kind in ("schemalock", "both"):
         if not snapshot or not schemalock_path:
             sys.exit("gen.py: the schemalock crate needs --snapshot and --schemalock")
     with open(os.path.join(out_dir, "Cargo.toml"), "w") as f:
-        f.write(manifest(kind, schemalock_path, verify))
+        f.write(manifest(kind, schemalock_path, verify, name))
     with open(os.path.join(out_dir, "src", "lib.rs"), "w") as f:
         f.write(models(kind, n))
     if verify:
@@ -239,7 +252,7 @@ def main(argv):
         return
     if len(argv) >= 4 and argv[0] == "crate":
         kind, n, out = argv[1], int(argv[2]), argv[3]
-        if kind not in ("plain", "schemalock", "diesel", "sqlx"):
+        if kind not in ("plain", "schemalock", "diesel", "sqlx", "both"):
             sys.exit(f"gen.py: unknown kind {kind}")
         opts = argv[4:]
         def opt(name):

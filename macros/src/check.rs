@@ -3,12 +3,14 @@
 //! [`crate::expand`] as it is.
 
 use proc_macro2::Span;
-use schemalock_runtime::check::{self, At, FieldType, Kind, TableCheck};
+use schemalock_runtime::check::{self, At, FieldType, Finding, Kind, TableCheck};
 use schemalock_runtime::snapshot::Snapshot;
+use schemalock_runtime::types::known;
 use syn::LitStr;
-use syn::spanned::Spanned;
 
+use crate::ast::ty::Decided;
 use crate::ast::{self, Item};
+use crate::case::RULES;
 use crate::ctxt::Ctxt;
 
 /// Checks a struct against its table; the findings go to `cx`.
@@ -31,13 +33,23 @@ pub fn table<'s>(cx: &Ctxt, model: &ast::Table<'_>, snapshot: &'s Snapshot) -> T
             .map(|(f, pg_type)| check::Field {
                 name: &f.name,
                 column: &f.column,
-                ty: match pg_type {
-                    Some(pg_type) => FieldType::Declared {
+                ty: match (pg_type, &f.decided) {
+                    (Some(pg_type), _) => FieldType::Declared {
                         pg_type,
                         nullable: ast::ty::is_option(f.ty),
                         rust: &f.rust,
                     },
-                    None => FieldType::Deferred,
+                    (
+                        None,
+                        Decided::Known {
+                            accepts, nullable, ..
+                        },
+                    ) => FieldType::Mapped {
+                        accepts,
+                        nullable: *nullable,
+                        rust: &f.rust,
+                    },
+                    (None, Decided::Unmappable { .. } | Decided::Compiler) => FieldType::Deferred,
                 },
             })
             .collect(),
@@ -57,14 +69,53 @@ pub fn table<'s>(cx: &Ctxt, model: &ast::Table<'_>, snapshot: &'s Snapshot) -> T
                     }
                     field.column_span
                 } else {
-                    field.ty.span()
+                    // The whole type, not its first token.
+                    cx.error_spanned_by(field.ty, &finding.message);
+                    continue;
                 }
             }
             at => item_span(item, at),
         };
         cx.error_at(span, &finding.message);
     }
+    // A type with no PostgreSQL type at all is reported here, beside the struct's other errors
+    // (a trait error would stop the compiler before it reports the rest).
+    for (field, column) in model.fields.iter().zip(&checked.columns) {
+        if let Decided::Unmappable { leaf, why } = &field.decided {
+            let fits = column
+                .as_ref()
+                .map(|c| {
+                    let c = c.as_ref();
+                    let nullable = ast::ty::is_option(field.ty);
+                    let fitting = known::fitting(&c.ty, nullable);
+                    match fitting.as_slice() {
+                        [] => format!("; column `{}` is {}", c.qualified, c.display),
+                        _ => format!(
+                            "; column `{}` is {}: use {}",
+                            c.qualified,
+                            c.display,
+                            alternatives(&fitting)
+                        ),
+                    }
+                })
+                .unwrap_or_default();
+            cx.error_spanned_by(
+                field.ty,
+                format!("`{leaf}` has no PostgreSQL type ({why}){fits}"),
+            );
+        }
+    }
     checked
+}
+
+/// `` `a` ``, `` `a` or `b` `` for phrases already quoted.
+fn alternatives(items: &[String]) -> String {
+    let mut out = String::new();
+    for (i, item) in items.iter().enumerate() {
+        out.push_str(schemalock_runtime::text::separator(i, items.len()));
+        out.push_str(item);
+    }
+    out
 }
 
 /// Checks an enum against its enum type; the findings go to `cx`.
@@ -82,13 +133,81 @@ pub fn pg_enum(cx: &Ctxt, model: &ast::PgEnum<'_>, snapshot: &Snapshot) {
             .map(|(name, v)| (name.as_str(), v.label.as_str()))
             .collect(),
     };
-    for finding in check::check_enum(snapshot, &engine_model) {
+    let findings = check::check_enum(snapshot, &engine_model);
+    if let Some(rule) = fitting_rule(model, &engine_model, &findings, snapshot) {
+        cx.error_at(rule.0, rule.1);
+        return;
+    }
+    for finding in findings {
         let span = match finding.at {
             At::Variant(i) => model.variants[i].span,
             at => item_span(item, at),
         };
         cx.error_at(span, finding.message);
     }
+}
+
+/// When variants miss their labels and another `rename_all` rule would map every variant to a
+/// label of the type, that is one mistake: one error, naming the rule, on the `rename_all`
+/// attribute (or the enum's name), rather than one per variant.
+fn fitting_rule(
+    model: &ast::PgEnum<'_>,
+    engine_model: &check::EnumModel<'_>,
+    findings: &[Finding],
+    snapshot: &Snapshot,
+) -> Option<(Span, String)> {
+    if !findings.iter().any(|f| f.kind == Kind::LabelMissing) {
+        return None;
+    }
+    let item = &model.item;
+    let current = item.attrs.rename_all.map(|(rule, _, _)| rule);
+    let (name, rule) = RULES.iter().find(|(_, rule)| {
+        Some(*rule) != current && {
+            let labels: Vec<String> = model
+                .variants
+                .iter()
+                .map(|v| {
+                    if v.renamed {
+                        v.label.clone()
+                    } else {
+                        rule.apply(&v.ident.to_string())
+                    }
+                })
+                .collect();
+            let mut trial = engine_model.clone();
+            for (pair, label) in trial.variants.iter_mut().zip(&labels) {
+                pair.1 = label.as_str();
+            }
+            check::check_enum(snapshot, &trial).is_empty()
+        }
+    })?;
+    let example = model
+        .variants
+        .iter()
+        .find(|v| !v.renamed && !rule.apply(&v.ident.to_string()).eq(&v.label))?;
+    let wanted = rule.apply(&example.ident.to_string());
+    let type_name = schemalock_runtime::ident::type_name(&item.schema, &item.name);
+    Some(match item.attrs.rename_all {
+        Some((_, span, origin)) => (
+            span,
+            format!(
+                "enum `{type_name}` spells its labels in {name}: variant `{}` maps to `{}` under this rule, but the label is `{wanted}`; use `rename_all = \"{name}\"`{}",
+                example.ident,
+                example.label,
+                match origin {
+                    crate::attr::Origin::Schemalock => "",
+                    _ => " (schemalock reads this attribute; fix it here)",
+                }
+            ),
+        ),
+        None => (
+            item.input.ident.span(),
+            format!(
+                "enum `{type_name}` spells its labels in {name}: variant `{}` maps to `{}`, but the label is `{wanted}`; add `#[schemalock(rename_all = \"{name}\")]`",
+                example.ident, example.label
+            ),
+        ),
+    })
 }
 
 /// Where an item-level finding goes: the attribute that named the table, type or schema, else

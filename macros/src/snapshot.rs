@@ -1,7 +1,8 @@
 //! Finding, parsing and caching the snapshot, and telling cargo to rebuild when it changes.
 //!
-//! A compiler process expands every derive of a crate, often hundreds; the snapshot is parsed
-//! once per process and reused while the file is unchanged. Nothing here touches the network,
+//! A compiler process expands every derive of a crate, often hundreds; the snapshot is read once
+//! per process and reused while the file is unchanged, and of its tables only those a derive
+//! asks for are parsed ([`LazySnapshot`]). Nothing here touches the network,
 //! and nothing blocks on the file: `Snapshot::load` refuses a FIFO or other non-regular file
 //! before reading (the `include_bytes!` that tracks the file is emitted only after it loaded, so
 //! only a file swapped for a FIFO in between could still block the compiler's own read).
@@ -14,16 +15,14 @@
 //! cached parse is trusted on its time and length only when the file's time lies well before the
 //! moment it was read; otherwise the file is read again and its text compared.
 
-use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet};
-use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, SystemTime};
 
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
-use schemalock_runtime::snapshot::{self, SNAPSHOT_ENV, Snapshot, SnapshotError};
+use schemalock_runtime::snapshot::{self, LazySnapshot, SNAPSHOT_ENV, SnapshotError};
 use syn::LitStr;
 
 /// The coarsest timestamp granularity we allow for (FAT's two seconds).
@@ -41,9 +40,8 @@ struct Cached {
     stamp: Option<Stamp>,
     /// When the text was read, by the clock the file system stamps files with.
     read_at: SystemTime,
-    /// A hash of the text, to tell an edit that kept the time and length.
-    text: u64,
-    snapshot: Arc<Snapshot>,
+    /// Holds the text too, to tell an edit that kept the time and length.
+    snapshot: Arc<LazySnapshot>,
 }
 
 impl Cached {
@@ -77,15 +75,36 @@ fn tracked() -> &'static Mutex<HashSet<PathBuf>> {
 }
 
 pub struct Loaded {
-    pub snapshot: Arc<Snapshot>,
+    /// Tables are parsed when a derive asks for them.
+    pub snapshot: Arc<LazySnapshot>,
     /// Tokens that make cargo re-run the derive when the file or `SCHEMALOCK_SNAPSHOT` changes.
     pub track: TokenStream,
+}
+
+/// Errors already reported in this process. A compiler process builds one crate, so a snapshot
+/// that is missing, unreadable or conflicted is one error per crate, on the first derive that
+/// reads it, not one per derive.
+fn reported() -> &'static Mutex<HashSet<String>> {
+    static REPORTED: OnceLock<Mutex<HashSet<String>>> = OnceLock::new();
+    REPORTED.get_or_init(Default::default)
+}
+
+/// Loads the snapshot for an item (see [`load_once`]); `Err(None)` when the error was already
+/// reported by another derive of this crate.
+pub fn load(explicit: Option<&LitStr>, span: Span) -> Result<Loaded, Option<syn::Error>> {
+    load_once(explicit, span).map_err(|err| {
+        let first = reported()
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(err.to_string());
+        first.then_some(err)
+    })
 }
 
 /// Loads the snapshot for an item: its `snapshot = "..."` attribute, else `SCHEMALOCK_SNAPSHOT`,
 /// else the first `schemalock.json` up from the crate's manifest directory. Errors are spanned on
 /// the attribute when there is one, else on `span`.
-pub fn load(explicit: Option<&LitStr>, span: Span) -> syn::Result<Loaded> {
+fn load_once(explicit: Option<&LitStr>, span: Span) -> syn::Result<Loaded> {
     let span = explicit.map_or(span, LitStr::span);
     let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").ok_or_else(|| {
         syn::Error::new(
@@ -109,7 +128,7 @@ pub fn load(explicit: Option<&LitStr>, span: Span) -> syn::Result<Loaded> {
     })
 }
 
-fn load_cached(path: &Path) -> Result<Arc<Snapshot>, SnapshotError> {
+fn load_cached(path: &Path) -> Result<Arc<LazySnapshot>, SnapshotError> {
     let stamp = |meta: &std::fs::Metadata| {
         let modified = meta.modified().ok()?;
         Some(Stamp {
@@ -132,14 +151,9 @@ fn load_cached(path: &Path) -> Result<Arc<Snapshot>, SnapshotError> {
     // Taken before reading: an edit made while reading then counts as made after it.
     let read_at = SystemTime::now();
     let text = snapshot::read_text(path)?;
-    let hash = {
-        let mut h = DefaultHasher::new();
-        text.hash(&mut h);
-        h.finish()
-    };
     let snapshot = match cache.get(path) {
-        Some(c) if c.text == hash => Arc::clone(&c.snapshot),
-        _ => Arc::new(Snapshot::from_json(&text, path)?),
+        Some(c) if c.snapshot.text() == text => Arc::clone(&c.snapshot),
+        _ => Arc::new(LazySnapshot::parse(text, path)?),
     };
     // The time and length of the file as read: looked up again, since the text may be newer
     // than `meta`.
@@ -149,7 +163,6 @@ fn load_cached(path: &Path) -> Result<Arc<Snapshot>, SnapshotError> {
         Cached {
             stamp: now.as_ref().and_then(stamp),
             read_at,
-            text: hash,
             snapshot: Arc::clone(&snapshot),
         },
     );
@@ -202,7 +215,7 @@ mod tests {
         std::fs::write(&path, EMPTY.replace("{}", "{\"public\": {}}")).unwrap();
         let changed = load_cached(&path).unwrap();
         assert!(!Arc::ptr_eq(&first, &changed));
-        assert!(changed.schema("public").is_some());
+        assert!(changed.skeleton().schema("public").is_some());
     }
 
     /// A file stamped long before it was read is trusted on its time and length: no new parse.
@@ -233,13 +246,13 @@ mod tests {
         std::fs::write(&path, EMPTY.replace("{}", "{\"a\": {}}")).unwrap();
         set_modified(&path, tick);
         let first = load_cached(&path).unwrap();
-        assert!(first.schema("a").is_some());
+        assert!(first.skeleton().schema("a").is_some());
 
         std::fs::write(&path, EMPTY.replace("{}", "{\"b\": {}}")).unwrap();
         set_modified(&path, tick);
         let edited = load_cached(&path).unwrap();
         assert!(
-            edited.schema("b").is_some(),
+            edited.skeleton().schema("b").is_some(),
             "the same-length edit must be read"
         );
 

@@ -97,14 +97,6 @@ impl ColumnMeta {
             (None, None) => String::from("any type"),
         }
     }
-
-    /// The field's mapping, given what it accepts.
-    pub(crate) const fn mapping(&self, accepts: &Accepts) -> Mapping {
-        Mapping {
-            accepts: *accepts,
-            nullable: self.nullable,
-        }
-    }
 }
 
 /// A `#[derive(PgEnum)]` enum: the enum type it maps, then the Rust enum.
@@ -125,10 +117,29 @@ pub struct EnumMeta {
     pub module_path: &'static str,
 }
 
-/// Implemented by `#[derive(Table)]`: the model's metadata.
+/// Implemented by `#[derive(Table)]`: the model's metadata, and the names hand-written SQL
+/// uses, so a generic helper can build SQL for any model:
+///
+/// ```ignore
+/// fn select_all<T: schemalock::Table>() -> String {
+///     format!("SELECT {} FROM {}", T::COLUMN_LIST, T::TABLE)
+/// }
+/// ```
+///
+/// The derive also defines `TABLE`, `COLUMN_LIST` and `COLUMNS` as inherent constants, so
+/// `Entity::TABLE` needs no import of this trait.
 pub trait Table {
     /// What the derive recorded about the struct.
     const META: &'static TableMeta;
+    /// The table, schema-qualified outside `public`, quoted where SQL needs it.
+    const TABLE: &'static str;
+    /// Every mapped column, comma-separated and quoted where SQL needs it, for `SELECT` lists.
+    const COLUMN_LIST: &'static str;
+    /// The struct of column names the derive generates (`EntityColumns`), one field per mapped
+    /// field.
+    type Columns: 'static;
+    /// Column names written as SQL needs them, by field: `Entity::COLUMNS.entity_type`.
+    const COLUMNS: Self::Columns;
 }
 
 /// Implemented by `#[derive(PgEnum)]`, alongside [`PgCompatible`]: the enum's metadata.

@@ -128,7 +128,7 @@ fn drifted_database_names_every_difference() {
     );
     assert!(
         has(
-            "column `entities.canon_layer` is `character varying(20)`; `CanonLayer` maps to enum `canonlayer`"
+            "column `entities.canon_layer` is `character varying(20)`; `CanonLayer` cannot hold it (it reads enum `canonlayer`); migrate the column to enum `canonlayer`, or use `String`"
         ) >= 1,
         "{report}"
     );
@@ -293,4 +293,39 @@ fn the_three_drivers_give_the_same_report() {
     );
     assert_eq!(from_postgres, from_tokio);
     assert_eq!(from_postgres, from_sqlx);
+}
+
+/// `verify::sqlx` takes a pool of sqlx 0.8 as well as 0.9 (feature `sqlx-0_8`), with the same
+/// report.
+#[test]
+fn a_sqlx_0_8_pool_verifies_like_0_9() {
+    let Some(pg) = start() else { return };
+    let url = drifted(&pg, "sqlx08");
+    let models = writeros_models();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let (old, new) = runtime.block_on(async {
+        let pool = sqlx_0_8::postgres::PgPoolOptions::new()
+            .max_connections(1)
+            .connect(&url)
+            .await
+            .unwrap();
+        let old = verify::sqlx_only(&pool, &models).await.unwrap();
+        let isolation: String =
+            sqlx_0_8::query_scalar("SELECT current_setting('transaction_isolation')")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        assert_eq!(isolation, "read committed");
+        let pool = sqlx::postgres::PgPoolOptions::new()
+            .max_connections(1)
+            .connect(&url)
+            .await
+            .unwrap();
+        (old, verify::sqlx_only(&pool, &models).await.unwrap())
+    });
+    assert!(!old.is_clean());
+    assert_eq!(old, new);
 }

@@ -9,7 +9,7 @@ use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields, Ident};
 
 use crate::attr::keys::{ContainerSetting, ItemKeys, OnEnum, OnField, OnRow, OnTable, OnVariant};
-use crate::attr::{self, Container, Member, Settings};
+use crate::attr::{self, Container, Json, Member, Settings};
 use crate::ctxt::Ctxt;
 
 /// What both derives resolve from the container attributes.
@@ -102,6 +102,8 @@ pub struct Field<'a> {
     pub check_ty: syn::Type,
     /// The decoded type as written, for messages.
     pub rust: String,
+    /// What the derive knows of the decoded type without the compiler.
+    pub decided: ty::Decided,
     pub attrs: Member,
 }
 
@@ -123,6 +125,8 @@ pub struct Variant<'a> {
     pub label: String,
     /// The rename attribute's literal, else the variant's name.
     pub span: Span,
+    /// True when an attribute names the label (`rename_all` does not apply to it).
+    pub renamed: bool,
 }
 
 const NOT_AN_ENUM: &str =
@@ -210,6 +214,16 @@ fn parse_struct<'a, K: ItemKeys<Setting = ContainerSetting>>(
         let name = ident.to_string().trim_start_matches("r#").to_owned();
         let (column, column_span) = item.db_name(m.rename.as_ref(), &name, ident);
         let decoded = m.try_from.as_ref().unwrap_or(&f.ty);
+        let json = |nullable| ty::Decided::Known {
+            accepts: &schemalock_runtime::types::known::JSON,
+            nullable,
+            tokens: quote::quote!(__sl::known::JSON),
+        };
+        let decided = match m.json {
+            Some(Json::Nullable) => json(true),
+            Some(Json::AsField) => json(ty::is_option(&f.ty)),
+            None => ty::decide(decoded),
+        };
         fields.push(Field {
             ident,
             name,
@@ -218,6 +232,7 @@ fn parse_struct<'a, K: ItemKeys<Setting = ContainerSetting>>(
             ty: &f.ty,
             check_ty: ty::with_static_lifetimes(decoded),
             rust: ty::display(decoded),
+            decided,
             attrs: m,
         });
     }
@@ -259,6 +274,7 @@ impl<'a> Model<'a> for PgEnum<'a> {
                 ident: &v.ident,
                 label,
                 span,
+                renamed: m.rename.is_some(),
             });
         }
         Ok(PgEnum { item, variants })

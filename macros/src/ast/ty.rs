@@ -1,7 +1,121 @@
-//! Rust types as text for messages, and the small type rewrites the generated code needs.
+//! Rust types as text for messages, the small type rewrites the generated code needs, and what a
+//! field's type accepts when the derive can name the type with certainty.
 
-use quote::ToTokens;
+use proc_macro2::TokenStream;
+use quote::{ToTokens, format_ident, quote};
+use schemalock_runtime::types::{Accepts, known};
 use syn::visit_mut::VisitMut;
+
+/// What the derive knows of a field's type from its tokens alone.
+pub enum Decided {
+    /// A type it names with certainty ([`known`]): what it accepts, whether it holds NULL, and
+    /// the tokens of its `Accepts`, naming `__sl::known`'s constants.
+    Known {
+        accepts: &'static Accepts,
+        nullable: bool,
+        tokens: TokenStream,
+    },
+    /// A type with no PostgreSQL type at all (`u32`): the type as written, and why.
+    Unmappable { leaf: String, why: &'static str },
+    /// Only the compiler knows: an alias, a newtype, an enum, a type imported under a short name.
+    Compiler,
+}
+
+/// What `ty` accepts, when the derive can tell. Wrappers are read as the runtime's impls read
+/// them: `Option` holds NULL, `Vec<u8>` and `[u8]` are `bytea`, other `Vec`s arrays, `&`, `Box`,
+/// `Arc`, `Rc` and `Cow` forward. `Option`, `Vec` and the others are taken by name, as serde and
+/// sqlx's derives take them.
+pub fn decide(ty: &syn::Type) -> Decided {
+    match ty {
+        syn::Type::Group(g) => decide(&g.elem),
+        syn::Type::Paren(p) => decide(&p.elem),
+        syn::Type::Reference(r) => decide(&r.elem),
+        syn::Type::Slice(s) => array(&s.elem),
+        syn::Type::Path(p) if p.qself.is_none() => {
+            let segments: Vec<String> = p
+                .path
+                .segments
+                .iter()
+                .map(|s| s.ident.to_string())
+                .collect();
+            let path = segments.join("::");
+            let last = p.path.segments.last();
+            let arg = || {
+                let syn::PathArguments::AngleBracketed(args) = &last?.arguments else {
+                    return None;
+                };
+                args.args.iter().find_map(|a| match a {
+                    syn::GenericArgument::Type(t) => Some(t),
+                    _ => None,
+                })
+            };
+            match path.as_str() {
+                "Option" | "std::option::Option" | "core::option::Option" => {
+                    match arg().map(decide) {
+                        Some(Decided::Known {
+                            accepts, tokens, ..
+                        }) => Decided::Known {
+                            accepts,
+                            nullable: true,
+                            tokens,
+                        },
+                        Some(other) => other,
+                        None => Decided::Compiler,
+                    }
+                }
+                "Vec" | "std::vec::Vec" | "alloc::vec::Vec" => {
+                    arg().map_or(Decided::Compiler, array)
+                }
+                "Box" | "std::boxed::Box" | "alloc::boxed::Box" | "Arc" | "std::sync::Arc"
+                | "alloc::sync::Arc" | "Rc" | "std::rc::Rc" | "alloc::rc::Rc" | "Cow"
+                | "std::borrow::Cow" | "alloc::borrow::Cow" => {
+                    arg().map_or(Decided::Compiler, decide)
+                }
+                _ => {
+                    if let Some(k) = known::by_path(&path) {
+                        let konst = format_ident!("{}", k.konst);
+                        return Decided::Known {
+                            accepts: k.accepts,
+                            nullable: false,
+                            tokens: quote!(__sl::known::#konst),
+                        };
+                    }
+                    match known::UNMAPPABLE.iter().find(|(name, _)| *name == path) {
+                        Some((leaf, why)) => Decided::Unmappable {
+                            leaf: (*leaf).to_owned(),
+                            why,
+                        },
+                        None => Decided::Compiler,
+                    }
+                }
+            }
+        }
+        _ => Decided::Compiler,
+    }
+}
+
+/// An array of `elem`, or `bytea` for `u8`.
+fn array(elem: &syn::Type) -> Decided {
+    match decide(elem) {
+        Decided::Known {
+            accepts: Accepts::Byte,
+            ..
+        } => Decided::Known {
+            accepts: &known::BYTES,
+            nullable: false,
+            tokens: quote!(__sl::known::BYTES),
+        },
+        Decided::Known {
+            accepts, tokens, ..
+        } => Decided::Known {
+            // A proc-macro's process is short-lived and an array type is a few bytes.
+            accepts: Box::leak(Box::new(Accepts::Array(accepts))),
+            nullable: false,
+            tokens: quote!(__sl::Accepts::Array(&#tokens)),
+        },
+        other => other,
+    }
+}
 
 /// `Vec<Option<String>>` rather than `Vec < Option < String > >`.
 pub fn display(ty: &syn::Type) -> String {
@@ -80,6 +194,48 @@ mod tests {
         for (ty, want) in cases {
             assert_eq!(display(&ty), want);
         }
+    }
+
+    fn decided(ty: syn::Type) -> Option<(Accepts, bool)> {
+        match decide(&ty) {
+            Decided::Known {
+                accepts, nullable, ..
+            } => Some((*accepts, nullable)),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn types_named_with_certainty_are_decided() {
+        assert_eq!(decided(parse_quote!(i64)), Some((known::I64, false)));
+        assert_eq!(decided(parse_quote!(Option<i64>)), Some((known::I64, true)));
+        assert_eq!(
+            decided(parse_quote!(Option<Vec<Option<String>>>)),
+            Some((Accepts::Array(&known::TEXT), true))
+        );
+        assert_eq!(decided(parse_quote!(Vec<u8>)), Some((known::BYTES, false)));
+        assert_eq!(decided(parse_quote!(&'a [u8])), Some((known::BYTES, false)));
+        assert_eq!(decided(parse_quote!(Box<str>)), Some((known::TEXT, false)));
+        assert_eq!(
+            decided(parse_quote!(::chrono::DateTime<chrono::Utc>)),
+            Some((known::TIMESTAMPTZ, false))
+        );
+        assert_eq!(
+            decided(parse_quote!(sqlx::types::Uuid)),
+            Some((known::UUID, false))
+        );
+        // Imported under a short name, aliased or user-defined: the compiler decides.
+        for ty in [
+            parse_quote!(Uuid),
+            parse_quote!(Status),
+            parse_quote!(Option<DateTime<Utc>>),
+        ] {
+            assert!(matches!(decide(&ty), Decided::Compiler));
+        }
+        assert!(matches!(
+            decide(&parse_quote!(Option<u32>)),
+            Decided::Unmappable { ref leaf, .. } if leaf == "u32"
+        ));
     }
 
     #[test]

@@ -18,7 +18,15 @@ use crate::snapshot::{self, Loaded};
 /// item reported together.
 pub fn derive_table(input: &DeriveInput) -> syn::Result<TokenStream> {
     derive::<ast::Table>(input, |cx, model, loaded| {
-        let checked = loaded.map(|l| crate::check::table(cx, model, &l.snapshot));
+        let item = &model.item;
+        // Only this table is parsed (the whole snapshot when it is missing, for suggestions).
+        let snapshot = loaded.and_then(|l| {
+            l.snapshot
+                .for_table(&item.schema, &item.name)
+                .map_err(|e| cx.error_at(item.input.ident.span(), e))
+                .ok()
+        });
+        let checked = snapshot.as_ref().map(|s| crate::check::table(cx, model, s));
         table::generate(model, checked.as_ref(), track(loaded))
     })
 }
@@ -35,7 +43,21 @@ pub fn derive_row(input: &DeriveInput) -> syn::Result<TokenStream> {
 pub fn derive_pg_enum(input: &DeriveInput) -> syn::Result<TokenStream> {
     derive::<ast::PgEnum>(input, |cx, model, loaded| {
         if let Some(l) = loaded {
-            crate::check::pg_enum(cx, model, &l.snapshot);
+            let item = &model.item;
+            // Every object but the tables is parsed; a missing enum type's error may suggest
+            // a table of that name, so it reads the whole snapshot.
+            let skeleton = l.snapshot.skeleton();
+            let found = skeleton
+                .schema(&item.schema)
+                .is_some_and(|s| s.enums.contains_key(&item.name));
+            match if found {
+                Ok(std::sync::Arc::clone(skeleton))
+            } else {
+                l.snapshot.full()
+            } {
+                Ok(snapshot) => crate::check::pg_enum(cx, model, &snapshot),
+                Err(e) => cx.error_at(item.input.ident.span(), e),
+            }
         }
         pg_enum::generate(model, track(loaded))
     })
@@ -51,7 +73,7 @@ fn derive<'a, M: ast::Model<'a>>(
     let model = M::parse(&cx, input)?;
     let explicit: Option<&LitStr> = model.item().attrs.snapshot.as_ref();
     let loaded = snapshot::load(explicit, input.ident.span())
-        .map_err(|err| cx.syn_error(err))
+        .map_err(|err| err.map(|err| cx.syn_error(err)))
         .ok();
     let generated = expand(&cx, &model, loaded.as_ref());
     Ok(cx.finish(generated))

@@ -6,10 +6,11 @@ use quote::{format_ident, quote, quote_spanned};
 use schemalock_runtime::check::TableCheck;
 use schemalock_runtime::check::derive::fact_flags;
 use schemalock_runtime::ident;
+use schemalock_runtime::types::{Nullability, rule};
 use syn::spanned::Spanned;
 
+use crate::ast::ty::Decided;
 use crate::ast::{self, Field};
-use crate::attr::Json;
 
 pub fn generate(
     model: &ast::Table<'_>,
@@ -44,11 +45,15 @@ pub fn generate(
         );
         quote!(#[doc = #doc] pub #id: &'static str)
     });
-    let column_values = model.fields.iter().map(|f| {
-        let id = f.ident;
-        let column = ident::quote_ident(&f.column);
-        quote!(#id: #column)
-    });
+    let column_values: Vec<TokenStream> = model
+        .fields
+        .iter()
+        .map(|f| {
+            let id = f.ident;
+            let column = ident::quote_ident(&f.column);
+            quote!(#id: #column)
+        })
+        .collect();
     let column_list = model
         .fields
         .iter()
@@ -74,6 +79,10 @@ pub fn generate(
                     insertable: #insertable,
                     exhaustive: #exhaustive,
                 };
+                const TABLE: &'static str = #qualified_table;
+                const COLUMN_LIST: &'static str = #column_list;
+                type Columns = #columns_struct;
+                const COLUMNS: #columns_struct = #columns_struct { #(#column_values,)* };
             }
 
             // No derives: 500 models would otherwise cost as much as 500 plain structs again.
@@ -106,33 +115,41 @@ pub fn generate(
     }
 }
 
-/// A field's `ColumnMeta`. The mapping type (the field's, `try_from`'s, or `JsonColumn` for
-/// `#[sqlx(json)]`) is named once, so a type without a mapping is one error.
+/// A field's `ColumnMeta`. A type the derive decided is recorded as a `Mapping` literal, so the
+/// compiler never selects its impl; any other type (`try_from`'s, or the field's) is named once,
+/// in `<T as PgCompatible>::MAPPING`, so a type without a mapping is one error.
 pub(super) fn column_meta(f: &Field<'_>) -> TokenStream {
     let (field, column, rust) = (&f.name, &f.column, &f.rust);
-    let nullable = ast::ty::is_option(f.ty);
     let ty = &f.check_ty;
-    let mapped = match f.attrs.json {
-        Some(Json::Nullable) => quote!(::core::option::Option<__sl::JsonColumn>),
-        Some(Json::AsField) if nullable => quote!(::core::option::Option<__sl::JsonColumn>),
-        Some(Json::AsField) => quote!(__sl::JsonColumn),
-        None => quote!(#ty),
-    };
-    match &f.attrs.pg_type {
-        Some(pg) => quote!(__sl::ColumnMeta::declared(#field, #column, #rust, #pg, #nullable)),
-        None => quote! {
-            __sl::ColumnMeta::mapped(
-                #field, #column, #rust, &<#mapped as __sl::PgCompatible>::MAPPING,
-            )
-        },
+    if let Some(pg) = &f.attrs.pg_type {
+        let nullable = ast::ty::is_option(f.ty);
+        return quote!(__sl::ColumnMeta::declared(#field, #column, #rust, #pg, #nullable));
     }
+    let mapping = match &f.decided {
+        Decided::Known {
+            tokens, nullable, ..
+        } => quote!(&__sl::Mapping { accepts: #tokens, nullable: #nullable }),
+        // Reported by the derive; the build fails on that error alone.
+        Decided::Unmappable { .. } => {
+            quote!(&__sl::Mapping {
+                accepts: __sl::Accepts::Types(&[]),
+                nullable: false
+            })
+        }
+        Decided::Compiler => quote!(&<#ty as __sl::PgCompatible>::MAPPING),
+    };
+    quote!(__sl::ColumnMeta::mapped(#field, #column, #rust, #mapping))
 }
 
-/// The checks the compiler evaluates, from what the engine resolved. Inside the generated
-/// `const _` block, `__sl` is the private module and `__M` the model's metadata. The facts of
-/// every checked column go in one array; each field gets a `const` calling `require`, which
-/// builds a message only when the field does not fit, and is `#[track_caller]`, so the
-/// compiler's error lands on that field.
+/// The checks left to the compiler, from what the engine resolved. Inside the generated
+/// `const _` block, `__sl` is the private module and `__M` the model's metadata.
+///
+/// Only fields whose type the derive could not name get one: the facts of their columns go in one
+/// array, and each such field gets a trait of its own carrying the derive's message in
+/// `#[diagnostic::on_unimplemented]`, implemented for `Fits<true>` alone, and a constant that
+/// names it for `Fits<{ type_fits(..) }>`. A field that does not fit is then a trait error on the
+/// field, in the derive's words. The nullability check is emitted only for a nullable column
+/// read by a type not written as an `Option`.
 fn checks(model: &ast::Table<'_>, checked: &TableCheck<'_>) -> TokenStream {
     let Some(relation) = &checked.relation else {
         return TokenStream::new();
@@ -140,18 +157,40 @@ fn checks(model: &ast::Table<'_>, checked: &TableCheck<'_>) -> TokenStream {
     let mut facts = Vec::new();
     let mut out = TokenStream::new();
     for (i, (field, column)) in model.fields.iter().zip(&checked.columns).enumerate() {
-        // A missing column was reported; a `pg_type` field was checked by the engine.
-        let Some(f) = column.as_ref().filter(|_| field.attrs.pg_type.is_none()) else {
+        // A missing column was reported; the engine checked `pg_type` and decided types.
+        let Some(f) = column.as_ref().filter(|_| {
+            field.attrs.pg_type.is_none() && matches!(field.decided, Decided::Compiler)
+        }) else {
             continue;
         };
         let flags = fact_flags(&f.ty, f.nullability);
         let (q, d, ts, tn) = (&f.qualified, &f.display, &f.ty.schema, &f.ty.name);
         let j = facts.len();
         facts.push(quote!(__sl::facts(#q, #d, #ts, #tn, #flags)));
-        // The field's name: a type's span covers only its first token on stable Rust.
-        out.extend(quote_spanned! {field.ident.span()=>
-            const _: () = __sl::require(&__M.columns[#i], &__F[#j]);
-        });
+        let span = field.ident.span();
+        let view = f.as_ref();
+        let (message, label, note) = rule::deferred_type_message(&view, &field.rust);
+        let name = &field.name;
+        out.extend(fits_check(
+            span,
+            format_ident!("{name}_column_type_fits"),
+            (&message, &label, &note),
+            quote!(__sl::type_fits(&__M.columns[#i], &__F[#j])),
+        ));
+        if view.nullability == Nullability::Nullable && !ast::ty::is_option(field.ty) {
+            let message = rule::nullability_message(&f.qualified, &field.rust);
+            let label = format!("`{}` cannot hold NULL", field.rust);
+            let note = format!(
+                "if `{}` can hold NULL, its `PgCompatible` impl says so with `const NULLABLE: bool = true`",
+                field.rust
+            );
+            out.extend(fits_check(
+                span,
+                format_ident!("{name}_column_nullability_fits"),
+                (&message, &label, &note),
+                quote!(__sl::null_fits(&__M.columns[#i], &__F[#j])),
+            ));
+        }
     }
     if !facts.is_empty() {
         out.extend(quote! {
@@ -166,16 +205,20 @@ fn checks(model: &ast::Table<'_>, checked: &TableCheck<'_>) -> TokenStream {
         let ty = &part.ty;
         let field = part.ident.to_string();
         let rust = ast::ty::display(ty);
-        out.extend(quote_spanned! {ty.span()=>
-            const _: () = {
-                let verdict = __sl::check_flatten(
-                    <#ty as __sl::Table>::META, #rust, #field, #schema, #table,
-                );
-                if verdict.failed() {
-                    ::core::panic!("{}", verdict.as_str());
-                }
-            };
-        });
+        let qualified_here = ident::qualified(schema, table);
+        let message = format!(
+            "flattened field `{field}` has type `{rust}`, which reads another table than `{qualified_here}`, the table of this model"
+        );
+        let label = format!("`{rust}` reads another table");
+        let note = format!(
+            "give `{rust}` `#[schemalock(table = \"{table}\")]`, or flatten a part that reads `{qualified_here}`"
+        );
+        out.extend(fits_check(
+            ty.span(),
+            format_ident!("{field}_reads_this_table"),
+            (&message, &label, &note),
+            quote!(__sl::check_flatten(<#ty as __sl::Table>::META, #rust, #field, #schema, #table).is_ok()),
+        ));
     }
     if model.flattened.is_empty() {
         return out;
@@ -188,25 +231,78 @@ fn checks(model: &ast::Table<'_>, checked: &TableCheck<'_>) -> TokenStream {
     let columns = quote!(&[#(#columns),*]);
     let own: Vec<&str> = model.fields.iter().map(|f| f.column.as_str()).collect();
     let parts: Vec<&syn::Type> = model.flattened.iter().map(|p| &p.ty).collect();
+    let part_names: Vec<String> = parts
+        .iter()
+        .map(|p| format!("`{}`", ast::ty::display(p)))
+        .collect();
     let rust_name = item.rust_name();
-    for (enabled, rule) in [
-        (item.attrs.insertable, quote!(Insertable)),
-        (item.attrs.exhaustive, quote!(Exhaustive)),
+    for (enabled, rule, name, needs) in [
+        (
+            item.attrs.insertable,
+            quote!(Insertable),
+            "insertable",
+            "every NOT NULL column without a default",
+        ),
+        (
+            item.attrs.exhaustive,
+            quote!(Exhaustive),
+            "exhaustive",
+            "every column",
+        ),
     ] {
         if !enabled {
             continue;
         }
-        out.extend(quote_spanned! {item.input.ident.span()=>
-            const _: () = {
-                let verdict = __sl::check_coverage(
-                    __sl::Rule::#rule, #rust_name, #what, #qualified, #columns,
-                    &[#(#own),*], &[#(<#parts as __sl::Table>::META),*],
-                );
-                if verdict.failed() {
-                    ::core::panic!("{}", verdict.as_str());
-                }
-            };
-        });
+        // The columns the struct's own fields leave to its parts; the compiler knows which the
+        // parts read.
+        let left: Vec<&str> = relation
+            .columns
+            .iter()
+            .filter(|c| (name == "exhaustive" || c.required) && !own.contains(&c.name))
+            .map(|c| c.name)
+            .collect();
+        let columns_left = match left.as_slice() {
+            [one] => format!("column `{one}`"),
+            left => format!("some of columns {}", schemalock_runtime::text::one_of(left)),
+        };
+        let message = format!(
+            "{name} model `{rust_name}` has no field, here or in {}, for {columns_left} of {what} `{qualified}`",
+            part_names.join(" or "),
+        );
+        let label = format!("{name} models need a field for {needs}");
+        let note = if name == "insertable" {
+            "add fields for the NOT NULL columns without a default that no part reads".to_owned()
+        } else {
+            "add fields for the columns no part reads, or drop `exhaustive`".to_owned()
+        };
+        out.extend(fits_check(
+            item.input.ident.span(),
+            format_ident!("{name}_model_covers_its_columns"),
+            (&message, &label, &note),
+            quote!(__sl::check_coverage(
+                __sl::Rule::#rule, #rust_name, #what, #qualified, #columns,
+                &[#(#own),*], &[#(<#parts as __sl::Table>::META),*],
+            ).is_ok()),
+        ));
     }
     out
+}
+
+/// One condition the compiler checks, as a trait error in the derive's words when it is false.
+fn fits_check(
+    span: proc_macro2::Span,
+    trait_name: proc_macro2::Ident,
+    (message, label, note): (&str, &str, &str),
+    condition: TokenStream,
+) -> TokenStream {
+    let trait_name = proc_macro2::Ident::new(&trait_name.to_string(), span);
+    quote_spanned! {span=>
+        #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
+        #[allow(non_camel_case_types)]
+        trait #trait_name {
+            const OK: () = ();
+        }
+        impl #trait_name for __sl::Fits<true> {}
+        const _: () = <__sl::Fits<{ #condition }> as #trait_name>::OK;
+    }
 }

@@ -28,14 +28,23 @@ pub fn sql_as(input: SqlAs) -> TokenStream {
 
 fn run(options: &args::Options, sql: &syn::LitStr, row: Option<&syn::Type>) -> TokenStream {
     let cx = Ctxt::new();
-    let inner = match snapshot::load(options.snapshot.as_ref(), sql.span()) {
-        Ok(loaded) => {
-            let analysis = check::statement(&cx, sql, &loaded.snapshot, options.search_path());
+    // A statement may name any table, so it reads the whole snapshot (parsed once per process).
+    let loaded = snapshot::load(options.snapshot.as_ref(), sql.span()).and_then(|loaded| {
+        let full = loaded
+            .snapshot
+            .full()
+            .map_err(|e| Some(syn::Error::new(sql.span(), e.to_string())))?;
+        Ok((full, loaded.track))
+    });
+    let inner = match loaded {
+        Ok((full, track)) => {
+            let analysis = check::statement(&cx, sql, &full, options.search_path());
             let checked = expand::checked(&options.krate(), sql, &analysis, row);
-            let track = loaded.track;
             quote!(#track #checked)
         }
-        Err(err) => {
+        // Already reported by another derive or statement of this crate.
+        Err(None) => TokenStream::new(),
+        Err(Some(err)) => {
             cx.syn_error(err);
             TokenStream::new()
         }

@@ -2,22 +2,24 @@
 //! `#[doc(hidden)] __private` module of this crate and of `schemalock`, so no other path of
 //! either crate is named by generated code. Not public API: it changes with the derives.
 //!
-//! The derive resolves each field's column with the check engine ([`super::TableCheck`]) and
-//! emits its [`ColumnFacts`] in the compact form [`facts`] takes, and one `const` per field that
-//! calls [`require`]: the compiler evaluates the type rule there, through the field type's
-//! `PgCompatible` impl, which only it can see. Flattened parts and the coverage rules of a model
-//! with flattened parts are evaluated the same way ([`check_flatten`], [`check_coverage`]).
+//! The derive decides every field whose type it can name ([`crate::types::known`]) itself, with
+//! the check engine ([`super::TableCheck`]), and records its mapping as a [`Mapping`] literal.
+//! For a field whose type only the compiler knows (an alias, a newtype, an enum), it emits the
+//! column's [`ColumnFacts`] in the compact form [`facts`] takes and has the compiler evaluate
+//! [`type_fits`] and [`null_fits`] through the type's `PgCompatible` impl, as a trait bound on
+//! [`Fits`]. Flattened parts and the coverage rules of a model with flattened parts are
+//! evaluated in constants ([`check_flatten`], [`check_coverage`]).
 
 pub use super::coverage::{Rule, TableColumn, check_coverage, check_flatten};
 pub use super::row::{Columns, ResultColumn, require_row, result_column};
 pub use crate::meta::{
     ColumnMeta, EnumMeta, PgEnum, Registration, Row, RowMeta, StatementMeta, Table, TableMeta,
 };
+pub use crate::types::known;
 pub use crate::types::mappings::JsonColumn;
-pub use crate::types::{Accepts, ColumnFacts, PgCompatible};
+pub use crate::types::{Accepts, ColumnFacts, Mapping, PgCompatible};
 pub use inventory;
 
-use crate::text::Verdict;
 use crate::types::{ColumnType, Nullability, rule};
 
 /// [`ColumnFacts`] as generated code holds them: one name, so each model's array of facts
@@ -72,31 +74,23 @@ pub const fn facts(
     }
 }
 
-/// The type rule for a field as the derive recorded it in its `TableMeta`: nothing when the
-/// field fits (or its type is declared with `pg_type`, which the engine checked), else the
-/// message.
-pub const fn check_column(meta: &ColumnMeta, facts: &ColumnFacts<&str>) -> Verdict {
-    match meta.accepts {
-        Some(accepts) => rule::check(&meta.mapping(accepts), facts, meta.rust_type),
-        None => Verdict::ok(),
-    }
-}
+/// A compile-time condition as a type: the derive names `Fits<{ condition }>` where a trait of
+/// its own, with the field's message in `#[diagnostic::on_unimplemented]`, is implemented only
+/// for `Fits<true>`. A field that does not fit is then a clean trait error on the field, with
+/// the derive's words, rather than a failed constant evaluation.
+#[derive(Debug)]
+pub struct Fits<const OK: bool>;
 
-/// True when [`check_column`] would pass, without building a message: the derive evaluates
-/// this for every field of every model.
-pub const fn fits(meta: &ColumnMeta, facts: &ColumnFacts<&str>) -> bool {
+/// The type rule for a field whose type only the compiler knows: does its `PgCompatible` impl
+/// accept the column's type?
+pub const fn type_fits(meta: &ColumnMeta, facts: &ColumnFacts<&str>) -> bool {
     match meta.accepts {
-        Some(accepts) => rule::fits(&meta.mapping(accepts), facts),
+        Some(accepts) => rule::accepts(accepts, &facts.ty),
         None => true,
     }
 }
 
-/// What the derive's per-field `const` evaluates: nothing when the field fits, else a compile
-/// error carrying [`check_column`]'s message. One call per field keeps generated code small; the
-/// compiler reports the error at the call, which the derive places on the field.
-#[track_caller]
-pub const fn require(meta: &ColumnMeta, facts: &ColumnFacts<&str>) {
-    if !fits(meta, facts) {
-        panic!("{}", check_column(meta, facts).as_str())
-    }
+/// The nullability rule for a field whose type only the compiler knows.
+pub const fn null_fits(meta: &ColumnMeta, facts: &ColumnFacts<&str>) -> bool {
+    rule::fits_nullability(meta.nullable, facts.nullability)
 }

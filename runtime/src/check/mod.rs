@@ -129,6 +129,8 @@ pub enum Kind {
     ReadOnlyColumn,
     /// An insertable model lacks a column every row needs.
     MissingRequired,
+    /// An insertable model reads a relation no INSERT can write: a materialized view.
+    NotInsertable,
     /// An exhaustive model lacks columns.
     MissingColumns,
     /// The enum type does not exist.

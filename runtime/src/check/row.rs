@@ -11,7 +11,7 @@
 
 use crate::meta::{ColumnMeta, RowMeta};
 use crate::text::{Verdict, str_eq};
-use crate::types::{ColumnFacts, rule};
+use crate::types::{ColumnFacts, Mapping, rule};
 
 /// A result column of a checked statement, as `sql_as!` emits it.
 #[derive(Debug, Clone, Copy)]
@@ -106,11 +106,15 @@ const fn check_field(
     let (Some(facts), Some(accepts)) = (&column.facts, field.accepts) else {
         return v;
     };
-    if rule::fits(&field.mapping(accepts), facts) {
+    let mapping = Mapping {
+        accepts: *accepts,
+        nullable: field.nullable,
+    };
+    if rule::fits(&mapping, facts) {
         return v;
     }
     let v = name(row, field);
-    let ty = rule::check_type(accepts, facts, field.rust_type);
+    let ty = rule::type_verdict(accepts, facts, field.rust_type);
     let v = if ty.failed() { v.push(ty.as_str()) } else { v };
     if rule::fits_nullability(field.nullable, facts.nullability) {
         return v;

@@ -4,8 +4,8 @@
 use super::coverage::{Rule, TableColumn, check_coverage};
 use super::{At, FieldType, Finding, Kind, Model, find_schema, short_list};
 use crate::ident;
-use crate::snapshot::{Column, Identity, Snapshot, Table};
-use crate::text::{did_you_mean, one_of};
+use crate::snapshot::{Column, Identity, RelationKind, Snapshot, Table};
+use crate::text::{did_you_mean, quoted_list};
 use crate::types::{ColumnFacts, rule};
 
 /// What checking a model found, and what it resolved on the way: the derive places the
@@ -63,6 +63,16 @@ impl<'s> TableCheck<'s> {
                 })
                 .collect(),
         };
+        if model.insertable && table.kind == RelationKind::MaterializedView {
+            out.findings.push(Finding::new(
+                At::Item,
+                Kind::NotInsertable,
+                format!(
+                    "`{}` is insertable, but `{}` is a materialized view, which no INSERT can write (`REFRESH MATERIALIZED VIEW` fills it); drop `insertable`, or map the table it is built from",
+                    model.rust_name, relation.qualified
+                ),
+            ));
+        }
         let claimed: Vec<&str> = model.fields.iter().map(|f| f.column).collect();
         for (i, field) in model.fields.iter().enumerate() {
             let Some(column) = table.column(field.column) else {
@@ -135,8 +145,8 @@ fn table_missing(
     .with(format!("table `{}`", model.table), "no such table")
 }
 
-/// A field's column is not in the table: suggest a column no other field reads, else any
-/// column, else list them.
+/// A field's column is not in the table: suggest a column no other field reads (a column
+/// another field maps is never the answer), else list the columns no field reads.
 fn column_missing(
     i: usize,
     wanted: &str,
@@ -144,13 +154,21 @@ fn column_missing(
     table: &Table,
     claimed: &[&str],
 ) -> Finding {
-    let names = || table.columns.iter().map(|c| c.name.as_str());
-    let mut hint = did_you_mean(wanted, names().filter(|c| !claimed.contains(c)));
+    let free: Vec<&str> = table
+        .columns
+        .iter()
+        .map(|c| c.name.as_str())
+        .filter(|c| !claimed.contains(c))
+        .collect();
+    let mut hint = did_you_mean(wanted, free.iter().copied());
     if hint.is_empty() {
-        hint = did_you_mean(wanted, names());
-    }
-    if hint.is_empty() {
-        hint = format!("; it has {}", one_of(&names().collect::<Vec<_>>()));
+        hint = match free.as_slice() {
+            [] => "; every column of it is read by another field".to_owned(),
+            free => format!(
+                "; the columns no other field reads: {}",
+                quoted_list(free.iter().copied())
+            ),
+        };
     }
     Finding::new(
         At::Field(i),
@@ -179,15 +197,10 @@ fn field_type(
             nullable,
             rust,
         } => {
-            let verdict = rule::check_type(accepts, &f, rust);
-            if verdict.failed() {
+            if let Some(message) = rule::check_type(accepts, nullable, &f, rust) {
                 out.push(
-                    Finding::new(
-                        At::Field(i),
-                        Kind::TypeMismatch,
-                        verdict.as_str().to_owned(),
-                    )
-                    .with(rule::describe(accepts), facts.display.clone()),
+                    Finding::new(At::Field(i), Kind::TypeMismatch, message)
+                        .with(rule::describe(accepts), facts.display.clone()),
                 );
             }
             (nullable, rust)
@@ -213,11 +226,9 @@ fn field_type(
             (nullable, rust)
         }
     };
-    let verdict = rule::check_nullability(nullable, &f, rust);
-    if verdict.failed() {
+    if let Some(message) = rule::check_nullability(nullable, &f, rust) {
         out.push(
-            Finding::new(At::Field(i), Kind::Nullability, verdict.as_str().to_owned())
-                .with("NOT NULL", "nullable"),
+            Finding::new(At::Field(i), Kind::Nullability, message).with("NOT NULL", "nullable"),
         );
     }
 }

@@ -85,14 +85,29 @@ fn missing_columns_suggest_renames_or_list() {
         messages(&f),
         [
             "no column `type` in table `entities`; did you mean `entity_type`?",
-            "no column `zzz` in table `entities`; it has `id`, `entity_type`, `canon_layer`, `mention_count`, `born` or `search`",
+            "no column `zzz` in table `entities`; the columns no other field reads: `entity_type`, `canon_layer`, `mention_count`, `born`, `search`",
         ]
     );
     assert_eq!(f[0].at, At::Field(1));
 }
 
+/// A column another field maps is never suggested, even when it is the only close name.
 #[test]
-fn mapped_types_use_the_const_check() {
+fn claimed_columns_are_never_suggested() {
+    let f = check_table(
+        &snapshot(),
+        &model("entities", &[("id", "id"), ("entity_id", "entity_id")]),
+    );
+    assert_eq!(
+        messages(&f),
+        [
+            "no column `entity_id` in table `entities`; the columns no other field reads: `entity_type`, `canon_layer`, `mention_count`, `born`, `search`"
+        ]
+    );
+}
+
+#[test]
+fn mapped_types_say_what_fits() {
     let mut m = model(
         "entities",
         &[
@@ -119,9 +134,9 @@ fn mapped_types_use_the_const_check() {
     };
     let f = check_table(&snapshot(), &m);
     assert_eq!(f.len(), 2, "{f:#?}");
-    assert!(
-        f[0].message
-            .starts_with("column `entities.canon_layer` is enum `canonlayer`; `String` maps to")
+    assert_eq!(
+        f[0].message,
+        "column `entities.canon_layer` is enum `canonlayer`; `String` cannot hold it; map it to a Rust enum with `#[derive(PgEnum)]` and `type_name = \"canonlayer\"`"
     );
     assert!(
         f[1].message

@@ -65,7 +65,12 @@
 //! always gives the same snapshot.
 
 mod assemble;
-#[cfg(any(feature = "postgres", feature = "tokio-postgres", feature = "sqlx"))]
+#[cfg(any(
+    feature = "postgres",
+    feature = "tokio-postgres",
+    feature = "sqlx",
+    feature = "sqlx-0_8"
+))]
 pub(crate) mod driver;
 mod error;
 mod migration;
@@ -73,11 +78,18 @@ mod options;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 mod raw;
-#[cfg(any(feature = "postgres", feature = "tokio-postgres", feature = "sqlx"))]
+#[cfg(any(
+    feature = "postgres",
+    feature = "tokio-postgres",
+    feature = "sqlx",
+    feature = "sqlx-0_8"
+))]
 pub(crate) mod read;
 mod sql;
 #[cfg(feature = "sqlx")]
 pub(crate) mod sqlx;
+#[cfg(feature = "sqlx-0_8")]
+pub(crate) mod sqlx_0_8;
 #[cfg(test)]
 mod tests;
 #[cfg(feature = "tokio-postgres")]
@@ -87,7 +99,12 @@ pub use self::assemble::{Missing, assemble, assemble_allowing_missing, numeric_v
 pub use self::error::{Error, LockedRelation};
 pub use self::migration::{MIGRATION_PROBE, MIGRATION_TABLES, Notice, migration_head_query};
 pub use self::options::{Options, Steps};
-#[cfg(any(feature = "postgres", feature = "tokio-postgres", feature = "sqlx"))]
+#[cfg(any(
+    feature = "postgres",
+    feature = "tokio-postgres",
+    feature = "sqlx",
+    feature = "sqlx-0_8"
+))]
 pub use self::read::Read;
 
 use crate::snapshot::MigrationHead;

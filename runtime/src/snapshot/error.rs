@@ -55,6 +55,13 @@ pub enum SnapshotError {
         /// What is wrong there.
         message: String,
     },
+    /// The file holds the conflict markers git leaves when two branches changed it.
+    MergeConflict {
+        /// The file.
+        path: PathBuf,
+        /// The line of the first marker, from 1.
+        line: usize,
+    },
     /// The snapshot is of a format version this crate does not read.
     Version {
         /// The file.
@@ -97,6 +104,7 @@ impl SnapshotError {
             | SnapshotError::ByteOrderMark { path, .. }
             | SnapshotError::NotUtf8 { path, .. }
             | SnapshotError::Parse { path, .. }
+            | SnapshotError::MergeConflict { path, .. }
             | SnapshotError::Version { path, .. } => *path = shown.to_owned(),
         }
         self
@@ -173,6 +181,12 @@ impl fmt::Display for SnapshotError {
                 f,
                 "snapshot `{}` is not a valid schemalock snapshot: {message} at line {line}, column {column}; \
                  {REGENERATE}",
+                path.display()
+            ),
+            SnapshotError::MergeConflict { path, line } => write!(
+                f,
+                "merge conflict in the snapshot `{}` (a `<<<<<<<` marker at line {line}); re-run \
+                 `cargo schemalock refresh` against the merged migrations rather than merging it by hand",
                 path.display()
             ),
             SnapshotError::Version { path, found } => write!(

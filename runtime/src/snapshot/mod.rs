@@ -9,6 +9,7 @@ mod error;
 mod file;
 #[cfg(test)]
 pub(crate) mod fixtures;
+mod lazy;
 mod pretty;
 #[cfg(test)]
 mod tests;
@@ -21,6 +22,7 @@ use serde::{Deserialize, Serialize};
 
 pub use error::{Encoding, SnapshotError};
 pub use file::{SnapshotLocation, locate, read_text, remove_stale_temp_files};
+pub use lazy::LazySnapshot;
 pub use types::{DeclaredType, DomainBase, TypeKind};
 
 /// The format version this crate reads and writes. Bump it on any change an older reader would
@@ -418,6 +420,14 @@ impl Snapshot {
                 found: s.format_version,
             }),
             Err(err) => {
+                // Git's conflict markers: the file is two snapshots at once, and the fix is a
+                // new one, not a JSON edit.
+                if let Some(line) = conflict_marker(text) {
+                    return Err(SnapshotError::MergeConflict {
+                        path: path.to_owned(),
+                        line,
+                    });
+                }
                 // A newer format may not fit these structs at all; report its version rather
                 // than whichever field happened to fail first.
                 #[derive(Deserialize)]
@@ -458,6 +468,16 @@ impl Default for Snapshot {
     fn default() -> Self {
         Snapshot::new()
     }
+}
+
+/// The line (from 1) of the first git conflict marker (`<<<<<<< `, `=======`, `>>>>>>> ` at
+/// the start of a line), if any.
+fn conflict_marker(text: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            l.starts_with("<<<<<<<") || l.starts_with(">>>>>>>") || l.trim_end() == "======="
+        })
+        .map(|i| i + 1)
 }
 
 /// serde_json appends " at line L column C"; we print the position ourselves.

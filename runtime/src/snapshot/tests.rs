@@ -117,6 +117,26 @@ fn truncated_file_reports_line_and_column() {
 }
 
 #[test]
+fn merge_conflict_markers_are_named() {
+    let text = sample().to_json();
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.insert(3, "<<<<<<< HEAD");
+    lines.insert(5, "=======");
+    lines.insert(7, ">>>>>>> feature");
+    let err = Snapshot::from_json(&lines.join("\n"), Path::new("schemalock.json")).unwrap_err();
+    assert!(
+        matches!(err, SnapshotError::MergeConflict { line: 4, .. }),
+        "{err}"
+    );
+    assert!(
+        err.to_string().starts_with(
+            "merge conflict in the snapshot `schemalock.json` (a `<<<<<<<` marker at line 4); re-run `cargo schemalock refresh`"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
 fn other_format_version_is_named_even_if_the_shape_differs() {
     let err = Snapshot::from_json(
         r#"{"format_version": 9, "tables_v9": []}"#,

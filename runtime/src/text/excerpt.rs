@@ -88,6 +88,8 @@ mod tests {
     }
 
     #[test]
+    // A reversed range is one of the odd inputs the excerpt must survive.
+    #[allow(clippy::reversed_empty_ranges)]
     fn never_panics_on_odd_ranges() {
         // Past the end, inside a character, and a range ending before it starts.
         #[allow(clippy::reversed_empty_ranges)]

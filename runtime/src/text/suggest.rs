@@ -1,8 +1,10 @@
 //! "Did you mean" for tables, columns, types, labels and attribute keys.
 //!
 //! Renames in schemas are rarely typos alone: a column grows a prefix (`type` becomes
-//! `entity_type`) or a qualifier (`confidence` becomes `extraction_confidence`). So besides edit
-//! distance we rank names that equal the wanted one as a whole `_`-separated affix.
+//! `entity_type`), a qualifier (`confidence` becomes `extraction_confidence`, `published` becomes
+//! `published_at`) or its whole word (`bio` becomes `biography`), or one word of it is shortened
+//! (`actor_id` becomes `ap_id`). So besides edit distance we rank names that hold the wanted one
+//! as an affix, and names that keep its last word and first letter.
 
 use super::one_of;
 
@@ -30,11 +32,36 @@ fn score(wanted: &str, candidate: &str) -> Option<usize> {
         return Some(1);
     }
     let edit = (d <= limit).then_some(d);
-    let affixed = (affix(&c, &w) || affix(&w, &c)).then_some(AFFIX);
+    let affixed = if affix(&c, &w) || affix(&w, &c) {
+        Some(AFFIX)
+    } else if grown(&c, &w) || grown(&w, &c) || same_tail(&w, &c) {
+        Some(AFFIX + 1)
+    } else {
+        None
+    };
     match (edit, affixed) {
         (Some(e), Some(a)) => Some(e.min(a)),
         (e, a) => e.or(a),
     }
+}
+
+/// True when `long` grew from `short` (both lower case) without a separator: a prefix of three
+/// letters or more (`bio`, `biography`) or a suffix of four or more (`name`, `username`).
+fn grown(long: &str, short: &str) -> bool {
+    long.len() > short.len()
+        && ((short.len() >= 3 && long.starts_with(short))
+            || (short.len() >= 4 && long.ends_with(short)))
+}
+
+/// True when two `_`-separated names of as many words share their last word and first letter
+/// and differ in one word: `actor_id` and `ap_id`.
+fn same_tail(a: &str, b: &str) -> bool {
+    let (wa, wb): (Vec<&str>, Vec<&str>) = (a.split('_').collect(), b.split('_').collect());
+    wa.len() >= 2
+        && wa.len() == wb.len()
+        && wa.last() == wb.last()
+        && a.chars().next() == b.chars().next()
+        && wa.iter().zip(&wb).filter(|(x, y)| x != y).count() == 1
 }
 
 /// True when `long` holds `short` (both lower case) as a whole `_`-separated prefix or suffix:
@@ -112,6 +139,17 @@ mod tests {
             closest("entity", ["entities", "entity_types"]),
             ["entities"]
         );
+    }
+
+    #[test]
+    fn grown_and_shortened_names() {
+        assert_eq!(closest("bio", ["id", "biography", "name"]), ["biography"]);
+        assert_eq!(
+            closest("published", ["id", "published_at", "title"]),
+            ["published_at"]
+        );
+        assert_eq!(closest("actor_id", ["ap_id", "name", "local"]), ["ap_id"]);
+        assert!(closest("actor_id", ["bot_account", "name"]).is_empty());
     }
 
     #[test]

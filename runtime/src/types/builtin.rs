@@ -50,8 +50,35 @@ pub const CIDR: PgTypeRef = PgTypeRef::builtin("cidr", "cidr");
 pub const BIT: PgTypeRef = PgTypeRef::builtin("bit", "bit");
 /// `bit varying`.
 pub const VARBIT: PgTypeRef = PgTypeRef::builtin("varbit", "bit varying");
+/// `interval`.
+pub const INTERVAL: PgTypeRef = PgTypeRef::builtin("interval", "interval");
+/// `money`.
+pub const MONEY: PgTypeRef = PgTypeRef::builtin("money", "money");
+/// `oid`.
+pub const OID: PgTypeRef = PgTypeRef::builtin("oid", "oid");
+/// `xml`: neither driver decodes it (sqlx has no `xml` type; postgres-types' `String` does not
+/// take it), so no mapping names it; a field reads it with `pg_type = "xml"`.
+pub const XML: PgTypeRef = PgTypeRef::builtin("xml", "xml");
+/// `int4range`.
+pub const INT4RANGE: PgTypeRef = PgTypeRef::builtin("int4range", "int4range");
+/// `int8range`.
+pub const INT8RANGE: PgTypeRef = PgTypeRef::builtin("int8range", "int8range");
+/// `numrange`.
+pub const NUMRANGE: PgTypeRef = PgTypeRef::builtin("numrange", "numrange");
+/// `tsrange`.
+pub const TSRANGE: PgTypeRef = PgTypeRef::builtin("tsrange", "tsrange");
+/// `tstzrange`.
+pub const TSTZRANGE: PgTypeRef = PgTypeRef::builtin("tstzrange", "tstzrange");
+/// `daterange`.
+pub const DATERANGE: PgTypeRef = PgTypeRef::builtin("daterange", "daterange");
 /// `citext` is an extension type; both drivers decode it into `String`.
 pub const CITEXT: PgTypeRef = PgTypeRef::extension("citext");
+/// `ltree` (extension): sqlx's `PgLTree`.
+pub const LTREE: PgTypeRef = PgTypeRef::extension("ltree");
+/// `lquery` (extension): sqlx's `PgLQuery`.
+pub const LQUERY: PgTypeRef = PgTypeRef::extension("lquery");
+/// `hstore` (extension): sqlx's `PgHstore`, postgres-types' `HashMap<String, Option<String>>`.
+pub const HSTORE: PgTypeRef = PgTypeRef::extension("hstore");
 
 /// Display names PostgreSQL prints for built-in `typname`s, for messages and `pg_type`.
 pub const ALL: &[PgTypeRef] = &[
@@ -79,4 +106,14 @@ pub const ALL: &[PgTypeRef] = &[
     CIDR,
     BIT,
     VARBIT,
+    INTERVAL,
+    MONEY,
+    OID,
+    XML,
+    INT4RANGE,
+    INT8RANGE,
+    NUMRANGE,
+    TSRANGE,
+    TSTZRANGE,
+    DATERANGE,
 ];

@@ -6,14 +6,13 @@
 //! Wrappers (`&T`, `Box<T>`, `Cow<T>`, `Arc<T>`, `Rc<T>`) forward to what they wrap: a driver that
 //! lacks one fails to compile, never at run time, so forwarding hides nothing.
 
-use super::builtin::*;
-use super::{Accepts, PgCompatible};
+use super::{Accepts, PgCompatible, known};
 
 macro_rules! map {
-    ($($(#[$cfg:meta])* $ty:ty => [$($pg:expr),+ $(,)?];)+) => {$(
+    ($($(#[$cfg:meta])* $ty:ty => $accepts:ident;)+) => {$(
         $(#[$cfg])*
         impl PgCompatible for $ty {
-            const ACCEPTS: Accepts = Accepts::Types(&[$($pg),+]);
+            const ACCEPTS: Accepts = known::$accepts;
         }
     )+};
 }
@@ -22,52 +21,73 @@ macro_rules! map {
 #[derive(Debug)]
 pub struct JsonColumn;
 
+// What each accepts is declared once, in `known`, which the derive also reads.
 map! {
-    // sqlx: bool, "char", int2/4/8, float4/8 are each exact; postgres-types agrees.
-    bool => [BOOL];
-    i8 => [CHAR];
-    i16 => [INT2];
-    i32 => [INT4];
-    i64 => [INT8];
-    f32 => [FLOAT4];
-    f64 => [FLOAT8];
-    // postgres-types also takes ltree/lquery/ltxtquery; sqlx does not, so neither do we.
-    str => [TEXT, VARCHAR, BPCHAR, NAME, CITEXT];
-    String => [TEXT, VARCHAR, BPCHAR, NAME, CITEXT];
-    // sqlx takes inet and cidr for `IpAddr`; postgres-types only inet.
-    std::net::IpAddr => [INET];
-    JsonColumn => [JSON, JSONB];
+    bool => BOOL;
+    i8 => I8;
+    i16 => I16;
+    i32 => I32;
+    i64 => I64;
+    f32 => F32;
+    f64 => F64;
+    str => TEXT;
+    String => TEXT;
+    std::net::IpAddr => IP_ADDR;
+    JsonColumn => JSON;
 
     // `DateTime<Local>` is left out: it exists only with chrono's `clock` feature, which would
     // pull in the system time zone machinery for every user of this feature.
-    #[cfg(feature = "chrono")] chrono::NaiveDate => [DATE];
-    #[cfg(feature = "chrono")] chrono::NaiveTime => [TIME];
-    #[cfg(feature = "chrono")] chrono::NaiveDateTime => [TIMESTAMP];
-    #[cfg(feature = "chrono")] chrono::DateTime<chrono::Utc> => [TIMESTAMPTZ];
-    #[cfg(feature = "chrono")] chrono::DateTime<chrono::FixedOffset> => [TIMESTAMPTZ];
+    #[cfg(feature = "chrono")] chrono::NaiveDate => DATE;
+    #[cfg(feature = "chrono")] chrono::NaiveTime => TIME;
+    #[cfg(feature = "chrono")] chrono::NaiveDateTime => TIMESTAMP;
+    #[cfg(feature = "chrono")] chrono::DateTime<chrono::Utc> => TIMESTAMPTZ;
+    #[cfg(feature = "chrono")] chrono::DateTime<chrono::FixedOffset> => TIMESTAMPTZ;
 
-    #[cfg(feature = "time")] time::Date => [DATE];
-    #[cfg(feature = "time")] time::Time => [TIME];
-    #[cfg(feature = "time")] time::PrimitiveDateTime => [TIMESTAMP];
-    #[cfg(feature = "time")] time::OffsetDateTime => [TIMESTAMPTZ];
+    #[cfg(feature = "time")] time::Date => DATE;
+    #[cfg(feature = "time")] time::Time => TIME;
+    #[cfg(feature = "time")] time::PrimitiveDateTime => TIMESTAMP;
+    #[cfg(feature = "time")] time::OffsetDateTime => TIMESTAMPTZ;
 
-    #[cfg(feature = "uuid")] uuid::Uuid => [UUID];
-    #[cfg(feature = "rust_decimal")] rust_decimal::Decimal => [NUMERIC];
-    #[cfg(feature = "bigdecimal")] bigdecimal::BigDecimal => [NUMERIC];
-    #[cfg(feature = "serde_json")] serde_json::Value => [JSON, JSONB];
-    #[cfg(feature = "serde_json")] serde_json::value::RawValue => [JSON, JSONB];
+    #[cfg(feature = "uuid")] uuid::Uuid => UUID;
+    #[cfg(feature = "rust_decimal")] rust_decimal::Decimal => NUMERIC;
+    #[cfg(feature = "bigdecimal")] bigdecimal::BigDecimal => NUMERIC;
+    #[cfg(feature = "serde_json")] serde_json::Value => JSON;
+    #[cfg(feature = "serde_json")] serde_json::value::RawValue => JSON;
 
-    #[cfg(feature = "pgvector")] pgvector::Vector => [super::PgTypeRef::extension("vector")];
-    #[cfg(feature = "pgvector")] pgvector::SparseVector => [super::PgTypeRef::extension("sparsevec")];
-    #[cfg(feature = "pgvector")] pgvector::Bit => [BIT];
+    #[cfg(feature = "pgvector")] pgvector::Vector => VECTOR;
+    #[cfg(feature = "pgvector")] pgvector::SparseVector => SPARSEVEC;
+    #[cfg(feature = "pgvector")] pgvector::Bit => BIT;
     // sqlx-only: postgres-types has no ipnetwork support.
-    #[cfg(feature = "ipnetwork")] ipnetwork::IpNetwork => [INET, CIDR];
-    #[cfg(feature = "bit-vec")] bit_vec::BitVec => [BIT, VARBIT];
-    #[cfg(feature = "bit-vec-0_6")] bit_vec_0_6::BitVec => [BIT, VARBIT];
+    #[cfg(feature = "ipnetwork")] ipnetwork::IpNetwork => IP_NETWORK;
+    #[cfg(feature = "bit-vec")] bit_vec::BitVec => BIT_VEC;
+    #[cfg(feature = "bit-vec-0_6")] bit_vec_0_6::BitVec => BIT_VEC;
+
+    // postgres-types reads `oid` as `u32`; sqlx has its own `Oid`.
+    #[cfg(feature = "postgres-types")] u32 => OID;
+    #[cfg(feature = "postgres-types")] std::collections::HashMap<String, Option<String>> => HSTORE;
+
+    #[cfg(feature = "sqlx")] sqlx::postgres::types::PgInterval => INTERVAL;
+    #[cfg(feature = "sqlx")] sqlx::postgres::types::PgMoney => MONEY;
+    #[cfg(feature = "sqlx")] sqlx::postgres::types::Oid => OID;
+    #[cfg(feature = "sqlx")] sqlx::postgres::types::PgLTree => LTREE;
+    #[cfg(feature = "sqlx")] sqlx::postgres::types::PgLQuery => LQUERY;
+    #[cfg(feature = "sqlx")] sqlx::postgres::types::PgHstore => HSTORE;
+    #[cfg(feature = "sqlx")] sqlx::postgres::types::PgCiText => CITEXT;
+    #[cfg(feature = "sqlx")] sqlx::postgres::types::PgRange<i32> => INT4RANGE;
+    #[cfg(feature = "sqlx")] sqlx::postgres::types::PgRange<i64> => INT8RANGE;
+    #[cfg(all(feature = "sqlx", feature = "rust_decimal"))] sqlx::postgres::types::PgRange<rust_decimal::Decimal> => NUMRANGE;
+    #[cfg(all(feature = "sqlx", feature = "bigdecimal"))] sqlx::postgres::types::PgRange<bigdecimal::BigDecimal> => NUMRANGE;
+    #[cfg(all(feature = "sqlx", feature = "chrono"))] sqlx::postgres::types::PgRange<chrono::NaiveDate> => DATERANGE;
+    #[cfg(all(feature = "sqlx", feature = "chrono"))] sqlx::postgres::types::PgRange<chrono::NaiveDateTime> => TSRANGE;
+    #[cfg(all(feature = "sqlx", feature = "chrono"))] sqlx::postgres::types::PgRange<chrono::DateTime<chrono::Utc>> => TSTZRANGE;
+    #[cfg(all(feature = "sqlx", feature = "chrono"))] sqlx::postgres::types::PgRange<chrono::DateTime<chrono::FixedOffset>> => TSTZRANGE;
+    #[cfg(all(feature = "sqlx", feature = "time"))] sqlx::postgres::types::PgRange<time::Date> => DATERANGE;
+    #[cfg(all(feature = "sqlx", feature = "time"))] sqlx::postgres::types::PgRange<time::PrimitiveDateTime> => TSRANGE;
+    #[cfg(all(feature = "sqlx", feature = "time"))] sqlx::postgres::types::PgRange<time::OffsetDateTime> => TSTZRANGE;
 }
 
 impl PgCompatible for u8 {
-    const ACCEPTS: Accepts = Accepts::Byte;
+    const ACCEPTS: Accepts = known::BYTE;
 }
 
 impl<T: PgCompatible> PgCompatible for Option<T> {
@@ -105,13 +125,14 @@ macro_rules! json_wrapper {
     ($($(#[$cfg:meta])* $wrapper:ty;)+) => {$(
         $(#[$cfg])*
         impl<T> PgCompatible for $wrapper {
-            const ACCEPTS: Accepts = Accepts::Types(&[JSON, JSONB]);
+            const ACCEPTS: Accepts = known::JSON;
         }
     )+};
 }
 
 json_wrapper! {
     #[cfg(feature = "sqlx")] sqlx::types::Json<T>;
+    #[cfg(feature = "sqlx-0_8")] sqlx_0_8::types::Json<T>;
     #[cfg(feature = "postgres-types")] postgres_types::Json<T>;
 }
 
@@ -188,6 +209,56 @@ mod tests {
             #[cfg(feature = "ipnetwork")] ipnetwork::IpNetwork => ["inet", "cidr"];
             #[cfg(feature = "bit-vec")] bit_vec::BitVec => ["bit", "varbit"];
             #[cfg(feature = "bit-vec-0_6")] bit_vec_0_6::BitVec => ["bit", "varbit"];
+        }
+    }
+
+    /// The derive decides a field written as one of `known`'s paths from that table alone; the
+    /// impl the compiler would use must say the same.
+    #[test]
+    fn the_derives_table_agrees_with_the_impls() {
+        macro_rules! agree {
+            ($($(#[$cfg:meta])* $ty:ty => $path:literal;)+) => {$(
+                $(#[$cfg])*
+                assert_eq!(
+                    <$ty as PgCompatible>::ACCEPTS,
+                    *crate::types::known::by_path($path).expect($path).accepts,
+                    "{}", $path
+                );
+            )+};
+        }
+        agree! {
+            bool => "bool"; i8 => "i8"; i16 => "i16"; i32 => "i32"; i64 => "i64";
+            f32 => "f32"; f64 => "f64"; String => "String"; str => "str"; u8 => "u8";
+            std::net::IpAddr => "std::net::IpAddr";
+            #[cfg(feature = "chrono")] chrono::DateTime<chrono::Utc> => "chrono::DateTime";
+            #[cfg(feature = "chrono")] chrono::DateTime<chrono::FixedOffset> => "chrono::DateTime";
+            #[cfg(feature = "chrono")] chrono::NaiveDateTime => "chrono::NaiveDateTime";
+            #[cfg(feature = "chrono")] chrono::NaiveDate => "chrono::NaiveDate";
+            #[cfg(feature = "chrono")] chrono::NaiveTime => "chrono::NaiveTime";
+            #[cfg(feature = "time")] time::OffsetDateTime => "time::OffsetDateTime";
+            #[cfg(feature = "time")] time::PrimitiveDateTime => "time::PrimitiveDateTime";
+            #[cfg(feature = "time")] time::Date => "time::Date";
+            #[cfg(feature = "time")] time::Time => "time::Time";
+            #[cfg(feature = "uuid")] uuid::Uuid => "uuid::Uuid";
+            #[cfg(feature = "rust_decimal")] rust_decimal::Decimal => "rust_decimal::Decimal";
+            #[cfg(feature = "bigdecimal")] bigdecimal::BigDecimal => "bigdecimal::BigDecimal";
+            #[cfg(feature = "serde_json")] serde_json::Value => "serde_json::Value";
+            #[cfg(feature = "serde_json")] serde_json::value::RawValue => "serde_json::value::RawValue";
+            #[cfg(feature = "sqlx")] sqlx::types::Json<i32> => "sqlx::types::Json";
+            #[cfg(all(feature = "sqlx", feature = "serde_json"))] sqlx::types::JsonValue => "sqlx::types::JsonValue";
+            #[cfg(feature = "postgres-types")] postgres_types::Json<i32> => "postgres_types::Json";
+            #[cfg(feature = "pgvector")] pgvector::Vector => "pgvector::Vector";
+            #[cfg(feature = "pgvector")] pgvector::SparseVector => "pgvector::SparseVector";
+            #[cfg(feature = "pgvector")] pgvector::Bit => "pgvector::Bit";
+            #[cfg(feature = "ipnetwork")] ipnetwork::IpNetwork => "ipnetwork::IpNetwork";
+            #[cfg(feature = "bit-vec")] bit_vec::BitVec => "bit_vec::BitVec";
+            #[cfg(feature = "sqlx")] sqlx::postgres::types::PgInterval => "sqlx::postgres::types::PgInterval";
+            #[cfg(feature = "sqlx")] sqlx::postgres::types::PgMoney => "sqlx::postgres::types::PgMoney";
+            #[cfg(feature = "sqlx")] sqlx::postgres::types::Oid => "sqlx::postgres::types::Oid";
+            #[cfg(feature = "sqlx")] sqlx::postgres::types::PgLTree => "sqlx::postgres::types::PgLTree";
+            #[cfg(feature = "sqlx")] sqlx::postgres::types::PgLQuery => "sqlx::postgres::types::PgLQuery";
+            #[cfg(feature = "sqlx")] sqlx::postgres::types::PgHstore => "sqlx::postgres::types::PgHstore";
+            #[cfg(feature = "sqlx")] sqlx::postgres::types::PgCiText => "sqlx::postgres::types::PgCiText";
         }
     }
 

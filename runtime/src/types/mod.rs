@@ -10,6 +10,7 @@
 
 pub mod builtin;
 mod facts;
+pub mod known;
 pub(crate) mod mappings;
 pub mod rule;
 #[cfg(test)]
@@ -94,7 +95,9 @@ pub enum Accepts {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` has no PostgreSQL mapping known to schemalock",
     label = "schemalock cannot check this field's type",
-    note = "derive `schemalock::PgEnum` on an enum, enable the schemalock feature of the crate that defines the type (`chrono`, `uuid`, `serde_json`, ...), implement `schemalock::PgCompatible` for it, or name the column type with `#[schemalock(pg_type = \"...\")]`"
+    note = "name the column's type on the field: `#[schemalock(pg_type = \"...\")]` (`pg_type = \"ltree\"`, `pg_type = \"text[]\"`); the build then checks the column is of that type",
+    note = "or map the type, if it is your crate's: `impl schemalock::PgCompatible for {Self} {{ const ACCEPTS: schemalock::Accepts = <i64 as schemalock::PgCompatible>::ACCEPTS; }}` for a newtype over `i64`; a type of another crate cannot get that impl in yours (the orphan rule): wrap it in a newtype, or enable the schemalock feature for its crate (`chrono`, `time`, `uuid`, `serde_json`, ...)",
+    note = "for a PostgreSQL enum, derive `schemalock::PgEnum` on a Rust enum"
 )]
 pub trait PgCompatible {
     /// The column types this Rust type decodes from.

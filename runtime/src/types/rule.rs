@@ -1,6 +1,8 @@
 //! The type rule and the nullability rule: can a Rust type read a column, and, when it cannot,
-//! the message that says why and what to do. `const fn`s, evaluated by the compiler for the
-//! derives and called at run time by the engines, so both say the same words.
+//! the message that says why and what to write instead. The rules are `const fn`s: for a field
+//! whose type only the compiler knows, the derive has the compiler evaluate [`accepts`] and
+//! [`fits_nullability`]; the messages are built here, for the derive (which decides every type it
+//! can name itself) and for startup verification alike, so both say the same words.
 
 use super::{Accepts, ColumnFacts, ColumnType, Mapping, Nullability, builtin};
 use crate::text::{Verdict, str_eq};
@@ -60,69 +62,152 @@ pub const fn fits(m: &Mapping, facts: &ColumnFacts<&str>) -> bool {
 
 /// Checks that a field of Rust type `rust` (as written in the source) with mapping `m` can read
 /// the column described by `facts`: the type and the nullability message together.
-pub const fn check(m: &Mapping, facts: &ColumnFacts<&str>, rust: &str) -> Verdict {
-    let ty = check_type(&m.accepts, facts, rust);
+pub fn check(m: &Mapping, facts: &ColumnFacts<&str>, rust: &str) -> Option<String> {
+    let ty = check_type(&m.accepts, m.nullable, facts, rust);
     let null = check_nullability(m.nullable, facts, rust);
-    match (ty.failed(), null.failed()) {
-        (true, true) => ty.push("; also, ").push(null.as_str()),
-        (true, false) => ty,
-        (false, _) => null,
+    match (ty, null) {
+        (Some(ty), Some(null)) => Some(format!("{ty}; also, {null}")),
+        (ty, null) => ty.or(null),
     }
 }
 
-/// The type half of [`check`]: can `a` decode the column's type?
-pub const fn check_type(a: &Accepts, facts: &ColumnFacts<&str>, rust: &str) -> Verdict {
+/// The type half of [`check`]: can `a` decode the column's type? The message says what to
+/// write: the Rust types that fit the column, with the feature that brings each
+/// ([`super::known::fitting`]); `field_nullable` keeps an `Option` in them.
+pub fn check_type(
+    a: &Accepts,
+    field_nullable: bool,
+    facts: &ColumnFacts<&str>,
+    rust: &str,
+) -> Option<String> {
     if accepts(a, &facts.ty) {
-        return Verdict::ok();
+        return None;
     }
-    let v = push_accepts(
-        Verdict::ok()
-            .push("column `")
-            .push(facts.qualified)
-            .push("` is ")
-            .push(facts.display)
-            .push("; `")
-            .push(rust)
-            .push("` maps to "),
-        a,
+    let head = format!(
+        "column `{}` is {}; `{rust}` cannot hold it",
+        facts.qualified, facts.display
     );
-    match a {
-        _ if facts.ty.is_enum && !matches!(a, Accepts::Enum { .. }) => v
-            .push("; map it to a Rust enum with `#[derive(PgEnum)]` and `type_name = \"")
-            .push(facts.ty.name)
-            .push("\"`"),
+    let nullable = field_nullable || matches!(facts.nullability, Nullability::Nullable);
+    Some(match a {
+        _ if facts.ty.is_enum && !matches!(a, Accepts::Enum { .. }) => format!(
+            "{head}; map it to a Rust enum with `#[derive(PgEnum)]` and `type_name = \"{}\"`",
+            facts.ty.name
+        ),
         Accepts::Enum { .. } if !facts.ty.is_enum && !facts.ty.array => {
-            push_accepts(v.push("; migrate the column to "), a)
-                .push(", or read it into a type that maps to its current type")
+            format!(
+                "{head} (it reads {}); migrate the column to {}, or {}",
+                describe(a),
+                describe(a),
+                use_instead(
+                    facts,
+                    nullable,
+                    "read it into a type that fits its current type"
+                )
+            )
         }
-        _ => v.push("; change the field's type, or migrate the column"),
+        _ => format!(
+            "{head}; {}",
+            use_instead(facts, nullable, "migrate the column")
+        ),
+    })
+}
+
+/// `use `i64``, `use `a` or `b``, or, when no mapped type fits, how to map one.
+fn use_instead(facts: &ColumnFacts<&str>, nullable: bool, otherwise: &str) -> String {
+    let fitting = super::known::fitting(&facts.ty, nullable);
+    if fitting.is_empty() {
+        let name = if facts.ty.array {
+            format!("{}[]", facts.ty.name)
+        } else {
+            facts.ty.name.to_owned()
+        };
+        return format!(
+            "no type schemalock maps reads it: mark the field `#[schemalock(pg_type = \"{name}\")]` with a type your driver decodes it into, or {otherwise}"
+        );
     }
+    let refs: Vec<&str> = fitting.iter().map(String::as_str).collect();
+    let mut out = String::from("use ");
+    for (i, f) in refs.iter().enumerate() {
+        out.push_str(crate::text::separator(i, refs.len()));
+        out.push_str(f);
+    }
+    out
 }
 
 /// The nullability half of [`check`]: can a field that holds NULL only if `field_nullable`
 /// read the column?
-pub const fn check_nullability(
+pub fn check_nullability(
     field_nullable: bool,
     facts: &ColumnFacts<&str>,
     rust: &str,
-) -> Verdict {
+) -> Option<String> {
     if fits_nullability(field_nullable, facts.nullability) {
-        return Verdict::ok();
+        return None;
     }
-    Verdict::ok()
-        .push("column `")
-        .push(facts.qualified)
-        .push("` is nullable, but `")
-        .push(rust)
-        .push("` cannot hold NULL (a NULL row would fail to decode); use `Option<")
-        .push(rust)
-        .push(">` or make the column NOT NULL")
+    Some(nullability_message(facts.qualified, rust))
+}
+
+/// The nullability message, for a field of type `rust` on the nullable column `qualified`.
+pub fn nullability_message(qualified: &str, rust: &str) -> String {
+    format!(
+        "column `{qualified}` is nullable, but `{rust}` cannot hold NULL (a NULL row would fail to decode); use `Option<{rust}>` or make the column NOT NULL"
+    )
+}
+
+/// The messages of a field whose type only the compiler knows (an alias, a newtype, an enum, a
+/// type imported under a short name): the derive puts them in `#[diagnostic::on_unimplemented]`,
+/// so they cannot say what the type's `PgCompatible` impl accepts, only what the column is and
+/// what fits it. `(message, label, note)`.
+pub fn deferred_type_message(facts: &ColumnFacts<&str>, rust: &str) -> (String, String, String) {
+    let message = format!(
+        "column `{}` is {}; `{rust}` cannot hold it",
+        facts.qualified, facts.display
+    );
+    let label = format!(
+        "`{rust}`'s `PgCompatible` impl does not accept {}",
+        facts.display
+    );
+    let nullable = matches!(facts.nullability, Nullability::Nullable);
+    let note = if facts.ty.is_enum {
+        format!(
+            "map the column to a Rust enum with `#[derive(PgEnum)]` and `type_name = \"{}\"`",
+            facts.ty.name
+        )
+    } else {
+        let otherwise = format!("migrate the column to a type `{rust}` accepts");
+        let fits = use_instead(facts, nullable, &otherwise);
+        if fits.starts_with("use ") {
+            format!("{fits}, or {otherwise}")
+        } else {
+            fits
+        }
+    };
+    (message, label, note)
 }
 
 /// The PostgreSQL types a mapping accepts, as a phrase for messages: `` `integer` ``,
 /// `` an array of `text`, ... ``, `` enum `canonlayer` ``.
 pub fn describe(a: &Accepts) -> String {
     push_accepts(Verdict::ok(), a).as_str().to_owned()
+}
+
+/// The type half of the rule as a `const fn`, for the checks the compiler evaluates (a
+/// `sql_as!` row type against a statement's result columns): empty when `a` decodes the
+/// column's type, else `column `x` is T; `R` reads ...`. It cannot list the Rust types that fit
+/// ([`check_type`] does), because that needs an allocation.
+pub const fn type_verdict(a: &Accepts, facts: &ColumnFacts<&str>, rust: &str) -> Verdict {
+    if accepts(a, &facts.ty) {
+        return Verdict::ok();
+    }
+    let v = Verdict::ok()
+        .push("column `")
+        .push(facts.qualified)
+        .push("` is ")
+        .push(facts.display)
+        .push("; `")
+        .push(rust)
+        .push("` cannot hold it (it reads ");
+    push_accepts(v, a).push("); change the field's type")
 }
 
 /// Appends [`describe`]'s phrase.

@@ -2,11 +2,22 @@
 
 use super::rule::{accepts, check};
 use super::*;
-use crate::text::Verdict;
 
-/// [`check`] for a field of type `T`.
-fn check_field<T: PgCompatible + ?Sized>(facts: &ColumnFacts<&str>, rust: &str) -> Verdict {
-    check(&T::MAPPING, facts, rust)
+/// [`check`] for a field of type `T`: the message, empty when it fits.
+fn check_field<T: PgCompatible + ?Sized>(facts: &ColumnFacts<&str>, rust: &str) -> Message {
+    Message(check(&T::MAPPING, facts, rust).unwrap_or_default())
+}
+
+#[derive(Debug)]
+struct Message(String);
+
+impl Message {
+    fn as_str(&self) -> &str {
+        &self.0
+    }
+    fn is_ok(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
 fn col(name: &'static str) -> ColumnType<&'static str> {
@@ -103,9 +114,8 @@ fn messages_name_column_type_and_rust_type() {
     );
     assert_eq!(
         v.as_str(),
-        "column `entities.entity_type` is enum `entitytype`; `String` maps to `text`, \
-         `character varying`, `character`, `name` or `citext`; map it to a Rust enum with \
-         `#[derive(PgEnum)]` and `type_name = \"entitytype\"`"
+        "column `entities.entity_type` is enum `entitytype`; `String` cannot hold it; map it \
+         to a Rust enum with `#[derive(PgEnum)]` and `type_name = \"entitytype\"`"
     );
     let v = check_field::<i32>(&facts(col("int4"), true), "i32");
     assert_eq!(
@@ -116,7 +126,28 @@ fn messages_name_column_type_and_rust_type() {
     assert!(check_field::<Option<i32>>(&facts(col("int4"), true), "Option<i32>").is_ok());
     assert!(check_field::<Option<i32>>(&facts(col("int4"), false), "Option<i32>").is_ok());
     let v = check_field::<Vec<i64>>(&facts(col("int8"), false), "Vec<i64>");
-    assert!(v.as_str().ends_with("`Vec<i64>` maps to an array of `bigint`; change the field's type, or migrate the column"), "{v:?}");
+    assert_eq!(
+        v.as_str(),
+        "column `entities.x` is `x`; `Vec<i64>` cannot hold it; use `i64`"
+    );
+    let v = check_field::<i32>(&facts(col("int8"), true), "i32");
+    assert_eq!(
+        v.as_str(),
+        "column `entities.x` is `x`; `i32` cannot hold it; use `Option<i64>`; also, column \
+         `entities.x` is nullable, but `i32` cannot hold NULL (a NULL row would fail to decode); \
+         use `Option<i32>` or make the column NOT NULL"
+    );
+    let tsvector = ColumnType {
+        schema: "pg_catalog",
+        ..col("tsvector")
+    };
+    let v = check_field::<String>(&facts(tsvector, false), "String");
+    assert!(
+        v.as_str().ends_with(
+            "no type schemalock maps reads it: mark the field `#[schemalock(pg_type = \"tsvector\")]` with a type your driver decodes it into, or migrate the column"
+        ),
+        "{v:?}"
+    );
 }
 
 #[test]

@@ -17,6 +17,9 @@ pub enum Error {
     /// sqlx failed.
     #[cfg(feature = "sqlx")]
     Sqlx(::sqlx::Error),
+    /// sqlx 0.8 failed.
+    #[cfg(feature = "sqlx-0_8")]
+    Sqlx0_8(::sqlx_0_8::Error),
 }
 
 impl fmt::Display for Error {
@@ -31,6 +34,8 @@ impl fmt::Display for Error {
             }
             #[cfg(feature = "sqlx")]
             Error::Sqlx(e) => write!(f, "{e}"),
+            #[cfg(feature = "sqlx-0_8")]
+            Error::Sqlx0_8(e) => write!(f, "{e}"),
         }
     }
 }
@@ -43,6 +48,8 @@ impl std::error::Error for Error {
             Error::Postgres(e) => Some(e),
             #[cfg(feature = "sqlx")]
             Error::Sqlx(e) => Some(e),
+            #[cfg(feature = "sqlx-0_8")]
+            Error::Sqlx0_8(e) => Some(e),
         }
     }
 }
@@ -60,7 +67,12 @@ impl From<crate::introspect::Error> for Error {
     }
 }
 
-#[cfg(any(feature = "postgres", feature = "tokio-postgres", feature = "sqlx"))]
+#[cfg(any(
+    feature = "postgres",
+    feature = "tokio-postgres",
+    feature = "sqlx",
+    feature = "sqlx-0_8"
+))]
 impl<E: Into<Error>> From<crate::introspect::read::Failure<E>> for Error {
     fn from(f: crate::introspect::read::Failure<E>) -> Self {
         match f {

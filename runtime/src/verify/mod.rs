@@ -37,7 +37,12 @@ use crate::snapshot::Snapshot;
 
 /// A driver's three entry points: every derived type, the given types, and the given types
 /// with [`Options`], over a connection `$c` that `$verify` reads through.
-#[cfg(any(feature = "postgres", feature = "tokio-postgres", feature = "sqlx"))]
+#[cfg(any(
+    feature = "postgres",
+    feature = "tokio-postgres",
+    feature = "sqlx",
+    feature = "sqlx-0_8"
+))]
 macro_rules! entry_points {
     ($(#[$doc:meta])* async fn $all:ident, $only:ident, $with:ident($c:ident: $conn:ty) => $verify:expr) => {
         entry_points!(@fns [async] [.await] $(#[$doc])* $all, $only, $with($c: $conn) => $verify);
@@ -70,7 +75,7 @@ mod error;
 #[cfg(feature = "postgres")]
 mod postgres;
 mod report;
-#[cfg(feature = "sqlx")]
+#[cfg(any(feature = "sqlx", feature = "sqlx-0_8"))]
 mod sqlx;
 #[cfg(any(feature = "postgres", feature = "tokio-postgres", feature = "sqlx"))]
 mod statements;
@@ -79,13 +84,20 @@ mod tokio_postgres;
 
 #[cfg(feature = "postgres")]
 pub use self::postgres::{postgres, postgres_only, postgres_with};
+#[cfg(any(feature = "sqlx", feature = "sqlx-0_8"))]
+pub use self::sqlx::{SqlxPool, sqlx, sqlx_only, sqlx_with};
 #[cfg(feature = "sqlx")]
-pub use self::sqlx::{sqlx, sqlx_connection, sqlx_connection_with, sqlx_only, sqlx_with};
+pub use self::sqlx::{sqlx_connection, sqlx_connection_with};
 #[cfg(feature = "tokio-postgres")]
 pub use self::tokio_postgres::{tokio_postgres, tokio_postgres_only, tokio_postgres_with};
 
 pub use crate::check::Kind;
-#[cfg(any(feature = "postgres", feature = "tokio-postgres", feature = "sqlx"))]
+#[cfg(any(
+    feature = "postgres",
+    feature = "tokio-postgres",
+    feature = "sqlx",
+    feature = "sqlx-0_8"
+))]
 pub use crate::introspect::Options;
 #[cfg(feature = "introspect")]
 pub use error::Error;
@@ -287,7 +299,12 @@ fn check_enum(snapshot: &Snapshot, meta: &EnumMeta, out: &mut Vec<Finding>) {
 
 /// Reads the schemas `models` use through any driver, and checks the models against them. Schemas
 /// the database lacks are drift to report, not a failure to run; the migration head is not read.
-#[cfg(any(feature = "postgres", feature = "tokio-postgres", feature = "sqlx"))]
+#[cfg(any(
+    feature = "postgres",
+    feature = "tokio-postgres",
+    feature = "sqlx",
+    feature = "sqlx-0_8"
+))]
 async fn verify<C>(conn: &mut C, models: &Models, options: &Options) -> Result<Report, Error>
 where
     C: crate::introspect::read::Connection,
@@ -382,6 +399,10 @@ mod tests {
         assert_eq!(report.findings.len(), 1);
         assert_eq!(report.findings[0].severity, Severity::Notice);
         assert!(report.to_string().contains("; 1 notice"), "{report}");
+        assert!(
+            report.to_string().ends_with(report::WHY_NOTICES),
+            "the report says why a notice is not drift: {report}"
+        );
 
         let report = Models::none().pg_enum_meta(&STRICT_MOOD).check(&snapshot());
         assert!(!report.is_clean());
@@ -406,8 +427,65 @@ mod tests {
             report.to_string(),
             "schemalock: the database does not match the models: 1 difference (1 model and 0 enums checked)\n  \
              app::Person (public.people)\n    \
-             - column `people.id` is `bigint`; `i32` maps to `integer`; change the field's type, or migrate the column"
+             - column `people.id` is `bigint`; `i32` cannot hold it; use `i64`"
         );
         assert_eq!(Models::none().table_meta(&PERSON).schemas(), ["public"]);
+    }
+
+    /// The report carries the compiler's suggestions: a renamed column, never one another
+    /// field maps.
+    #[test]
+    fn the_report_suggests_like_the_compiler() {
+        static RENAMED: TableMeta = TableMeta {
+            rust_name: "Person",
+            module_path: "app",
+            schema: "public",
+            table: "people",
+            columns: &[
+                ColumnMeta {
+                    field: "id",
+                    column: "id",
+                    rust_type: "i64",
+                    accepts: Some(&<i64 as PgCompatible>::ACCEPTS),
+                    pg_type: None,
+                    nullable: false,
+                },
+                ColumnMeta {
+                    field: "bio",
+                    column: "bio",
+                    rust_type: "Option<String>",
+                    accepts: Some(&<String as PgCompatible>::ACCEPTS),
+                    pg_type: None,
+                    nullable: true,
+                },
+                ColumnMeta {
+                    field: "person_id",
+                    column: "person_id",
+                    rust_type: "i64",
+                    accepts: Some(&<i64 as PgCompatible>::ACCEPTS),
+                    pg_type: None,
+                    nullable: false,
+                },
+            ],
+            flattened: &[],
+            insertable: false,
+            exhaustive: false,
+        };
+        let mut snapshot = snapshot();
+        let people = snapshot.table_mut("public", "people").unwrap();
+        let mut bio = people.columns[0].clone();
+        bio.name = "biography".into();
+        bio.nullable = true;
+        (bio.type_display, bio.type_name) = ("text".into(), "text".into());
+        people.columns.push(bio);
+        let report = Models::none().table_meta(&RENAMED).check(&snapshot);
+        let messages: Vec<&str> = report.findings.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "no column `bio` in table `people`; did you mean `biography`?",
+                "no column `person_id` in table `people`; the columns no other field reads: `mood`, `biography`",
+            ]
+        );
     }
 }

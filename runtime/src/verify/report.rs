@@ -72,6 +72,13 @@ impl Report {
     }
 }
 
+/// Why a label the build would reject is only a notice here, printed under the notices.
+pub const WHY_NOTICES: &str = "  notices are labels the database has that an enum does not map: the build rejects them, \
+but this binary is already running, decodes only the labels it knows and fails only on a row \
+that holds a new one, and adding a label is how an enum grows; the next build against a \
+refreshed snapshot fails until a variant maps it, so the next deploy handles it. \
+`#[schemalock(exhaustive)]` on the enum makes them drift.";
+
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let drift = self.drift().count();
@@ -110,6 +117,9 @@ impl fmt::Display for Report {
                 Severity::Notice => "notice: ",
             };
             write!(f, "\n    - {label}{}", finding.message)?;
+        }
+        if notices > 0 {
+            write!(f, "\n{WHY_NOTICES}")?;
         }
         Ok(())
     }

@@ -114,6 +114,16 @@ fn main() {
     );
     assert!(sql.starts_with("SELECT id, vault_id, name, entity_type, canon_layer"));
 
+    // The same names through the trait, for generic helpers.
+    fn select_all<T: Table>() -> String {
+        format!("SELECT {} FROM {}", T::COLUMN_LIST, T::TABLE)
+    }
+    assert_eq!(
+        select_all::<Vault>(),
+        format!("SELECT {} FROM {}", Vault::COLUMN_LIST, Vault::TABLE)
+    );
+    assert_eq!(<Vault as Table>::COLUMNS.id, Vault::COLUMNS.id);
+
     let meta = <Entity<'static> as Table>::META;
     assert_eq!((meta.schema, meta.table), ("public", "entities"));
     let fields: Vec<&str> = meta.columns.iter().map(|c| c.field).collect();
