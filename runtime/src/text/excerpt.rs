@@ -92,7 +92,6 @@ mod tests {
     #[allow(clippy::reversed_empty_ranges)]
     fn never_panics_on_odd_ranges() {
         // Past the end, inside a character, and a range ending before it starts.
-        #[allow(clippy::reversed_empty_ranges)]
         let ranges = [("", 0..0), ("é", 1..5), ("a\nb", 2..1), ("x", 9..9)];
         for (sql, r) in ranges {
             let _ = caret(sql, r);
