@@ -18,9 +18,7 @@ that rotates every run; the sqlx crate with SQLX_OFFLINE=true and no DATABASE_UR
 import argparse
 import os
 import statistics
-import subprocess
 import sys
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -28,6 +26,7 @@ KINDS = ["plain", "sql", "sqlx"]
 
 sys.path.insert(0, HERE)
 import gen  # noqa: E402
+from build_cost import cargo_check  # noqa: E402
 
 # Statement templates over tables {t} and {u} (another table): (SQL, parameters as Rust values).
 # Enum columns are compared with literals, never selected, so sqlx's query! needs no overrides.
@@ -116,22 +115,6 @@ def write(args):
             f.write(lib(kind, stmts))
     with open(args.snapshot) as src, open(os.path.join(args.out, "sql", "schemalock.json"), "w") as dst:
         dst.write(src.read())
-
-
-def cargo_check(crate, target, env):
-    started = time.perf_counter()
-    proc = subprocess.run(
-        ["cargo", "check", "--quiet"],
-        cwd=crate,
-        env={**env, "CARGO_TARGET_DIR": target},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    elapsed = (time.perf_counter() - started) * 1000.0
-    if proc.returncode != 0:
-        sys.exit(f"checked_sql: cargo check failed in {crate}:\n{proc.stderr[-4000:]}")
-    return elapsed
 
 
 def timed(args):

@@ -21,9 +21,14 @@
 //!
 //! - the derives, [`Table`](macro@Table) and [`PgEnum`](macro@PgEnum), and the metadata they
 //!   record ([`Table`](trait@Table), [`PgEnum`](trait@PgEnum), [`TableMeta`], [`EnumMeta`]);
+//! - checked SQL: [`sql!`] and [`sql_as!`] check a hand-written statement against the same
+//!   snapshot at compile time and expand to the same `&'static str`; [`Row`](macro@Row) derives
+//!   the fields of a result struct for `sql_as!` ([`Row`](trait@Row), [`RowMeta`]); each checked
+//!   statement is registered ([`StatementMeta`]) and prepared by [`verify`];
 //! - [`PgCompatible`], [`Accepts`], [`PgTypeRef`] and the [`builtin`] types: which column types a
 //!   Rust type reads, implemented for your own types;
-//! - [`verify`]: the live database against the models, at startup or in a health check;
+//! - [`verify`]: the live database against the models (and the checked statements, prepared
+//!   there), at startup or in a health check;
 //! - [`snapshot`]: the snapshot file's model ([`Snapshot`]), and [`diff`]: what differs between
 //!   two snapshots, with the text `cargo schemalock` prints;
 //! - [`ident`]: how PostgreSQL needs a name written in SQL;

@@ -1,12 +1,15 @@
-//! Derives for schemalock, re-exported by the `schemalock` crate, whose documentation is the one
-//! to read. Thin by design: what a model must satisfy is the check engine of
-//! `schemalock-runtime` (model ↔ schema), shared with startup verification; here are only the
-//! phases around it, each in its own module:
+//! Derives and statement macros for schemalock, re-exported by the `schemalock` crate, whose
+//! documentation is the one to read. Thin by design: what a model must satisfy is the check
+//! engine of `schemalock-runtime` (model ↔ schema), shared with startup verification, and what a
+//! statement must satisfy is its statement engine (`statement`); here are only the phases around
+//! them, each in its own module:
 //!
 //! `attr` (every key declared once, in `attr::keys`) and `case` (rename rules) →
 //! `ast` (the item model) → `check` (the engine's findings on the right tokens, against the
 //! snapshot `snapshot` loads once per compiler process) → `expand` (the generated code, from the
 //! item model and what the engine resolved). `ctxt` collects every error of an item.
+//! `statement` holds `sql!`/`sql_as!`'s arguments and their findings → errors; their code is
+//! `expand::statement`, and `#[derive(Row)]`'s `expand::row`.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 

@@ -138,36 +138,21 @@ impl<'a> Model<'a> for Table<'a> {
     }
 
     fn parse(cx: &Ctxt, input: &'a DeriveInput) -> syn::Result<Self> {
-        let (item, fields, flattened) = parse_struct::<OnTable>(cx, input, "Table")?;
-        Ok(Table {
-            item,
-            fields,
-            flattened,
-        })
+        parse_struct::<OnTable>(cx, input, "Table")
     }
 }
 
-/// A `#[derive(Row)]` struct: the fields a statement's result columns are read into, no table.
-pub struct Row<'a> {
-    pub item: Item<'a>,
-    /// The fields that read a column, in declaration order.
-    pub fields: Vec<Field<'a>>,
-    /// The `#[sqlx(flatten)]` fields.
-    pub flattened: Vec<Flattened<'a>>,
-}
+/// A `#[derive(Row)]` struct: the fields a statement's result columns are read into, read as a
+/// `Table` is, with no table (`item.name` and `item.schema` are unused).
+pub struct Row<'a>(pub Table<'a>);
 
 impl<'a> Model<'a> for Row<'a> {
     fn item(&self) -> &Item<'a> {
-        &self.item
+        &self.0.item
     }
 
     fn parse(cx: &Ctxt, input: &'a DeriveInput) -> syn::Result<Self> {
-        let (item, fields, flattened) = parse_struct::<OnRow>(cx, input, "Row")?;
-        Ok(Row {
-            item,
-            fields,
-            flattened,
-        })
+        parse_struct::<OnRow>(cx, input, "Row").map(Row)
     }
 }
 
@@ -177,7 +162,7 @@ fn parse_struct<'a, K: ItemKeys<Setting = ContainerSetting>>(
     cx: &Ctxt,
     input: &'a DeriveInput,
     derive: &str,
-) -> syn::Result<(Item<'a>, Vec<Field<'a>>, Vec<Flattened<'a>>)> {
+) -> syn::Result<Table<'a>> {
     let Data::Struct(data) = &input.data else {
         return Err(wrong_shape(
             input,
@@ -251,7 +236,11 @@ fn parse_struct<'a, K: ItemKeys<Setting = ContainerSetting>>(
             attrs: m,
         });
     }
-    Ok((item, fields, flattened))
+    Ok(Table {
+        item,
+        fields,
+        flattened,
+    })
 }
 
 impl<'a> Model<'a> for PgEnum<'a> {

@@ -8,6 +8,7 @@ use crate::ast::{self, Field, Flattened, Item};
 
 /// `#[derive(Row)]`: the `Row` impl, its fields' metadata built as the `Table` derive builds it.
 pub fn generate(model: &ast::Row<'_>) -> TokenStream {
+    let model = &model.0;
     let krate = &model.item.krate;
     let columns = model.fields.iter().map(super::table::column_meta);
     let imp = row_impl(

@@ -21,6 +21,14 @@ struct WithVault {
     best: f32,
 }
 
+/// A row reads a statement's result: it has no table.
+#[derive(Row)]
+#[schemalock(table = "entities")]
+#[allow(dead_code)]
+struct WithTable {
+    id: uuid::Uuid,
+}
+
 #[allow(dead_code)]
 struct Plain {
     id: uuid::Uuid,
