@@ -1,3 +1,4 @@
+use super::edit::rename_identifier;
 use super::*;
 
 #[test]
