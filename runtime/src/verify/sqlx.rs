@@ -4,7 +4,7 @@
 use super::{Error, Models, Options, Report, verify};
 
 /// A sqlx pool schemalock can verify through: `sqlx::PgPool` of sqlx 0.9 (feature `sqlx`) or of
-/// sqlx 0.8 (feature `sqlx-0_8`), so [`sqlx`]`(&pool)` takes either. Sealed.
+/// sqlx 0.8 (feature `sqlx-0_8`), so [`sqlx()`]`(&pool)` takes either. Sealed.
 pub trait SqlxPool: sealed::Sealed {
     #[doc(hidden)]
     fn verify_on_one<'a>(
