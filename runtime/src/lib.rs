@@ -29,6 +29,7 @@ pub mod introspect;
 pub mod meta;
 #[cfg(feature = "introspect")]
 pub mod plan;
+pub mod registry;
 pub mod snapshot;
 #[cfg(feature = "sql")]
 pub mod statement;

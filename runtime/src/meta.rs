@@ -148,35 +148,6 @@ pub trait PgEnum: PgCompatible {
     const META: &'static EnumMeta;
 }
 
-/// One derived type, as the registry holds it.
-#[derive(Debug, Clone, Copy)]
-pub enum Registration {
-    /// A `#[derive(Table)]` struct.
-    Table(&'static TableMeta),
-    /// A `#[derive(PgEnum)]` enum.
-    Enum(&'static EnumMeta),
-    /// A statement checked by `sql!` or `sql_as!`.
-    Statement(&'static StatementMeta),
-}
-
-inventory::collect!(Registration);
-
-/// Every `#[derive(Table)]` type linked into this binary.
-pub fn registered_tables() -> impl Iterator<Item = &'static TableMeta> {
-    inventory::iter::<Registration>().filter_map(|r| match *r {
-        Registration::Table(t) => Some(t),
-        _ => None,
-    })
-}
-
-/// Every `#[derive(PgEnum)]` type linked into this binary.
-pub fn registered_enums() -> impl Iterator<Item = &'static EnumMeta> {
-    inventory::iter::<Registration>().filter_map(|r| match *r {
-        Registration::Enum(e) => Some(e),
-        _ => None,
-    })
-}
-
 /// The fields a row type reads from a statement's result, by column name: what
 /// `#[derive(Row)]` records, and every `#[derive(Table)]` model too. `sql_as!(T, ...)` compares
 /// it with the statement's result columns at compile time ([`crate::check::row`]).
@@ -219,12 +190,4 @@ pub struct StatementMeta {
     /// False for a statement PostgreSQL cannot prepare (DDL, `LOCK`, `COPY`, ...): verification
     /// skips it.
     pub preparable: bool,
-}
-
-/// Every statement checked by `sql!` or `sql_as!` linked into this binary.
-pub fn registered_statements() -> impl Iterator<Item = &'static StatementMeta> {
-    inventory::iter::<Registration>().filter_map(|r| match *r {
-        Registration::Statement(s) => Some(s),
-        _ => None,
-    })
 }

@@ -8,6 +8,7 @@ pub mod statement;
 mod table;
 
 use proc_macro2::TokenStream;
+use quote::quote;
 use syn::{DeriveInput, LitStr};
 
 use crate::ast;
@@ -82,4 +83,22 @@ fn derive<'a, M: ast::Model<'a>>(
 /// The tokens that make cargo rebuild when the snapshot changes, once it loaded.
 fn track(loaded: Option<&Loaded>) -> TokenStream {
     loaded.map(|l| l.track.clone()).unwrap_or_default()
+}
+
+/// The registration of one model, enum or statement, which startup verification lists
+/// (`schemalock_runtime::registry`): on Linux a `#[used]` static in the registry's section, one
+/// item for the compiler to check; elsewhere `inventory::submit!`. Both are emitted and `cfg`
+/// keeps the target's, so the choice follows the target, not the host the macro runs on; the
+/// other is removed before it is expanded. `private` is the path of `__private`.
+fn registration(private: &TokenStream, value: TokenStream) -> TokenStream {
+    let section = schemalock_runtime::registry::SECTION;
+    quote! {
+        const __REGISTRATION: #private::Registration = #value;
+        #[cfg(target_os = "linux")]
+        #[used]
+        #[unsafe(link_section = #section)]
+        static __REGISTERED: #private::Registration = __REGISTRATION;
+        #[cfg(not(target_os = "linux"))]
+        #private::inventory::submit! { __REGISTRATION }
+    }
 }

@@ -19,6 +19,10 @@ pub fn generate(model: &ast::PgEnum<'_>, track: TokenStream) -> TokenStream {
         let label = &v.label;
         quote!((#variant, #label))
     });
+    let registration = super::registration(
+        &private,
+        quote!(#private::Registration::Enum(<#ident as #private::PgEnum>::META)),
+    );
     quote! {
         #[automatically_derived]
         impl #private::PgCompatible for #ident {
@@ -42,9 +46,7 @@ pub fn generate(model: &ast::PgEnum<'_>, track: TokenStream) -> TokenStream {
 
         const _: () = {
             #track
-            #private::inventory::submit! {
-                #private::Registration::Enum(<#ident as #private::PgEnum>::META)
-            }
+            #registration
         };
     }
 }

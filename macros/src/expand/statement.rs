@@ -19,19 +19,21 @@ pub fn checked(
 ) -> TokenStream {
     let preparable = analysis.kind != StatementKind::Utility;
     let row_check = row.map(|row| row_check(row, analysis));
+    let registration = super::registration(
+        &quote!(__sl),
+        quote!(__sl::Registration::Statement(&__sl::StatementMeta {
+            sql: #sql,
+            file: ::core::file!(),
+            line: ::core::line!(),
+            column: ::core::column!(),
+            preparable: #preparable,
+        })),
+    );
     quote! {
         const _: () = {
             use #krate::__private as __sl;
             #row_check
-            __sl::inventory::submit! {
-                __sl::Registration::Statement(&__sl::StatementMeta {
-                    sql: #sql,
-                    file: ::core::file!(),
-                    line: ::core::line!(),
-                    column: ::core::column!(),
-                    preparable: #preparable,
-                })
-            }
+            #registration
         };
     }
 }

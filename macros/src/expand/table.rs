@@ -63,6 +63,7 @@ pub fn generate(
     let qualified_table = ident::qualified(schema, table);
     let struct_doc = format!("Column names of `{rust_name}`, one field per mapped field.");
 
+    let registration = super::registration(&quote!(__sl), quote!(__sl::Registration::Table(__M)));
     quote! {
         const _: () = {
             use #krate::__private as __sl;
@@ -108,9 +109,7 @@ pub fn generate(
             const __M: &__sl::TableMeta = <#static_self as __sl::Table>::META;
             #track
             #checks
-            __sl::inventory::submit! {
-                __sl::Registration::Table(__M)
-            }
+            #registration
         };
     }
 }

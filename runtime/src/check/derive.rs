@@ -13,8 +13,9 @@
 pub use super::coverage::{Rule, TableColumn, check_coverage, check_flatten};
 pub use super::row::{Columns, ResultColumn, require_row, result_column};
 pub use crate::meta::{
-    ColumnMeta, EnumMeta, PgEnum, Registration, Row, RowMeta, StatementMeta, Table, TableMeta,
+    ColumnMeta, EnumMeta, PgEnum, Row, RowMeta, StatementMeta, Table, TableMeta,
 };
+pub use crate::registry::Registration;
 pub use crate::types::known;
 pub use crate::types::mappings::JsonColumn;
 pub use crate::types::{Accepts, ColumnFacts, Mapping, PgCompatible};

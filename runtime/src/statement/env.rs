@@ -3,6 +3,7 @@
 //! Built once per [`super::Checker`], so a statement's analysis does not walk the snapshot again.
 
 use std::collections::BTreeSet;
+use std::sync::OnceLock;
 
 use crate::snapshot::{RelationKind, Snapshot, Table, TypeKind};
 
@@ -43,7 +44,9 @@ pub(crate) struct Env<'s> {
     /// Extensions of the snapshot the catalog does not know: their types and functions may be
     /// anywhere, so an unknown type name is not judged while one exists.
     pub unknown_extensions: Vec<&'s str>,
-    sequences: BTreeSet<(String, String)>,
+    /// Built on first use: most statements name no sequence, and building it reads every
+    /// column of the snapshot.
+    sequences: OnceLock<BTreeSet<(String, String)>>,
 }
 
 impl<'s> Env<'s> {
@@ -59,32 +62,39 @@ impl<'s> Env<'s> {
                 None => unknown_extensions.push(name.as_str()),
             }
         }
-        let mut sequences = BTreeSet::new();
-        for (schema_name, schema) in &snap.schemas {
-            for (table_name, table) in &schema.tables {
-                for col in &table.columns {
-                    if let Some(seq) = col.default.as_deref().and_then(nextval_target) {
-                        let (s, n) = match seq.split_once('.') {
-                            Some((s, n)) => (s.to_owned(), n.to_owned()),
-                            None => (schema_name.clone(), seq),
-                        };
-                        sequences.insert((s, n));
-                    }
-                    if col.identity.is_some() {
-                        let name = format!("{table_name}_{}_seq", col.name);
-                        sequences.insert((schema_name.clone(), name));
-                    }
-                }
-            }
-        }
         Env {
             snap,
             cat,
             search_path: search_path.to_vec(),
             sections,
             unknown_extensions,
-            sequences,
+            sequences: OnceLock::new(),
         }
+    }
+
+    /// The sequences that column defaults and identity columns reveal.
+    fn sequences(&self) -> &BTreeSet<(String, String)> {
+        self.sequences.get_or_init(|| {
+            let mut sequences = BTreeSet::new();
+            for (schema_name, schema) in &self.snap.schemas {
+                for (table_name, table) in &schema.tables {
+                    for col in &table.columns {
+                        if let Some(seq) = col.default.as_deref().and_then(nextval_target) {
+                            let (s, n) = match seq.split_once('.') {
+                                Some((s, n)) => (s.to_owned(), n.to_owned()),
+                                None => (schema_name.clone(), seq),
+                            };
+                            sequences.insert((s, n));
+                        }
+                        if col.identity.is_some() {
+                            let name = format!("{table_name}_{}_seq", col.name);
+                            sequences.insert((schema_name.clone(), name));
+                        }
+                    }
+                }
+            }
+            sequences
+        })
     }
 
     /// `pg_catalog`, then the search path: where unqualified names are looked up.
@@ -115,10 +125,14 @@ impl<'s> Env<'s> {
                 return Some(RelRef::Table(qn(s, n), t));
             }
         }
-        if let Some((s, n)) = self.sequences.get(&(schema.to_owned(), name.to_owned())) {
-            return Some(RelRef::Sequence(qn(s, n)));
-        }
         let system = ["pg_catalog", "information_schema"];
+        // The system schemas come first in the search path and hold no sequence of ours: looking
+        // there would build the sequence index for every unqualified name.
+        if !system.contains(&schema) {
+            if let Some((s, n)) = self.sequences().get(&(schema.to_owned(), name.to_owned())) {
+                return Some(RelRef::Sequence(qn(s, n)));
+            }
+        }
         if let Some(&s) = system.iter().find(|s| **s == schema) {
             if let Some((k, r)) = self.cat.relation_entry(s, name) {
                 return Some(RelRef::System(

@@ -115,9 +115,9 @@ impl Models {
     /// Every `#[derive(Table)]` and `#[derive(PgEnum)]` type, and every statement checked by
     /// `sql!` or `sql_as!`, linked into this binary.
     pub fn all() -> Self {
-        let mut tables: Vec<_> = crate::meta::registered_tables().collect();
-        let mut enums: Vec<_> = crate::meta::registered_enums().collect();
-        let mut statements: Vec<_> = crate::meta::registered_statements().collect();
+        let mut tables: Vec<_> = crate::registry::tables().collect();
+        let mut enums: Vec<_> = crate::registry::enums().collect();
+        let mut statements: Vec<_> = crate::registry::statements().collect();
         // Registration order depends on the linker; reports should not.
         tables.sort_by_key(|t| (t.module_path, t.rust_name));
         enums.sort_by_key(|e| (e.module_path, e.rust_name));
