@@ -11,8 +11,12 @@ the same statements through sqlx against the schema of bench/gen.py (T tables):
     sqlx    sqlx::query!("...", ..)                            (checked from .sqlx, offline)
 The sqlx crate's `.sqlx` data must be generated once against a database (bench/checked-sql.sh
 does it). `time` touches each crate's src/lib.rs and times `cargo check` of each, in an order
-that rotates every run; the sqlx crate with SQLX_OFFLINE=true and no DATABASE_URL. Prints
-`result checked_sql ...` with the medians and the ratio sql / sqlx.
+that rotates every run; the sqlx crate with SQLX_OFFLINE=true and no DATABASE_URL. Two ways:
+    clean        CARGO_INCREMENTAL=0: the crate is checked from scratch (its dependencies
+                 built), as in CI or after a change that touches every statement
+    incremental  the default dev profile, nothing changed but the file's time: macros run again,
+                 the compiler reuses what it checked before
+Prints `result checked_sql ...` per way with the medians and the ratio sql / sqlx.
 """
 
 import argparse
@@ -117,33 +121,40 @@ def write(args):
         dst.write(src.read())
 
 
+WAYS = {"clean": {"CARGO_INCREMENTAL": "0"}, "incremental": {}}
+
+
 def timed(args):
     target = os.path.join(args.out, "target")
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SCHEMALOCK_SNAPSHOT")}
     env["SQLX_OFFLINE"] = "true"
     crates = {kind: os.path.join(args.out, kind) for kind in KINDS}
-    for kind in KINDS:
-        print(f"checked_sql: {kind}: building dependencies", file=sys.stderr, flush=True)
-        cargo_check(crates[kind], target, env)
-    times = {kind: [] for kind in KINDS}
-    for r in range(args.runs):
-        order = KINDS[r % len(KINDS):] + KINDS[: r % len(KINDS)]
-        for kind in order:
-            os.utime(os.path.join(crates[kind], "src", "lib.rs"), None)
-            times[kind].append(cargo_check(crates[kind], target, env))
-        line = "  ".join(f"{k} {times[k][-1]:7.0f} ms" for k in KINDS)
-        print(f"checked_sql run {r + 1}/{args.runs}: {line}", flush=True)
-    med = {k: statistics.median(v) for k, v in times.items()}
-    n = args.statements
-    print(
-        f"result checked_sql statements={n} runs={args.runs} "
-        + " ".join(f"{k}_ms={med[k]:.0f}" for k in KINDS)
-        + f" sql_over_sqlx={med['sql'] / med['sqlx']:.2f}"
-        + f" sql_minus_plain_ms={med['sql'] - med['plain']:.0f}"
-        + f" sqlx_minus_plain_ms={med['sqlx'] - med['plain']:.0f}",
-        flush=True,
-    )
-    return med
+    meds = {}
+    for way, extra in WAYS.items():
+        way_env = {**env, **extra}
+        for kind in KINDS:
+            print(f"checked_sql: {way}: {kind}: building dependencies", file=sys.stderr, flush=True)
+            cargo_check(crates[kind], target, way_env)
+        times = {kind: [] for kind in KINDS}
+        for r in range(args.runs):
+            order = KINDS[r % len(KINDS):] + KINDS[: r % len(KINDS)]
+            for kind in order:
+                os.utime(os.path.join(crates[kind], "src", "lib.rs"), None)
+                times[kind].append(cargo_check(crates[kind], target, way_env))
+            line = "  ".join(f"{k} {times[k][-1]:7.0f} ms" for k in KINDS)
+            print(f"checked_sql {way} run {r + 1}/{args.runs}: {line}", flush=True)
+        med = {k: statistics.median(v) for k, v in times.items()}
+        n = args.statements
+        print(
+            f"result checked_sql way={way} statements={n} runs={args.runs} "
+            + " ".join(f"{k}_ms={med[k]:.0f}" for k in KINDS)
+            + f" sql_over_sqlx={med['sql'] / med['sqlx']:.2f}"
+            + f" sql_minus_plain_ms={med['sql'] - med['plain']:.0f}"
+            + f" sqlx_minus_plain_ms={med['sqlx'] - med['plain']:.0f}",
+            flush=True,
+        )
+        meds[way] = med
+    return meds
 
 
 def main():

@@ -144,21 +144,26 @@ def main():
     for s in sections:
         if s["name"] != "checked_sql":
             continue
+        rows = []
         for r in s["results"]:
             if not r.startswith("checked_sql "):
                 continue
             d = kv(r)
+            way = d.get("way", "incremental")
             subs["checked_sql_runs"] = d["runs"]
-            subs["checked_sql_table"] = "\n".join([
-                "| statements | plain `sqlx::query(\"...\")` | `sqlx::query(sql!(\"...\"))` | "
-                "`sqlx::query!` offline | sql! / sqlx | sql! − plain | query! − plain |",
-                "|---:|---:|---:|---:|---:|---:|---:|",
-                f"| {d['statements']} | {fmt_ms(d['plain_ms'])} | {fmt_ms(d['sql_ms'])} | "
+            rows.append(
+                f"| {way} | {d['statements']} | {fmt_ms(d['plain_ms'])} | {fmt_ms(d['sql_ms'])} | "
                 f"{fmt_ms(d['sqlx_ms'])} | {float(d['sql_over_sqlx']):.2f} | "
-                f"{fmt_ms(d['sql_minus_plain_ms'])} | {fmt_ms(d['sqlx_minus_plain_ms'])} |",
-            ])
-            goals.append(("`cargo check` of 200 statements, sql! / sqlx query! offline", "≤ 0.5",
-                          f"{float(d['sql_over_sqlx']):.2f}", float(d["sql_over_sqlx"]) <= 0.5))
+                f"{fmt_ms(d['sql_minus_plain_ms'])} | {fmt_ms(d['sqlx_minus_plain_ms'])} |"
+            )
+            goals.append((f"`cargo check` of 200 statements ({way}), sql! / sqlx query! offline",
+                          "≤ 0.5", f"{float(d['sql_over_sqlx']):.2f}",
+                          float(d["sql_over_sqlx"]) <= 0.5))
+        subs["checked_sql_table"] = "\n".join([
+            "| check | statements | plain `sqlx::query(\"...\")` | `sqlx::query(sql!(\"...\"))` | "
+            "`sqlx::query!` offline | sql! / sqlx | sql! − plain | query! − plain |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
+        ] + rows)
 
     subs["goals"] = "\n".join(
         ["| goal | target | measured | met |", "|---|---|---|---|"]

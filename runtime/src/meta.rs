@@ -53,6 +53,25 @@ pub struct ColumnMeta {
 }
 
 impl ColumnMeta {
+    /// A field whose type the derive named with certainty: what it accepts, written out
+    /// ([`crate::types::known`]), so the compiler selects no impl for it.
+    pub const fn known(
+        field: &'static str,
+        column: &'static str,
+        rust_type: &'static str,
+        accepts: &'static Accepts,
+        nullable: bool,
+    ) -> ColumnMeta {
+        ColumnMeta {
+            field,
+            column,
+            rust_type,
+            accepts: Some(accepts),
+            pg_type: None,
+            nullable,
+        }
+    }
+
     /// A field whose type maps through `PgCompatible` (`mapping` is its `MAPPING`).
     pub const fn mapped(
         field: &'static str,

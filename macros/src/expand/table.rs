@@ -45,15 +45,11 @@ pub fn generate(
         );
         quote!(#[doc = #doc] pub #id: &'static str)
     });
-    let column_values: Vec<TokenStream> = model
-        .fields
-        .iter()
-        .map(|f| {
-            let id = f.ident;
-            let column = ident::quote_ident(&f.column);
-            quote!(#id: #column)
-        })
-        .collect();
+    let column_values = model.fields.iter().map(|f| {
+        let id = f.ident;
+        let column = ident::quote_ident(&f.column);
+        quote!(#id: #column)
+    });
     let column_list = model
         .fields
         .iter()
@@ -97,11 +93,11 @@ pub fn generate(
             impl #impl_generics #ident #ty_generics #where_clause {
                 /// Column names written as SQL needs them (quoted where PostgreSQL requires), for
                 /// hand-written SQL: a renamed column breaks the build at each use.
-                pub const COLUMNS: #columns_struct = #columns_struct { #(#column_values,)* };
+                pub const COLUMNS: #columns_struct = <Self as __sl::Table>::COLUMNS;
                 /// The table, schema-qualified outside `public`, quoted where SQL needs it.
-                pub const TABLE: &'static str = #qualified_table;
+                pub const TABLE: &'static str = <Self as __sl::Table>::TABLE;
                 /// Every mapped column, comma-separated, for `SELECT` lists.
-                pub const COLUMN_LIST: &'static str = #column_list;
+                pub const COLUMN_LIST: &'static str = <Self as __sl::Table>::COLUMN_LIST;
             }
 
             #row
@@ -124,20 +120,18 @@ pub(super) fn column_meta(f: &Field<'_>) -> TokenStream {
         let nullable = ast::ty::is_option(f.ty);
         return quote!(__sl::ColumnMeta::declared(#field, #column, #rust, #pg, #nullable));
     }
-    let mapping = match &f.decided {
+    match &f.decided {
         Decided::Known {
             tokens, nullable, ..
-        } => quote!(&__sl::Mapping { accepts: #tokens, nullable: #nullable }),
+        } => quote!(__sl::ColumnMeta::known(#field, #column, #rust, &#tokens, #nullable)),
         // Reported by the derive; the build fails on that error alone.
-        Decided::Unmappable { .. } => {
-            quote!(&__sl::Mapping {
-                accepts: __sl::Accepts::Types(&[]),
-                nullable: false
-            })
-        }
-        Decided::Compiler => quote!(&<#ty as __sl::PgCompatible>::MAPPING),
-    };
-    quote!(__sl::ColumnMeta::mapped(#field, #column, #rust, #mapping))
+        Decided::Unmappable { .. } => quote!(__sl::ColumnMeta::known(
+            #field, #column, #rust, &__sl::Accepts::Types(&[]), false
+        )),
+        Decided::Compiler => quote!(__sl::ColumnMeta::mapped(
+            #field, #column, #rust, &<#ty as __sl::PgCompatible>::MAPPING
+        )),
+    }
 }
 
 /// The checks left to the compiler, from what the engine resolved. Inside the generated
