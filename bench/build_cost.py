@@ -53,6 +53,21 @@ def touch(path):
     os.utime(path, None)
 
 
+def rotate(crates, kinds, runs, target, env, label):
+    """Times `cargo check` of each crate `runs` times, touching its src/lib.rs first, in an order
+    that rotates every run; prints each run as `{label} run i/runs: ...`. Returns the times (ms)
+    by kind."""
+    times = {kind: [] for kind in kinds}
+    for r in range(runs):
+        order = kinds[r % len(kinds):] + kinds[: r % len(kinds)]
+        for kind in order:
+            touch(os.path.join(crates[kind], "src", "lib.rs"))
+            times[kind].append(cargo_check(crates[kind], target, env))
+        line = "  ".join(f"{k} {times[k][-1]:8.0f} ms" for k in kinds)
+        print(f"{label} run {r + 1}/{runs}: {line}", flush=True)
+    return times
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--snapshots", required=True)
@@ -86,15 +101,7 @@ def main():
         for kind in kinds:
             print(f"build_cost: n={n} {kind}: building dependencies", file=sys.stderr, flush=True)
             cargo_check(crates[kind], target, env)
-        times = {kind: [] for kind in kinds}
-        for r in range(args.runs):
-            order = kinds[r % len(kinds):] + kinds[: r % len(kinds)]
-            for kind in order:
-                touch(os.path.join(crates[kind], "src", "lib.rs"))
-                ms = cargo_check(crates[kind], target, env)
-                times[kind].append(ms)
-            line = "  ".join(f"{k} {times[k][-1]:8.0f} ms" for k in kinds)
-            print(f"n={n} run {r + 1}/{args.runs}: {line}", flush=True)
+        times = rotate(crates, kinds, args.runs, target, env, f"n={n}")
         medians = {k: statistics.median(v) for k, v in times.items()}
         results["ms"][str(n)] = {"median": medians, "all": times}
         ratios = []

@@ -30,7 +30,7 @@ KINDS = ["plain", "sql", "sqlx"]
 
 sys.path.insert(0, HERE)
 import gen  # noqa: E402
-from build_cost import cargo_check  # noqa: E402
+from build_cost import cargo_check, rotate  # noqa: E402
 
 # Statement templates over tables {t} and {u} (another table): (SQL, parameters as Rust values).
 # Enum columns are compared with literals, never selected, so sqlx's query! needs no overrides.
@@ -135,14 +135,7 @@ def timed(args):
         for kind in KINDS:
             print(f"checked_sql: {way}: {kind}: building dependencies", file=sys.stderr, flush=True)
             cargo_check(crates[kind], target, way_env)
-        times = {kind: [] for kind in KINDS}
-        for r in range(args.runs):
-            order = KINDS[r % len(KINDS):] + KINDS[: r % len(KINDS)]
-            for kind in order:
-                os.utime(os.path.join(crates[kind], "src", "lib.rs"), None)
-                times[kind].append(cargo_check(crates[kind], target, way_env))
-            line = "  ".join(f"{k} {times[k][-1]:7.0f} ms" for k in KINDS)
-            print(f"checked_sql {way} run {r + 1}/{args.runs}: {line}", flush=True)
+        times = rotate(crates, KINDS, args.runs, target, way_env, f"checked_sql {way}")
         med = {k: statistics.median(v) for k, v in times.items()}
         n = args.statements
         print(

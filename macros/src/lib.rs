@@ -93,7 +93,8 @@ use syn::{DeriveInput, parse_macro_input};
 /// The snapshot is the first `schemalock.json` found walking up from the crate's manifest
 /// directory; `SCHEMALOCK_SNAPSHOT` (absolute, or relative to the manifest directory)
 /// overrides it, and `snapshot = "..."` overrides both. Editing it re-runs the checks on the
-/// next build.
+/// next build: the compiler reads the file for cargo to notice, unless a build script tracks it
+/// and sets `SCHEMALOCK_SNAPSHOT_TRACKED` to it (the README's "Where the snapshot comes from").
 ///
 /// # What it generates
 ///

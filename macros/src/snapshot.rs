@@ -22,7 +22,7 @@ use std::time::{Duration, SystemTime};
 
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
-use schemalock_runtime::snapshot::{self, LazySnapshot, SNAPSHOT_ENV, SnapshotError};
+use schemalock_runtime::snapshot::{self, LazySnapshot, SNAPSHOT_ENV, SnapshotError, TRACKED_ENV};
 use syn::LitStr;
 
 /// The coarsest timestamp granularity we allow for (FAT's two seconds).
@@ -124,7 +124,7 @@ fn load_once(explicit: Option<&LitStr>, span: Span) -> syn::Result<Loaded> {
     let snapshot = load_cached(&path).map_err(|e| syn::Error::new(span, e.to_string()))?;
     Ok(Loaded {
         snapshot,
-        track: track(&path),
+        track: track(&path, Path::new(&manifest_dir)),
     })
 }
 
@@ -169,7 +169,7 @@ fn load_cached(path: &Path) -> Result<Arc<LazySnapshot>, SnapshotError> {
     Ok(snapshot)
 }
 
-fn track(path: &Path) -> TokenStream {
+fn track(path: &Path, manifest_dir: &Path) -> TokenStream {
     let first = tracked()
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -177,15 +177,38 @@ fn track(path: &Path) -> TokenStream {
     let Some(text) = path.to_str().filter(|_| first) else {
         return TokenStream::new();
     };
-    let lit = LitStr::new(text, Span::call_site());
     let env = LitStr::new(SNAPSHOT_ENV, Span::call_site());
-    // `include_bytes!` puts the file in the crate's dep-info and `option_env!` the variable, so
-    // cargo (and rust-analyzer's cargo check) rebuilds when either changes. Only the length is
-    // kept, so no copy of the file ends up in a constant.
+    let tracked_env = LitStr::new(TRACKED_ENV, Span::call_site());
+    // `option_env!` puts the variables in the crate's dep-info, so cargo rebuilds when they change.
+    let envs = quote! {
+        const _: ::core::option::Option<&str> = ::core::option_env!(#env);
+        const _: ::core::option::Option<&str> = ::core::option_env!(#tracked_env);
+    };
+    if tracked_by_build_script(path, manifest_dir) {
+        return envs;
+    }
+    let lit = LitStr::new(text, Span::call_site());
+    // `include_bytes!` puts the file in the crate's dep-info, so cargo (and rust-analyzer's cargo
+    // check) rebuilds when it changes. Only the length is kept, so no copy of the file ends up in
+    // a constant; the compiler still reads and hashes the whole file.
     quote! {
         const _: usize = ::core::include_bytes!(#lit).len();
-        const _: ::core::option::Option<&str> = ::core::option_env!(#env);
+        #envs
     }
+}
+
+/// Whether the crate's build script tracks `path` itself ([`TRACKED_ENV`] names it): cargo then
+/// rebuilds the crate when the file changes, since a build script that runs again rebuilds its
+/// crate. Any doubt (unset, another file, a path that does not resolve) keeps `include_bytes!`.
+fn tracked_by_build_script(path: &Path, manifest_dir: &Path) -> bool {
+    let Some(declared) = std::env::var_os(TRACKED_ENV) else {
+        return false;
+    };
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    same(&manifest_dir.join(declared), path)
 }
 
 #[cfg(test)]

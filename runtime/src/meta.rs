@@ -79,14 +79,7 @@ impl ColumnMeta {
         rust_type: &'static str,
         mapping: &'static Mapping,
     ) -> ColumnMeta {
-        ColumnMeta {
-            field,
-            column,
-            rust_type,
-            accepts: Some(&mapping.accepts),
-            pg_type: None,
-            nullable: mapping.nullable,
-        }
+        ColumnMeta::known(field, column, rust_type, &mapping.accepts, mapping.nullable)
     }
 
     /// A field with `#[schemalock(pg_type = "...")]`.

@@ -82,11 +82,15 @@ impl Project {
         )
     }
 
-    fn command(&self, env: Option<&str>) -> Command {
-        let target = match std::env::var_os("CARGO_TARGET_DIR") {
+    fn target(&self) -> PathBuf {
+        match std::env::var_os("CARGO_TARGET_DIR") {
             Some(t) => PathBuf::from(t).join("rebuild-probe"),
             None => workspace().join("target/rebuild-probe"),
-        };
+        }
+    }
+
+    fn command(&self, env: Option<&str>) -> Command {
+        let target = self.target();
         let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
         cmd.arg("check")
             .arg("--quiet")
@@ -107,14 +111,8 @@ impl Project {
     }
 }
 
-#[test]
-fn editing_the_snapshot_reruns_the_checks() {
-    let p = Project::new("editing");
-    p.write("schemalock.json", &snapshot("entity_type"));
-    let (ok, err) = p.check(None);
-    assert!(ok, "first build should pass:\n{err}");
-
-    // The column is renamed in the database; the snapshot is refreshed; no `cargo clean`.
+/// Renames the model's column in the snapshot; the next `cargo check` must see it.
+fn rename_fails_the_build(p: &Project) {
     p.write("schemalock.json", &snapshot("kind"));
     let (ok, err) = p.check(None);
     assert!(!ok, "the edited snapshot must be re-read");
@@ -124,10 +122,78 @@ fn editing_the_snapshot_reruns_the_checks() {
         ),
         "{err}"
     );
+}
+
+#[test]
+fn editing_the_snapshot_reruns_the_checks() {
+    let p = Project::new("editing");
+    p.write("schemalock.json", &snapshot("entity_type"));
+    let (ok, err) = p.check(None);
+    assert!(ok, "first build should pass:\n{err}");
+
+    // The column is renamed in the database; the snapshot is refreshed; no `cargo clean`.
+    rename_fails_the_build(&p);
 
     p.write("schemalock.json", &snapshot("entity_type"));
     let (ok, err) = p.check(None);
     assert!(ok, "restoring the snapshot should pass again:\n{err}");
+}
+
+/// Whether the crate's dep-info lists the snapshot as a file the compiler read (a `path:` line;
+/// the `# env-dep:` lines name it too, as a variable's value).
+fn read_by_compiler(p: &Project, case: &str) -> bool {
+    dep_info(p, case)
+        .lines()
+        .any(|l| !l.starts_with('#') && l.ends_with("schemalock.json:"))
+}
+
+/// The crate's dep-info files (`.d`) as one text.
+fn dep_info(p: &Project, case: &str) -> String {
+    let deps = p.target().join("debug/deps");
+    let prefix = format!("rebuild_probe_{case}-");
+    let mut text = String::new();
+    for entry in std::fs::read_dir(&deps).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name.starts_with(&prefix) && name.ends_with(".d") {
+            text.push_str(&std::fs::read_to_string(&path).unwrap());
+        }
+    }
+    text
+}
+
+/// A build script that tracks the snapshot (`rerun-if-changed`) and says so through
+/// `SCHEMALOCK_SNAPSHOT_TRACKED`: the compiler no longer reads the file (it is not in the
+/// crate's dep-info), and an edit still re-runs the checks, since cargo re-runs the script.
+#[test]
+fn a_build_script_can_track_the_snapshot_instead_of_the_compiler() {
+    let p = Project::new("buildscript");
+    p.write(
+        "build.rs",
+        "fn main() {\n    println!(\"cargo::rerun-if-changed=schemalock.json\");\n    \
+         println!(\"cargo::rustc-env=SCHEMALOCK_SNAPSHOT_TRACKED=schemalock.json\");\n}\n",
+    );
+    p.write("schemalock.json", &snapshot("entity_type"));
+    let (ok, err) = p.check(None);
+    assert!(ok, "first build should pass:\n{err}");
+    let deps = dep_info(&p, "buildscript");
+    assert!(deps.contains("src/lib.rs"), "no dep-info found:\n{deps}");
+    assert!(
+        !read_by_compiler(&p, "buildscript"),
+        "the compiler still read the snapshot:\n{deps}"
+    );
+
+    rename_fails_the_build(&p);
+
+    // A variable naming another file than the one read leaves the tracking to the compiler.
+    p.write(
+        "build.rs",
+        "fn main() {\n    println!(\"cargo::rustc-env=SCHEMALOCK_SNAPSHOT_TRACKED=other.json\");\n}\n",
+    );
+    p.write("schemalock.json", &snapshot("entity_type"));
+    let (ok, err) = p.check(None);
+    assert!(ok, "{err}");
+    assert!(read_by_compiler(&p, "buildscript"));
 }
 
 #[test]

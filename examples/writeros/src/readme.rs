@@ -64,3 +64,12 @@ if !report.is_clean() {
 }
     Ok(())
 }
+
+// README: "Where the snapshot comes from": a crate's build script, compiled here as a function.
+mod build_script {
+// build.rs
+fn main() {
+    println!("cargo::rerun-if-changed=schemalock.json");
+    println!("cargo::rustc-env=SCHEMALOCK_SNAPSHOT_TRACKED=schemalock.json");
+}
+}

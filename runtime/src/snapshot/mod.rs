@@ -65,6 +65,13 @@ pub const DEFAULT_FILE_NAME: &str = "schemalock.json";
 /// Environment variable that overrides the snapshot location.
 pub const SNAPSHOT_ENV: &str = "SCHEMALOCK_SNAPSHOT";
 
+/// Environment variable a crate's build script sets (`cargo::rustc-env`) to the snapshot it
+/// tracks with `cargo::rerun-if-changed`, relative to the crate's manifest directory. When it
+/// names the snapshot the macros read, they leave the tracking to cargo and do not make the
+/// compiler read the file (`include_bytes!`), which costs a large snapshot's whole size on every
+/// build of the crate.
+pub const TRACKED_ENV: &str = "SCHEMALOCK_SNAPSHOT_TRACKED";
+
 fn is_false(b: &bool) -> bool {
     !*b
 }
