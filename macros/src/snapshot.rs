@@ -287,9 +287,9 @@ mod tests {
     fn tracking_is_emitted_once_per_path() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("tracked.json");
-        let first = track(&path).to_string();
+        let first = track(&path, dir.path()).to_string();
         assert!(first.contains("include_bytes"), "{first}");
         assert!(first.contains("SCHEMALOCK_SNAPSHOT"), "{first}");
-        assert!(track(&path).is_empty());
+        assert!(track(&path, dir.path()).is_empty());
     }
 }
