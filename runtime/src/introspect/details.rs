@@ -14,7 +14,7 @@ use crate::snapshot::{IdentitySequence, RowSecurity, SequenceOptions, Snapshot};
 /// `{"relations": [..], "columns": [..]}`, each list NULL when empty.
 pub(crate) const DETAILS: &str = concat!(
     with_rel!(),
-        "
+    "
 SELECT pg_catalog.json_build_object(
   'relations', (
     SELECT pg_catalog.json_agg(pg_catalog.json_build_object(

@@ -16,7 +16,7 @@ use crate::snapshot::{Aggregate, Function, FunctionKind, Parallel, Snapshot, Vol
 /// `pg_get_functiondef`, which prints it the same way on all of them.
 pub(crate) const ROUTINES: &str = concat!(
     with_ns!(),
-        "
+    "
 SELECT pg_catalog.json_agg(pg_catalog.json_build_object(
   'schema', ns.nspname,
   'name', p.proname,

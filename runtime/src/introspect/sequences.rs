@@ -14,7 +14,7 @@ use crate::snapshot::{Sequence, SequenceOwner, Snapshot};
 /// "column"}}]` or NULL.
 pub(crate) const SEQUENCES: &str = concat!(
     with_ns!(),
-        "
+    "
 SELECT pg_catalog.json_agg(pg_catalog.json_build_object(
   'schema', ns.nspname,
   'sequence', pg_catalog.json_build_object(

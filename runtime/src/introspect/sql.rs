@@ -161,7 +161,7 @@ SELECT pg_catalog.json_build_object(
 ///   open (and lock) every table, a relation-cache load each on a fresh connection.
 pub(crate) const RELATIONS: &str = concat!(
     with_rel!(),
-        ",
+    ",
 col AS (
   SELECT a.attrelid, a.attnum, a.attname,
     pg_catalog.format_type(a.atttypid, a.atttypmod) AS type_display,
@@ -263,7 +263,7 @@ WHERE con.contype IN ('p', 'u', 'f', 'c')
 /// of this query's time on 1,000 tables.
 pub(crate) const INDEXES: &str = concat!(
     with_tab!(),
-        "
+    "
 SELECT pg_catalog.json_build_object(
   'indexes', (
     SELECT pg_catalog.json_agg(pg_catalog.json_build_object(
@@ -392,7 +392,7 @@ pub(crate) const MIGRATION_PROBE: &str = "SELECT pg_catalog.json_build_object(
 #[cfg(any(feature = "postgres", feature = "tokio-postgres", feature = "sqlx"))]
 pub(crate) const LOCKS: &str = concat!(
     with_ns!(),
-        "
+    "
 SELECT pg_catalog.json_agg(pg_catalog.json_build_object(
     'schema', ns.nspname,
     'name', c.relname,

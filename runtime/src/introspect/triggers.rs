@@ -16,7 +16,7 @@ use crate::snapshot::{Policy, Snapshot, Trigger, TriggerEnabled};
 /// `{"triggers": [..], "policies": [..]}`, each NULL when empty.
 pub(crate) const TRIGGERS: &str = concat!(
     with_tab!(),
-        "
+    "
 SELECT pg_catalog.json_build_object(
   'triggers', (
     SELECT pg_catalog.json_agg(pg_catalog.json_build_object(
