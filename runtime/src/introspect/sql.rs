@@ -385,11 +385,11 @@ pub(crate) const MIGRATION_PROBE: &str = "SELECT pg_catalog.json_build_object(
           = pg_catalog.cardinality(v.cols))
 )::text";
 
-/// The relations of the namespaces that other sessions of this database hold `ACCESS EXCLUSIVE`
-/// (the one lock mode that blocks the share lock printing an expression takes), with the holder
-/// and how long its transaction has been open (NULL when the role may not see it):
-/// `[{"schema", "name", "kind", "mode", "pid", "seconds"}, ..]` or NULL.
-#[cfg(any(feature = "postgres", feature = "tokio-postgres", feature = "sqlx"))]
+/// The relations of the namespaces that other sessions of this database hold
+/// `ACCESS EXCLUSIVE` (the one lock mode that blocks the share lock printing an expression
+/// takes), with the holder and how long its transaction has been open (NULL when the role may
+/// not see it): `[{"schema", "name", "kind", "mode", "pid", "seconds"}, ..]` or NULL.
+#[cfg(feature = "__driver")]
 pub(crate) const LOCKS: &str = concat!(
     with_ns!(),
     "
