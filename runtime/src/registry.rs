@@ -150,7 +150,6 @@ mod tests {
     #[test]
     fn the_inventory_source_lists_what_was_submitted() {
         let files: Vec<_> = super::ctor::all()
-            .into_iter()
             .filter_map(|r| match r {
                 Registration::Statement(s) => Some(s.file),
                 _ => None,

@@ -29,7 +29,7 @@ mod tests;
 mod verify;
 
 pub(crate) use stream::Connector;
-use verify::{ChainOnly, Unchecked};
+use verify::{Check, Checked};
 
 /// `sslmode`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -350,15 +350,16 @@ impl Tls {
             .with_safe_default_protocol_versions()
             .map_err(|e| format!("cannot set up TLS: {e}"))?;
         let verifier: Arc<dyn ServerCertVerifier> = match &self.roots {
-            None => Arc::new(Unchecked(provider)),
+            None => Arc::new(Checked::new(Check::Unchecked, &provider)),
             Some(roots) => {
                 let store = root_store(roots)?;
-                let webpki = WebPkiServerVerifier::builder_with_provider(Arc::new(store), provider)
-                    .build()
-                    .map_err(|e| format!("cannot use the root certificates: {e}"))?;
+                let webpki =
+                    WebPkiServerVerifier::builder_with_provider(Arc::new(store), provider.clone())
+                        .build()
+                        .map_err(|e| format!("cannot use the root certificates: {e}"))?;
                 match self.mode {
                     SslMode::VerifyFull => webpki,
-                    _ => Arc::new(ChainOnly(webpki)),
+                    _ => Arc::new(Checked::new(Check::ChainOnly(webpki), &provider)),
                 }
             }
         };

@@ -8,15 +8,12 @@ use serde::Deserialize;
 
 use super::Error;
 use super::assemble::parse;
-use super::sql::{ns_cte, rel_cte};
+use super::sql::with_rel;
 use crate::snapshot::{IdentitySequence, RowSecurity, SequenceOptions, Snapshot};
 
 /// `{"relations": [..], "columns": [..]}`, each list NULL when empty.
 pub(crate) const DETAILS: &str = concat!(
-    "WITH ",
-    ns_cte!(),
-    ", ",
-    rel_cte!(),
+    with_rel!(),
     "
 SELECT pg_catalog.json_build_object(
   'relations', (

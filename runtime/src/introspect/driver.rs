@@ -30,18 +30,29 @@ impl DriverError for PgError {
     }
 }
 
-#[cfg(feature = "sqlx")]
-impl DriverError for ::sqlx::Error {
-    fn sqlstate(&self) -> Option<String> {
-        self.as_database_error()
-            .and_then(|db| db.code())
-            .map(|c| c.into_owned())
-    }
+/// [`DriverError`] for a sqlx version's `Error`: 0.8 and 0.9 read the database error the same
+/// way, through types of their own.
+#[cfg(any(feature = "sqlx", feature = "sqlx-0_8"))]
+macro_rules! sqlx_driver_error {
+    ($error:ty) => {
+        impl $crate::introspect::driver::DriverError for $error {
+            fn sqlstate(&self) -> Option<String> {
+                self.as_database_error()
+                    .and_then(|db| db.code())
+                    .map(|c| c.into_owned())
+            }
 
-    fn message(&self) -> String {
-        match self.as_database_error() {
-            Some(db) => db.message().to_owned(),
-            None => self.to_string(),
+            fn message(&self) -> String {
+                match self.as_database_error() {
+                    Some(db) => db.message().to_owned(),
+                    None => self.to_string(),
+                }
+            }
         }
-    }
+    };
 }
+#[cfg(feature = "sqlx-0_8")]
+pub(crate) use sqlx_driver_error;
+
+#[cfg(feature = "sqlx")]
+sqlx_driver_error!(::sqlx::Error);

@@ -85,11 +85,11 @@ fn quote_ident(name: &str) -> String {
     }
 }
 
-#[cfg(any(feature = "postgres", feature = "tokio-postgres", feature = "sqlx"))]
+#[cfg(feature = "__driver")]
 pub(crate) use self::walk::{Probe, Step};
 
 /// Reading the head through a driver.
-#[cfg(any(feature = "postgres", feature = "tokio-postgres", feature = "sqlx"))]
+#[cfg(feature = "__driver")]
 mod walk {
     use serde::Deserialize;
 
@@ -186,10 +186,7 @@ mod walk {
     }
 }
 
-#[cfg(all(
-    test,
-    any(feature = "postgres", feature = "tokio-postgres", feature = "sqlx")
-))]
+#[cfg(all(test, feature = "__driver"))]
 mod tests {
     use super::*;
 

@@ -71,12 +71,7 @@
 
 mod assemble;
 mod details;
-#[cfg(any(
-    feature = "postgres",
-    feature = "tokio-postgres",
-    feature = "sqlx",
-    feature = "sqlx-0_8"
-))]
+#[cfg(feature = "__driver")]
 pub(crate) mod driver;
 mod error;
 mod migration;
@@ -85,12 +80,7 @@ mod partitions;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 mod raw;
-#[cfg(any(
-    feature = "postgres",
-    feature = "tokio-postgres",
-    feature = "sqlx",
-    feature = "sqlx-0_8"
-))]
+#[cfg(feature = "__driver")]
 pub(crate) mod read;
 mod routines;
 mod sequences;
@@ -109,12 +99,7 @@ pub use self::assemble::{Missing, assemble, assemble_allowing_missing, numeric_v
 pub use self::error::{Error, LockedRelation};
 pub use self::migration::{MIGRATION_PROBE, MIGRATION_TABLES, Notice, migration_head_query};
 pub use self::options::{Options, Steps};
-#[cfg(any(
-    feature = "postgres",
-    feature = "tokio-postgres",
-    feature = "sqlx",
-    feature = "sqlx-0_8"
-))]
+#[cfg(feature = "__driver")]
 pub use self::read::Read;
 
 use crate::snapshot::MigrationHead;

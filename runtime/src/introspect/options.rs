@@ -115,7 +115,7 @@ impl Steps {
     }
 
     /// Runs `work` marked as `step`.
-    #[cfg(any(feature = "postgres", feature = "tokio-postgres", feature = "sqlx"))]
+    #[cfg(feature = "__driver")]
     pub(crate) async fn during<F: Future>(&self, step: &'static str, work: F) -> F::Output {
         let _running = Running::start(self, step);
         work.await
@@ -138,13 +138,13 @@ impl PartialEq for Steps {
 impl Eq for Steps {}
 
 /// A step marked running until dropped (also when the read fails or panics).
-#[cfg(any(feature = "postgres", feature = "tokio-postgres", feature = "sqlx"))]
+#[cfg(feature = "__driver")]
 struct Running<'a> {
     steps: &'a Steps,
     step: &'static str,
 }
 
-#[cfg(any(feature = "postgres", feature = "tokio-postgres", feature = "sqlx"))]
+#[cfg(feature = "__driver")]
 impl<'a> Running<'a> {
     fn start(steps: &'a Steps, step: &'static str) -> Self {
         steps
@@ -156,7 +156,7 @@ impl<'a> Running<'a> {
     }
 }
 
-#[cfg(any(feature = "postgres", feature = "tokio-postgres", feature = "sqlx"))]
+#[cfg(feature = "__driver")]
 impl Drop for Running<'_> {
     fn drop(&mut self) {
         let mut running = self.steps.0.lock().unwrap_or_else(PoisonError::into_inner);

@@ -9,18 +9,13 @@ use serde::Deserialize;
 
 use super::Error;
 use super::assemble::{parse, vanished};
-use super::sql::{ns_cte, part_cte, rel_cte};
+use super::sql::with_part;
 use crate::snapshot::{Partition, Snapshot};
 
 /// `[{"oid", "schema", "name", "top", "parent", "bound", "partition_key", "attnums", "names"}]`
 /// or NULL.
 pub(crate) const PARTITIONS: &str = concat!(
-    "WITH ",
-    ns_cte!(),
-    ", ",
-    rel_cte!(),
-    ", ",
-    part_cte!(),
+    with_part!(),
     "
 SELECT pg_catalog.json_agg(pg_catalog.json_build_object(
   'oid', part.oid::pg_catalog.int8,

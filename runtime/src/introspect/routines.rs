@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use super::Error;
 use super::assemble::{parse, vanished};
-use super::sql::ns_cte;
+use super::sql::with_ns;
 use crate::snapshot::{Aggregate, Function, FunctionKind, Parallel, Snapshot, Volatility};
 
 /// `[{"schema", "name", "identity", "arguments", "returns", "kind", ...}]` or NULL.
@@ -15,8 +15,7 @@ use crate::snapshot::{Aggregate, Function, FunctionKind, Parallel, Snapshot, Vol
 /// through `to_jsonb` of its row, which works on every version; the body is then cut out of
 /// `pg_get_functiondef`, which prints it the same way on all of them.
 pub(crate) const ROUTINES: &str = concat!(
-    "WITH ",
-    ns_cte!(),
+    with_ns!(),
     "
 SELECT pg_catalog.json_agg(pg_catalog.json_build_object(
   'schema', ns.nspname,

@@ -7,14 +7,13 @@ use serde::Deserialize;
 use super::Error;
 use super::assemble::parse;
 use super::details::RawSequence;
-use super::sql::ns_cte;
+use super::sql::with_ns;
 use crate::snapshot::{Sequence, SequenceOwner, Snapshot};
 
 /// `[{"schema", "sequence": {"name", "type", "start", ...}, "owner": {"schema", "table",
 /// "column"}}]` or NULL.
 pub(crate) const SEQUENCES: &str = concat!(
-    "WITH ",
-    ns_cte!(),
+    with_ns!(),
     "
 SELECT pg_catalog.json_agg(pg_catalog.json_build_object(
   'schema', ns.nspname,

@@ -79,12 +79,54 @@ macro_rules! tab_cte {
     };
 }
 
-pub(crate) use {ns_cte, part_cte, rel_cte, tab_cte};
+/// The `WITH` that opens a query reading the namespaces: `WITH ns AS (..)`. The `with_*`
+/// macros below are the one home of each query's opening, so that every query filters the
+/// namespaces and relations the same way; a query adds its own CTEs after `, `.
+macro_rules! with_ns {
+    () => {
+        concat!("WITH ", $crate::introspect::sql::ns_cte!())
+    };
+}
+
+/// `WITH ns AS (..), rel AS (..)`: the namespaces and the relations to describe.
+macro_rules! with_rel {
+    () => {
+        concat!(
+            $crate::introspect::sql::with_ns!(),
+            ", ",
+            $crate::introspect::sql::rel_cte!()
+        )
+    };
+}
+
+/// `WITH ns, rel, part`: the namespaces, the relations and their partitions.
+macro_rules! with_part {
+    () => {
+        concat!(
+            $crate::introspect::sql::with_rel!(),
+            ", ",
+            $crate::introspect::sql::part_cte!()
+        )
+    };
+}
+
+/// `WITH ns, rel, part, tab`: as [`with_part`], and `tab`, the relations and partitions whose
+/// own constraints, indexes and triggers are described.
+macro_rules! with_tab {
+    () => {
+        concat!(
+            $crate::introspect::sql::with_part!(),
+            ", ",
+            $crate::introspect::sql::tab_cte!()
+        )
+    };
+}
+
+pub(crate) use {ns_cte, part_cte, rel_cte, tab_cte, with_ns, with_part, with_rel, with_tab};
 
 /// Server version, the resolved schema list, requested schemas that do not exist, extensions.
 pub(crate) const META: &str = concat!(
-    "WITH ",
-    ns_cte!(),
+    with_ns!(),
     "
 SELECT pg_catalog.json_build_object(
   'server_version', pg_catalog.current_setting('server_version'),
@@ -118,10 +160,7 @@ SELECT pg_catalog.json_build_object(
 ///   it needs no relation to be printed against, and naming the relation would make the server
 ///   open (and lock) every table, a relation-cache load each on a fresh connection.
 pub(crate) const RELATIONS: &str = concat!(
-    "WITH ",
-    ns_cte!(),
-    ", ",
-    rel_cte!(),
+    with_rel!(),
     ",
 col AS (
   SELECT a.attrelid, a.attnum, a.attname,
@@ -177,14 +216,7 @@ SELECT pg_catalog.json_build_object(
 /// not described, are looked up one key at a time through `pg_attribute`'s (attrelid, attnum)
 /// index: a join there made the planner hash every column of the table once per constraint.
 pub(crate) const CONSTRAINTS: &str = concat!(
-    "WITH ",
-    ns_cte!(),
-    ", ",
-    rel_cte!(),
-    ", ",
-    part_cte!(),
-    ", ",
-    tab_cte!(),
+    with_tab!(),
     "
 SELECT pg_catalog.json_agg(pg_catalog.json_build_object(
   'schema', tab.nspname,
@@ -230,14 +262,7 @@ WHERE con.contype IN ('p', 'u', 'f', 'c')
 /// (attnum 0) are printed here. Resolving each key in a subquery per index was about a third
 /// of this query's time on 1,000 tables.
 pub(crate) const INDEXES: &str = concat!(
-    "WITH ",
-    ns_cte!(),
-    ", ",
-    rel_cte!(),
-    ", ",
-    part_cte!(),
-    ", ",
-    tab_cte!(),
+    with_tab!(),
     "
 SELECT pg_catalog.json_build_object(
   'indexes', (
@@ -276,8 +301,7 @@ SELECT pg_catalog.json_build_object(
 
 /// Enums, domains and standalone composite types.
 pub(crate) const TYPES: &str = concat!(
-    "WITH ",
-    ns_cte!(),
+    with_ns!(),
     ",
 typ AS (
   SELECT t.oid, t.typname, t.typtype, t.typrelid, t.typbasetype, t.typtypmod, t.typnotnull,
@@ -361,14 +385,13 @@ pub(crate) const MIGRATION_PROBE: &str = "SELECT pg_catalog.json_build_object(
           = pg_catalog.cardinality(v.cols))
 )::text";
 
-/// The relations of the namespaces that other sessions of this database hold `ACCESS EXCLUSIVE`
-/// (the one lock mode that blocks the share lock printing an expression takes), with the holder
-/// and how long its transaction has been open (NULL when the role may not see it):
-/// `[{"schema", "name", "kind", "mode", "pid", "seconds"}, ..]` or NULL.
-#[cfg(any(feature = "postgres", feature = "tokio-postgres", feature = "sqlx"))]
+/// The relations of the namespaces that other sessions of this database hold
+/// `ACCESS EXCLUSIVE` (the one lock mode that blocks the share lock printing an expression
+/// takes), with the holder and how long its transaction has been open (NULL when the role may
+/// not see it): `[{"schema", "name", "kind", "mode", "pid", "seconds"}, ..]` or NULL.
+#[cfg(feature = "__driver")]
 pub(crate) const LOCKS: &str = concat!(
-    "WITH ",
-    ns_cte!(),
+    with_ns!(),
     "
 SELECT pg_catalog.json_agg(pg_catalog.json_build_object(
     'schema', ns.nspname,

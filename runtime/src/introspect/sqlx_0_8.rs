@@ -3,23 +3,9 @@
 
 use ::sqlx_0_8::{Error, PgConnection, Postgres};
 
-use super::driver::DriverError;
 use super::read::{Connection, Transaction};
 
-impl DriverError for Error {
-    fn sqlstate(&self) -> Option<String> {
-        self.as_database_error()
-            .and_then(|db| db.code())
-            .map(|c| c.into_owned())
-    }
-
-    fn message(&self) -> String {
-        match self.as_database_error() {
-            Some(db) => db.message().to_owned(),
-            None => self.to_string(),
-        }
-    }
-}
+super::driver::sqlx_driver_error!(Error);
 
 impl Connection for PgConnection {
     type Error = Error;

@@ -10,19 +10,12 @@ use serde::Deserialize;
 use super::Error;
 use super::assemble::{parse, vanished};
 use super::partitions::Partitions;
-use super::sql::{ns_cte, part_cte, rel_cte, tab_cte};
+use super::sql::with_tab;
 use crate::snapshot::{Policy, Snapshot, Trigger, TriggerEnabled};
 
 /// `{"triggers": [..], "policies": [..]}`, each NULL when empty.
 pub(crate) const TRIGGERS: &str = concat!(
-    "WITH ",
-    ns_cte!(),
-    ", ",
-    rel_cte!(),
-    ", ",
-    part_cte!(),
-    ", ",
-    tab_cte!(),
+    with_tab!(),
     "
 SELECT pg_catalog.json_build_object(
   'triggers', (

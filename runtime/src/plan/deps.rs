@@ -5,6 +5,39 @@
 
 use std::collections::BTreeSet;
 
+/// Whether a backslash escapes the next character in a quoted token: only in an `E'...'` string
+/// constant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Backslash {
+    /// `E'...'`: `\'` does not close the constant.
+    Escapes,
+    /// A standard string constant or a quoted identifier.
+    Literal,
+}
+
+/// The index of the quote that closes the string constant or quoted identifier opening at
+/// `b[open]` (`'` or `"`), a doubled quote standing for one inside; `None` when it is not
+/// closed. The one rule of where a quoted token ends, for every scanner of SQL text here.
+pub(super) fn closing_quote(b: &[u8], open: usize, backslash: Backslash) -> Option<usize> {
+    let quote = b[open];
+    let mut i = open + 1;
+    while i < b.len() {
+        if backslash == Backslash::Escapes && b[i] == b'\\' {
+            i += 2;
+            continue;
+        }
+        if b[i] == quote {
+            if b.get(i + 1) == Some(&quote) {
+                i += 2;
+                continue;
+            }
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
 /// Every name in `sql`, each as its dotted parts (`app.posts` is `["app", "posts"]`), unquoted
 /// names folded to lower case as PostgreSQL folds them.
 pub(crate) fn names(sql: &str) -> Vec<Vec<String>> {
@@ -25,44 +58,22 @@ pub(crate) fn names(sql: &str) -> Vec<Vec<String>> {
             b'\'' => {
                 flush(&mut current, &mut out);
                 dotted = false;
-                let escapes = i > 0 && (b[i - 1] == b'E' || b[i - 1] == b'e');
-                i += 1;
-                while i < b.len() {
-                    if escapes && b[i] == b'\\' {
-                        i += 2;
-                        continue;
-                    }
-                    if b[i] == b'\'' {
-                        if b.get(i + 1) == Some(&b'\'') {
-                            i += 2;
-                            continue;
-                        }
-                        break;
-                    }
-                    i += 1;
-                }
-                i += 1;
+                let backslash = if i > 0 && (b[i - 1] == b'E' || b[i - 1] == b'e') {
+                    Backslash::Escapes
+                } else {
+                    Backslash::Literal
+                };
+                i = closing_quote(b, i, backslash).map_or(b.len(), |close| close + 1);
             }
             b'"' => {
-                let mut name = Vec::new();
-                i += 1;
-                while i < b.len() {
-                    if b[i] == b'"' {
-                        if b.get(i + 1) == Some(&b'"') {
-                            name.push(b'"');
-                            i += 2;
-                            continue;
-                        }
-                        break;
-                    }
-                    name.push(b[i]);
-                    i += 1;
-                }
-                i += 1;
+                let close = closing_quote(b, i, Backslash::Literal);
+                let name = String::from_utf8_lossy(&b[i + 1..close.unwrap_or(b.len())])
+                    .replace("\"\"", "\"");
+                i = close.map_or(b.len(), |close| close + 1);
                 if !dotted {
                     flush(&mut current, &mut out);
                 }
-                current.push(String::from_utf8_lossy(&name).into_owned());
+                current.push(name);
                 dotted = false;
             }
             b'-' if b.get(i + 1) == Some(&b'-') => {
@@ -205,6 +216,21 @@ mod tests {
         assert_eq!(flat("f($1, $2) /* c */ ::text"), ["f", "text"]);
         assert_eq!(flat("a$b + c"), ["a$b", "c"]);
         assert_eq!(flat("lower(title::text)"), ["lower", "title", "text"]);
+    }
+
+    #[test]
+    fn a_quoted_token_ends_at_its_closing_quote() {
+        let end = |sql: &str, backslash| closing_quote(sql.as_bytes(), 0, backslash);
+        assert_eq!(end("'it''s' x", Backslash::Literal), Some(6));
+        assert_eq!(end("\"a\"\"b\" x", Backslash::Literal), Some(5));
+        assert_eq!(end("'a\\' b'", Backslash::Literal), Some(3));
+        assert_eq!(end("'a\\' b'", Backslash::Escapes), Some(6));
+        assert_eq!(end("'open", Backslash::Literal), None);
+        assert_eq!(end("\"open\"\"", Backslash::Literal), None);
+        assert_eq!(
+            flat("SELECT \"a\"\"b\", E'film\\' x', 'y''film' FROM \"unclosed"),
+            ["select", "a\"b", "from", "unclosed"]
+        );
     }
 
     #[test]

@@ -199,6 +199,14 @@ fn every_hazard_kind_is_reported_refused_and_allowed_by_name() {
             .get_mut("t")
             .unwrap()
     }
+    fn f(s: &mut Snapshot) -> &mut Function {
+        s.schemas
+            .get_mut("public")
+            .unwrap()
+            .functions
+            .get_mut("f()")
+            .unwrap()
+    }
     fn add_index(s: &mut Snapshot) {
         let tb = t(s);
         let mut i = tb.indexes[0].clone();
@@ -249,30 +257,12 @@ fn every_hazard_kind_is_reported_refused_and_allowed_by_name() {
         ),
         (
             HazardKind::RecreatesObject,
-            |s| {
-                let f = s
-                    .schemas
-                    .get_mut("public")
-                    .unwrap()
-                    .functions
-                    .get_mut("f()")
-                    .unwrap();
-                f.returns = Some("bigint".into());
-            },
+            |s| f(s).returns = Some("bigint".into()),
             vec![],
         ),
         (
             HazardKind::ChangesBehavior,
-            |s| {
-                let f = s
-                    .schemas
-                    .get_mut("public")
-                    .unwrap()
-                    .functions
-                    .get_mut("f()")
-                    .unwrap();
-                f.body = Some("SELECT 2".into());
-            },
+            |s| f(s).body = Some("SELECT 2".into()),
             vec![],
         ),
         (

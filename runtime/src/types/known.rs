@@ -232,15 +232,7 @@ pub fn fitting(col: &ColumnType<&str>, nullable: bool) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn builtin(name: &'static str) -> ColumnType<&'static str> {
-        ColumnType {
-            schema: "pg_catalog",
-            name,
-            array: false,
-            is_enum: false,
-        }
-    }
+    use crate::types::tests::builtin;
 
     #[test]
     fn suggestions_name_the_types_that_fit_with_their_features() {

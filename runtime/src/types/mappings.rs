@@ -138,17 +138,9 @@ json_wrapper! {
 
 #[cfg(test)]
 mod tests {
+    use crate::types::PgCompatible;
     use crate::types::rule::accepts;
-    use crate::types::{ColumnType, PgCompatible};
-
-    fn builtin(name: &'static str) -> ColumnType<&'static str> {
-        ColumnType {
-            schema: "pg_catalog",
-            name,
-            array: false,
-            is_enum: false,
-        }
-    }
+    use crate::types::tests::builtin;
 
     /// Asserts `T` takes exactly `names` among every built-in type we know, plus the extension
     /// type names given.
@@ -267,7 +259,7 @@ mod tests {
     fn uuid_type() {
         exactly::<uuid::Uuid>(&["uuid"]);
         exactly::<Vec<uuid::Uuid>>(&[]);
-        let uuid_array = ColumnType {
+        let uuid_array = crate::types::ColumnType {
             array: true,
             ..builtin("uuid")
         };
@@ -279,7 +271,7 @@ mod tests {
     fn pgvector_types() {
         // Extension types match in whichever schema the extension was installed into.
         for schema in ["public", "extensions"] {
-            let vector = ColumnType {
+            let vector = crate::types::ColumnType {
                 schema,
                 name: "vector",
                 array: false,

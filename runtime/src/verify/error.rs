@@ -67,12 +67,7 @@ impl From<crate::introspect::Error> for Error {
     }
 }
 
-#[cfg(any(
-    feature = "postgres",
-    feature = "tokio-postgres",
-    feature = "sqlx",
-    feature = "sqlx-0_8"
-))]
+#[cfg(feature = "__driver")]
 impl<E: Into<Error>> From<crate::introspect::read::Failure<E>> for Error {
     fn from(f: crate::introspect::read::Failure<E>) -> Self {
         match f {

@@ -37,12 +37,7 @@ use crate::snapshot::Snapshot;
 
 /// A driver's three entry points: every derived type, the given types, and the given types
 /// with [`Options`], over a connection `$c` that `$verify` reads through.
-#[cfg(any(
-    feature = "postgres",
-    feature = "tokio-postgres",
-    feature = "sqlx",
-    feature = "sqlx-0_8"
-))]
+#[cfg(feature = "__driver")]
 macro_rules! entry_points {
     ($(#[$doc:meta])* async fn $all:ident, $only:ident, $with:ident($c:ident: $conn:ty) => $verify:expr) => {
         entry_points!(@fns [async] [.await] $(#[$doc])* $all, $only, $with($c: $conn) => $verify);
@@ -77,7 +72,7 @@ mod postgres;
 mod report;
 #[cfg(any(feature = "sqlx", feature = "sqlx-0_8"))]
 mod sqlx;
-#[cfg(any(feature = "postgres", feature = "tokio-postgres", feature = "sqlx"))]
+#[cfg(feature = "__driver")]
 mod statements;
 #[cfg(feature = "tokio-postgres")]
 mod tokio_postgres;
@@ -92,12 +87,7 @@ pub use self::sqlx::{sqlx_connection, sqlx_connection_with};
 pub use self::tokio_postgres::{tokio_postgres, tokio_postgres_only, tokio_postgres_with};
 
 pub use crate::check::Kind;
-#[cfg(any(
-    feature = "postgres",
-    feature = "tokio-postgres",
-    feature = "sqlx",
-    feature = "sqlx-0_8"
-))]
+#[cfg(feature = "__driver")]
 pub use crate::introspect::Options;
 #[cfg(feature = "introspect")]
 pub use error::Error;
@@ -299,12 +289,7 @@ fn check_enum(snapshot: &Snapshot, meta: &EnumMeta, out: &mut Vec<Finding>) {
 
 /// Reads the schemas `models` use through any driver, and checks the models against them. Schemas
 /// the database lacks are drift to report, not a failure to run; the migration head is not read.
-#[cfg(any(
-    feature = "postgres",
-    feature = "tokio-postgres",
-    feature = "sqlx",
-    feature = "sqlx-0_8"
-))]
+#[cfg(feature = "__driver")]
 async fn verify<C>(conn: &mut C, models: &Models, options: &Options) -> Result<Report, Error>
 where
     C: crate::introspect::read::Connection,
@@ -366,25 +351,17 @@ mod tests {
         schema: "public",
         table: "people",
         columns: &[
-            ColumnMeta {
-                field: "id",
-                column: "id",
-                rust_type: "i32",
-                accepts: Some(&<i32 as PgCompatible>::ACCEPTS),
-                pg_type: None,
-                nullable: false,
-            },
-            ColumnMeta {
-                field: "mood",
-                column: "mood",
-                rust_type: "Option<Mood>",
-                accepts: Some(&Accepts::Enum {
+            ColumnMeta::known("id", "id", "i32", &<i32 as PgCompatible>::ACCEPTS, false),
+            ColumnMeta::known(
+                "mood",
+                "mood",
+                "Option<Mood>",
+                &Accepts::Enum {
                     schema: "public",
                     name: "mood",
-                }),
-                pg_type: None,
-                nullable: true,
-            },
+                },
+                true,
+            ),
         ],
         flattened: &[],
         insertable: false,
@@ -442,30 +419,21 @@ mod tests {
             schema: "public",
             table: "people",
             columns: &[
-                ColumnMeta {
-                    field: "id",
-                    column: "id",
-                    rust_type: "i64",
-                    accepts: Some(&<i64 as PgCompatible>::ACCEPTS),
-                    pg_type: None,
-                    nullable: false,
-                },
-                ColumnMeta {
-                    field: "bio",
-                    column: "bio",
-                    rust_type: "Option<String>",
-                    accepts: Some(&<String as PgCompatible>::ACCEPTS),
-                    pg_type: None,
-                    nullable: true,
-                },
-                ColumnMeta {
-                    field: "person_id",
-                    column: "person_id",
-                    rust_type: "i64",
-                    accepts: Some(&<i64 as PgCompatible>::ACCEPTS),
-                    pg_type: None,
-                    nullable: false,
-                },
+                ColumnMeta::known("id", "id", "i64", &<i64 as PgCompatible>::ACCEPTS, false),
+                ColumnMeta::known(
+                    "bio",
+                    "bio",
+                    "Option<String>",
+                    &<String as PgCompatible>::ACCEPTS,
+                    true,
+                ),
+                ColumnMeta::known(
+                    "person_id",
+                    "person_id",
+                    "i64",
+                    &<i64 as PgCompatible>::ACCEPTS,
+                    false,
+                ),
             ],
             flattened: &[],
             insertable: false,

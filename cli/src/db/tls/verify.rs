@@ -1,18 +1,45 @@
 //! The certificate checks rustls runs for `verify-ca` (the chain, not the name) and for
-//! `prefer`/`require` without a root certificate (nothing, as libpq).
+//! `prefer`/`require` without a root certificate (nothing, as libpq). Both verify the
+//! handshake's signatures the same way, so one [`Checked`] verifier holds both.
 
 use std::sync::Arc;
 
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{CertificateError, DigitallySignedStruct, SignatureScheme};
 
-/// `verify-ca`: the chain is checked, the name is not.
+/// What a mode checks of the server's certificate (`verify-full` is rustls' own verifier).
 #[derive(Debug)]
-pub(super) struct ChainOnly(pub(super) Arc<WebPkiServerVerifier>);
+pub(super) enum Check {
+    /// `verify-ca`: the chain is checked, the name is not.
+    ChainOnly(Arc<WebPkiServerVerifier>),
+    /// `prefer` and `require` without a root file: encrypted, the server not checked (the
+    /// handshake's signatures still are).
+    Unchecked,
+}
 
-impl ServerCertVerifier for ChainOnly {
+/// A mode's [`Check`] of the certificate, with the handshake's signatures verified with the
+/// provider's algorithms, exactly as rustls' `WebPkiServerVerifier` verifies them (whatever a
+/// mode skips of the certificate, the server must still prove it holds the certificate's key).
+#[derive(Debug)]
+pub(super) struct Checked {
+    check: Check,
+    algorithms: WebPkiSupportedAlgorithms,
+}
+
+impl Checked {
+    /// `check`, with the signatures verified with `provider`'s algorithms.
+    pub(super) fn new(check: Check, provider: &CryptoProvider) -> Self {
+        Checked {
+            check,
+            algorithms: provider.signature_verification_algorithms,
+        }
+    }
+}
+
+impl ServerCertVerifier for Checked {
     fn verify_server_cert(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -21,14 +48,17 @@ impl ServerCertVerifier for ChainOnly {
         ocsp: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        match self
-            .0
-            .verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
-        {
-            Err(rustls::Error::InvalidCertificate(
-                CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
-            )) => Ok(ServerCertVerified::assertion()),
-            other => other,
+        match &self.check {
+            Check::ChainOnly(webpki) => {
+                match webpki.verify_server_cert(end_entity, intermediates, server_name, ocsp, now) {
+                    Err(rustls::Error::InvalidCertificate(
+                        CertificateError::NotValidForName
+                        | CertificateError::NotValidForNameContext { .. },
+                    )) => Ok(ServerCertVerified::assertion()),
+                    other => other,
+                }
+            }
+            Check::Unchecked => Ok(ServerCertVerified::assertion()),
         }
     }
 
@@ -38,7 +68,7 @@ impl ServerCertVerifier for ChainOnly {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.0.verify_tls12_signature(message, cert, dss)
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algorithms)
     }
 
     fn verify_tls13_signature(
@@ -47,60 +77,10 @@ impl ServerCertVerifier for ChainOnly {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.0.verify_tls13_signature(message, cert, dss)
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algorithms)
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.supported_verify_schemes()
-    }
-}
-
-/// `prefer` and `require` without a root file: encrypted, the server not checked (the handshake's
-/// signatures still are).
-#[derive(Debug)]
-pub(super) struct Unchecked(pub(super) Arc<rustls::crypto::CryptoProvider>);
-
-impl ServerCertVerifier for Unchecked {
-    fn verify_server_cert(
-        &self,
-        _: &CertificateDer<'_>,
-        _: &[CertificateDer<'_>],
-        _: &ServerName<'_>,
-        _: &[u8],
-        _: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.0.signature_verification_algorithms,
-        )
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.0.signature_verification_algorithms,
-        )
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.signature_verification_algorithms.supported_schemes()
+        self.algorithms.supported_schemes()
     }
 }

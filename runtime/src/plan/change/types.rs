@@ -366,6 +366,12 @@ pub(super) fn composite(
         .schemas
         .get(schema)
         .and_then(|s| s.composites.get(name));
+    // An attribute the difference names: the target has it when the difference says so.
+    let attribute = |attr: &str| {
+        target
+            .and_then(|c| c.attributes.iter().find(|a| a.name == attr))
+            .expect("in target")
+    };
     for d in ds {
         match (d.change, &d.member) {
             (Change::Missing, None) => {
@@ -379,9 +385,7 @@ pub(super) fn composite(
             }
             (Change::Extra, None) => drop_type(p, "TYPE", schema, name),
             (Change::Missing, Some(attr)) => {
-                let a = target
-                    .and_then(|c| c.attributes.iter().find(|a| &a.name == attr))
-                    .expect("in target");
+                let a = attribute(attr);
                 p.push(Step::new(
                     Phase::Types,
                     obj.clone(),
@@ -406,9 +410,7 @@ pub(super) fn composite(
                 ),
             ),
             (Change::Type, Some(attr)) => {
-                let a = target
-                    .and_then(|c| c.attributes.iter().find(|a| &a.name == attr))
-                    .expect("in target");
+                let a = attribute(attr);
                 p.push(
                     Step::new(
                         Phase::Types,

@@ -3,6 +3,7 @@
 //! PostgreSQL prints it after the rename.
 
 use crate::ident::quote_ident;
+use crate::plan::deps::{Backslash, closing_quote};
 use crate::snapshot::{Index, Snapshot, Table};
 
 /// Replaces the identifier `old` with `new` in an expression printed by PostgreSQL, outside
@@ -17,33 +18,11 @@ pub(super) fn rename_identifier(sql: &str, old: &str, new: &str) -> String {
         let c = b[i];
         if c == b'\'' {
             let start = i;
-            i += 1;
-            while i < b.len() {
-                if b[i] == b'\'' {
-                    if b.get(i + 1) == Some(&b'\'') {
-                        i += 2;
-                        continue;
-                    }
-                    break;
-                }
-                i += 1;
-            }
-            i = (i + 1).min(b.len());
+            i = closing_quote(b, i, Backslash::Literal).map_or(b.len(), |close| close + 1);
             out.push_str(&sql[start..i]);
         } else if c == b'"' {
             let start = i;
-            i += 1;
-            while i < b.len() {
-                if b[i] == b'"' {
-                    if b.get(i + 1) == Some(&b'"') {
-                        i += 2;
-                        continue;
-                    }
-                    break;
-                }
-                i += 1;
-            }
-            i = (i + 1).min(b.len());
+            i = closing_quote(b, i, Backslash::Literal).map_or(b.len(), |close| close + 1);
             let token = &sql[start..i];
             out.push_str(if token == quoted_old {
                 &replacement
