@@ -86,7 +86,7 @@ def rust_type(col):
     return rust if not_null or name == "id" else f"Option<{rust}>"
 
 
-def manifest(kind, schemalock_path, verify, name=None):
+def manifest(kind, schemalock_path, verify, name=None, profile=""):
     deps = {
         "plain": [
             'chrono = { version = "0.4", default-features = false }',
@@ -129,7 +129,7 @@ def manifest(kind, schemalock_path, verify, name=None):
         'version = "0.0.0"\n'
         'edition = "2024"\n'
         "publish = false\n\n"
-        "[dependencies]\n" + "\n".join(deps) + "\n\n[workspace]\n"
+        "[dependencies]\n" + "\n".join(deps) + "\n\n[workspace]\n" + profile
     )
 
 
@@ -224,15 +224,16 @@ fn main() {
 '''
 
 
-def write_crate(kind, n, out_dir, snapshot=None, schemalock_path=None, verify=False, name=None):
+def write_crate(kind, n, out_dir, snapshot=None, schemalock_path=None, verify=False, name=None,
+                profile=""):
     """`name`: the package's name suffix when two crates of one kind are compared (two versions of
-    schemalock side by side)."""
+    schemalock side by side); `profile`: manifest text appended as is (a `[profile.*]` table)."""
     os.makedirs(os.path.join(out_dir, "src"), exist_ok=True)
     if kind in ("schemalock", "both"):
         if not snapshot or not schemalock_path:
             sys.exit("gen.py: the schemalock crate needs --snapshot and --schemalock")
     with open(os.path.join(out_dir, "Cargo.toml"), "w") as f:
-        f.write(manifest(kind, schemalock_path, verify, name))
+        f.write(manifest(kind, schemalock_path, verify, name, profile))
     with open(os.path.join(out_dir, "src", "lib.rs"), "w") as f:
         f.write(models(kind, n))
     if verify:

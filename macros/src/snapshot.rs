@@ -189,10 +189,14 @@ fn track(path: &Path, manifest_dir: &Path) -> TokenStream {
     }
     let lit = LitStr::new(text, Span::call_site());
     // `include_bytes!` puts the file in the crate's dep-info, so cargo (and rust-analyzer's cargo
-    // check) rebuilds when it changes. Only the length is kept, so no copy of the file ends up in
-    // a constant; the compiler still reads and hashes the whole file.
+    // check) rebuilds when it changes. The compiler still reads and hashes the whole file; in a
+    // function nobody calls, no constant is evaluated from it (a `const` holding its length cost
+    // 30 ms more per check of a 28 MB snapshot; BENCHMARKS.md, "Issue 11, third round").
     quote! {
-        const _: usize = ::core::include_bytes!(#lit).len();
+        #[allow(dead_code)]
+        fn __schemalock_snapshot() {
+            let _ = ::core::include_bytes!(#lit);
+        }
         #envs
     }
 }

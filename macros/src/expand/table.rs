@@ -36,13 +36,16 @@ pub fn generate(
     let row = super::row::row_impl(item, quote!(__M.columns), &model.fields, &model.flattened);
 
     let columns_struct = format_ident!("{}Columns", ident);
+    // A field's doc says only what its name does not: a field named as its column, which SQL
+    // takes unquoted, has none (500 models' worth of such docs cost 30 to 70 ms of `cargo check`;
+    // BENCHMARKS.md, "Issue 11, third round").
     let column_fields = model.fields.iter().map(|f| {
         let id = f.ident;
-        let doc = format!(
-            "Column `{}`, as SQL: `{}`",
-            f.column,
-            ident::quote_ident(&f.column)
-        );
+        let sql = ident::quote_ident(&f.column);
+        if sql == id.to_string().trim_start_matches("r#") {
+            return quote!(pub #id: &'static str);
+        }
+        let doc = format!("Column `{}`, as SQL: `{sql}`", f.column);
         quote!(#[doc = #doc] pub #id: &'static str)
     });
     let column_values = model.fields.iter().map(|f| {
@@ -57,7 +60,10 @@ pub fn generate(
         .collect::<Vec<_>>()
         .join(", ");
     let qualified_table = ident::qualified(schema, table);
-    let struct_doc = format!("Column names of `{rust_name}`, one field per mapped field.");
+    let struct_doc = format!(
+        "Column names of `{rust_name}` as SQL needs them, one field per mapped field (a field \
+         named as its column, unquoted, holds that name)."
+    );
 
     let registration = super::registration(&quote!(__sl), quote!(__sl::Registration::Table(__M)));
     quote! {
@@ -88,7 +94,6 @@ pub fn generate(
                 #(#column_fields,)*
             }
 
-            #[automatically_derived]
             #[allow(dead_code)]
             impl #impl_generics #ident #ty_generics #where_clause {
                 /// Column names written as SQL needs them (quoted where PostgreSQL requires), for
