@@ -13,6 +13,8 @@
 #                                              # of schemalock (DIR), side by side; PATH: a
 #                                              # cargo-schemalock already built
 #   --reuse-snapshots                          # keep the snapshots of an earlier run
+#   --opt-macros                               # the N-model crates with proc-macros built
+#                                              # optimised, as the README advises
 #
 # Results go to $target/bench/build-cost/ (build-cost.json, build-cost.png when matplotlib can
 # be installed). Last lines: `result build_cost n=... b_over_a=... b_over_c=... b_over_d=...`,
@@ -31,6 +33,7 @@ one_sizes=""
 base=""
 cli=""
 reuse=0
+opt_macros=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --sizes) sizes="$2"; shift 2 ;;
@@ -39,11 +42,12 @@ while [ $# -gt 0 ]; do
         --base) base="$(cd "$2" && pwd)"; shift 2 ;;
         --cli) cli="$2"; shift 2 ;;
         --reuse-snapshots) reuse=1; shift ;;
+        --opt-macros) opt_macros=--opt-macros; shift ;;
         --runs) runs="$2"; shift 2 ;;
         --smoke) sizes=10; runs=1; smoke=1; shift ;;
         --pg-bin) pg_bin="$2"; shift 2 ;;
         --keep) keep=1; shift ;;
-        -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "build-cost.sh: unknown argument $1 (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -73,7 +77,7 @@ for n in $(echo "${sizes//,/ } ${one_sizes//,/ }" | tr ' ' '\n' | sort -nu); do
 done
 
 python3 bench/build_cost.py --snapshots "$out" --sizes "$sizes" --runs "$runs" --out "$out" \
-    --kinds "$kinds" ${base:+--base "$base"}
+    --kinds "$kinds" ${base:+--base "$base"} $opt_macros
 
 # The loader, in release, on the 1,000-table snapshot when there is one, else the largest (each
 # compiler process pays it once); with --base, the other checkout's loader alternates with ours.
