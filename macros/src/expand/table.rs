@@ -37,7 +37,7 @@ pub fn generate(
 
     let columns_struct = format_ident!("{}Columns", ident);
     // A field's doc says only what its name does not: a field named as its column, which SQL
-    // takes unquoted, has none (500 models' worth of such docs cost 30 to 70 ms of `cargo check`;
+    // takes unquoted, has none (500 models' worth of such docs cost about 40 ms of `cargo check`;
     // BENCHMARKS.md, "Issue 11, third round").
     let column_fields = model.fields.iter().map(|f| {
         let id = f.ident;
