@@ -1,7 +1,7 @@
 //! Snapshot files that are not what they should be, and output that must not break a terminal
 //! or a pipe: a FIFO given as the snapshot (refused at once, never waited on), a byte order mark,
-//! a reader that stops reading, control characters in names, an unknown `--schema`, and
-//! `refresh` writing through a symbolic link.
+//! a reader that stops reading, colour only on a terminal, control characters in names, an
+//! unknown `--schema`, and `refresh` writing through a symbolic link.
 
 mod common;
 
@@ -199,6 +199,112 @@ fn a_reader_that_stops_reading_ends_the_command_quietly() {
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
+
+/// Runs `cmd` with its stdout on a new pseudo-terminal (stderr piped), within [`BLOCKED_AFTER`];
+/// returns the exit code and what the terminal received.
+fn run_on_terminal(mut cmd: Command) -> (i32, String) {
+    let (mut master, mut slave) = (-1, -1);
+    // SAFETY: two valid out-pointers; no name, terminal settings or window size asked for.
+    let rc = unsafe {
+        libc::openpty(
+            &mut master,
+            &mut slave,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            std::ptr::null(),
+        )
+    };
+    assert_eq!(rc, 0, "openpty: {}", std::io::Error::last_os_error());
+    // SAFETY: openpty returned two open descriptors that nothing else owns.
+    let (master, slave) = unsafe {
+        use std::os::fd::FromRawFd as _;
+        (
+            std::fs::File::from_raw_fd(master),
+            std::os::fd::OwnedFd::from_raw_fd(slave),
+        )
+    };
+    let mut child = cmd
+        .stdout(Stdio::from(slave))
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run cargo-schemalock");
+    // The only other copy of the terminal's end is the child's; once it exits, reading the
+    // master ends (EIO on Linux) instead of waiting.
+    drop(cmd);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut master = master;
+        let mut out = Vec::new();
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = master.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            out.extend_from_slice(&buf[..n]);
+        }
+        let _ = tx.send(out);
+    });
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > BLOCKED_AFTER {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("still running after {BLOCKED_AFTER:?} with its output on a terminal");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let out = rx
+        .recv_timeout(BLOCKED_AFTER)
+        .expect("the terminal's output ends when the command exits");
+    (
+        status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out).into_owned(),
+    )
+}
+
+#[test]
+fn colour_only_on_a_terminal_and_never_with_no_color() {
+    let dir = workdir();
+    let cwd = dir.path();
+    snapshot(&["t"], "id").save(&cwd.join("a.json")).unwrap();
+    snapshot(&["t"], "renamed_id")
+        .save(&cwd.join("b.json"))
+        .unwrap();
+    let diff = || cli(cwd, &["diff", "a.json", "b.json"]);
+    let escape = "\x1b[";
+
+    let (code, terminal) = run_on_terminal(diff().into_command());
+    assert_eq!(code, 1, "{terminal}");
+    assert!(terminal.contains("renamed_id"), "{terminal}");
+    assert!(
+        terminal.contains(escape),
+        "no colour on a terminal:\n{terminal}"
+    );
+
+    for no_color in ["1", "0"] {
+        let (code, terminal) = run_on_terminal(diff().env("NO_COLOR", no_color).into_command());
+        assert_eq!(code, 1, "{terminal}");
+        assert!(terminal.contains("renamed_id"), "{terminal}");
+        assert!(
+            !terminal.contains(escape),
+            "NO_COLOR={no_color}:\n{terminal}"
+        );
+    }
+    // Set but empty asks for nothing (no-color.org).
+    let (_, terminal) = run_on_terminal(diff().env("NO_COLOR", "").into_command());
+    assert!(terminal.contains(escape), "NO_COLOR='':\n{terminal}");
+
+    let run = expect(1, diff());
+    assert!(run.stdout.contains("renamed_id"), "{}", run.all());
+    assert!(
+        !run.stdout.contains(escape),
+        "colour into a pipe:\n{}",
+        run.all()
+    );
 }
 
 #[test]
