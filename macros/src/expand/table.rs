@@ -82,10 +82,13 @@ pub fn generate(
                     insertable: #insertable,
                     exhaustive: #exhaustive,
                 };
-                const TABLE: &'static str = #qualified_table;
-                const COLUMN_LIST: &'static str = #column_list;
+                // The inherent constants hold the values: naming them here is what keeps
+                // `dead_code` quiet about them without an `allow` (which a crate's
+                // `#![forbid(dead_code)]` rejects).
+                const TABLE: &'static str = <#ident #ty_generics>::TABLE;
+                const COLUMN_LIST: &'static str = <#ident #ty_generics>::COLUMN_LIST;
                 type Columns = #columns_struct;
-                const COLUMNS: #columns_struct = #columns_struct { #(#column_values,)* };
+                const COLUMNS: #columns_struct = <#ident #ty_generics>::COLUMNS;
             }
 
             // No derives: 500 models would otherwise cost as much as 500 plain structs again.
@@ -94,15 +97,14 @@ pub fn generate(
                 #(#column_fields,)*
             }
 
-            #[allow(dead_code)]
             impl #impl_generics #ident #ty_generics #where_clause {
                 /// Column names written as SQL needs them (quoted where PostgreSQL requires), for
                 /// hand-written SQL: a renamed column breaks the build at each use.
-                pub const COLUMNS: #columns_struct = <Self as __sl::Table>::COLUMNS;
+                pub const COLUMNS: #columns_struct = #columns_struct { #(#column_values,)* };
                 /// The table, schema-qualified outside `public`, quoted where SQL needs it.
-                pub const TABLE: &'static str = <Self as __sl::Table>::TABLE;
+                pub const TABLE: &'static str = #qualified_table;
                 /// Every mapped column, comma-separated, for `SELECT` lists.
-                pub const COLUMN_LIST: &'static str = <Self as __sl::Table>::COLUMN_LIST;
+                pub const COLUMN_LIST: &'static str = #column_list;
             }
 
             #row
