@@ -276,3 +276,52 @@ fn renames_and_views_in_the_report() {
     assert_eq!(json["summary"]["tables"], 1);
     assert_eq!(json["summary"]["views"], 1);
 }
+
+/// A snapshot large enough that reading it costs every build more than half again what a small
+/// one does gets a note with the way around (a build script); a small one does not.
+#[test]
+fn a_large_snapshot_is_noted_with_the_way_around() {
+    let Some(pg) = common::any_cluster() else {
+        return;
+    };
+    let small = pg.create_database("small");
+    pg.psql_file("small", &fixture("app.sql"));
+    // 300 tables of 160 columns: about 9 MB of snapshot.
+    let large = pg.create_database("large");
+    pg.psql(
+        "large",
+        "DO $$ BEGIN FOR t IN 1..300 LOOP EXECUTE format('CREATE TABLE wide_%s (%s)', t, \
+         (SELECT string_agg(format('column_%s text', c), ', ') FROM generate_series(1, 160) c)); \
+         END LOOP; END $$;",
+    );
+    let dir = workdir();
+    let cwd = dir.path();
+    let note = "every `cargo check` of a crate that derives from it makes the compiler read it \
+                whole (about 5 ms per MB) unless a build script tracks it instead: see \"Where \
+                the snapshot comes from\" in schemalock's README";
+
+    let run = expect(
+        0,
+        cli(cwd, &["refresh", "--snapshot", "small.json"]).env("DATABASE_URL", &small),
+    );
+    assert!(!run.stderr.contains("note:"), "{}", run.all());
+
+    let run = expect(
+        0,
+        cli(cwd, &["refresh", "--snapshot", "large.json"]).env("DATABASE_URL", &large),
+    );
+    let bytes = std::fs::metadata(cwd.join("large.json")).unwrap().len();
+    assert!(
+        bytes >= 8_000_000,
+        "{bytes} bytes: the schema is too small for this test"
+    );
+    let mb = format!("note: `large.json` is {:.1} MB; ", bytes as f64 / 1e6);
+    assert!(run.stderr.contains(&format!("{mb}{note}")), "{}", run.all());
+    // Said when the file is written, not on every refresh that leaves it as it is.
+    let run = expect(
+        0,
+        cli(cwd, &["refresh", "--snapshot", "large.json"]).env("DATABASE_URL", &large),
+    );
+    assert!(run.stderr.contains("is up to date"), "{}", run.all());
+    assert!(!run.stderr.contains("note:"), "{}", run.all());
+}

@@ -125,5 +125,23 @@ fn write(snapshot: &Snapshot, path: &Path, shown: &str, ui: &Ui) -> Result<(), E
         ))
     })?;
     ui.info(&format!("wrote `{shown}` ({})", render::contents(snapshot)));
+    if text.len() >= LARGE_SNAPSHOT {
+        ui.info(&large_snapshot_note(shown, text.len()));
+    }
     Ok(())
+}
+
+/// From this size on, reading the snapshot costs a crate that derives more than half again what a
+/// small snapshot costs it (BENCHMARKS.md, "Issue 11, third round": a one-model crate checks in
+/// about 90 ms, and rustc's read of the file adds about 5 ms per MB).
+const LARGE_SNAPSHOT: usize = 8_000_000;
+
+/// What a large snapshot costs every build, and the way around it.
+fn large_snapshot_note(shown: &str, bytes: usize) -> String {
+    format!(
+        "note: `{shown}` is {:.1} MB; every `cargo check` of a crate that derives from it makes the \
+         compiler read it whole (about 5 ms per MB) unless a build script tracks it instead: see \
+         \"Where the snapshot comes from\" in schemalock's README",
+        bytes as f64 / 1e6
+    )
 }
